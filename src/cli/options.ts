@@ -1,0 +1,56 @@
+// Checked numeric flags: each rejects NaN, Infinity, non-numbers and out-of-range values with
+// a message naming the flag and the accepted range. Used as yargs `coerce` functions.
+
+import { inputError } from '../errors.js';
+
+export interface Range {
+  min?: number;
+  /** When true, `min` itself is not allowed (e.g. > 0). */
+  minExclusive?: boolean;
+  max?: number;
+  maxExclusive?: boolean;
+  integer?: boolean;
+}
+
+export function describeRange(r: Range): string {
+  const kind = r.integer ? 'an integer' : 'a number';
+  const lo = r.min === undefined ? '' : `${r.minExclusive ? '>' : '≥'} ${r.min}`;
+  const hi = r.max === undefined ? '' : `${r.maxExclusive ? '<' : '≤'} ${r.max}`;
+  return [kind, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+}
+
+/** Parse one numeric flag value or throw an RnnlmError naming the flag. */
+export function checkNumber(flag: string, raw: unknown, r: Range): number {
+  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+  const n = s === '' ? NaN : Number(s);
+  const bad =
+    !Number.isFinite(n) ||
+    (r.integer && !Number.isInteger(n)) ||
+    (r.min !== undefined && (r.minExclusive ? n <= r.min : n < r.min)) ||
+    (r.max !== undefined && (r.maxExclusive ? n >= r.max : n > r.max));
+  if (bad) throw inputError(`--${flag} must be ${describeRange(r)} (got ${JSON.stringify(v ?? '')})`);
+  return n;
+}
+
+/** A yargs option spec for a checked number. */
+export function numberOption(flag: string, r: Range, describe: string, defaultValue?: number) {
+  return {
+    type: 'string' as const,
+    describe: `${describe} [${describeRange(r)}]`,
+    default: defaultValue === undefined ? undefined : String(defaultValue),
+    defaultDescription: defaultValue === undefined ? undefined : String(defaultValue),
+    coerce: (v: unknown) => (v === undefined ? undefined : checkNumber(flag, v, r)),
+  };
+}
+
+/** Parse a duration: "90" or "90s", "10m", "2h", "1h30m" → seconds. */
+export function parseDuration(flag: string, raw: unknown): number {
+  const s = String(raw ?? '').trim();
+  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(s);
+  const secs = m && s !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
+  if (!Number.isFinite(secs) || secs <= 0) {
+    throw inputError(`--${flag} must be a positive duration such as 90s, 10m, 2h or 1h30m (got ${JSON.stringify(s)})`);
+  }
+  return secs;
+}

@@ -1,0 +1,165 @@
+// Reading and checking a text corpus, the train/validation split, and the truncated-BPTT
+// windows the trainer consumes. Rows of a batch are contiguous slices of the token stream
+// that start at a sequence boundary wherever one exists, so state carried across windows
+// is exact and the training loss of a sequence equals −log P(sequence).
+
+import { readFileSync, statSync } from 'node:fs';
+import { inputError } from './errors.js';
+import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens } from './tokenizer.js';
+
+/** Read a UTF-8 text file (or stdin for "-"), reject what is not usable text. */
+export function readText(path: string): string {
+  let bytes: Buffer;
+  if (path === '-') {
+    try {
+      bytes = readFileSync(0);
+    } catch {
+      throw inputError('-: could not read standard input');
+    }
+  } else {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw inputError(`${path}: no such file`);
+    }
+    if (st.isDirectory()) throw inputError(`${path}: is a directory, not a text file`);
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw inputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return decodeText(bytes, path);
+}
+
+/**
+ * Decode bytes as UTF-8 text: strip a BOM, normalise CRLF and lone CR to LF. Rejects a file
+ * that is empty or blank, or binary: more than 1% of bytes NUL or in invalid UTF-8 sequences.
+ * A few bad bytes in a big file become U+FFFD instead.
+ */
+export function decodeText(bytes: Uint8Array, path: string): string {
+  if (bytes.length === 0) throw inputError(`${path}: is empty`);
+  let text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || c === 0xfffd) bad++;
+  }
+  if (bad > 0.01 * bytes.length) {
+    throw inputError(`${path}: looks binary (NUL bytes or invalid UTF-8), not a text corpus`);
+  }
+  text = text.replace(/\r\n?/g, '\n');
+  if (text.trim() === '') throw inputError(`${path}: contains only whitespace`);
+  return text;
+}
+
+export interface CorpusOptions {
+  segmentation: Segmentation;
+  minCount: number;
+  /** Fraction of sequences (the last ones) held out for validation, 0 ≤ f < 1. */
+  valFraction: number;
+}
+
+export interface Corpus {
+  vocab: Vocab;
+  /** Token streams (see tokenizer.streamOf): `[EOS, c1, …, EOS, d1, …, EOS]`. */
+  train: Tokens;
+  val: Tokens | null;
+  sequences: { train: number; val: number };
+  /** Characters mapped to <UNK> in training because they are rarer than minCount. */
+  unkCount: number;
+}
+
+/** Segment, build the vocabulary from the training part, encode both parts. */
+export function buildCorpus(text: string, path: string, opts: CorpusOptions): Corpus {
+  let seqs = segment(text, opts.segmentation);
+  if (seqs.length === 0) throw inputError(`${path}: has no ${opts.segmentation} sequences`);
+  if (opts.valFraction > 0 && seqs.length === 1) {
+    // One sequence (document mode, or a one-line file): hold out its last part as text.
+    const cps = Array.from(seqs[0]!);
+    const cut = Math.max(1, Math.round(cps.length * (1 - opts.valFraction)));
+    seqs = cut < cps.length ? [cps.slice(0, cut).join(''), cps.slice(cut).join('')] : seqs;
+  }
+  const nVal = opts.valFraction > 0 && seqs.length > 1 ? Math.max(1, Math.round(seqs.length * opts.valFraction)) : 0;
+  const trainSeqs = seqs.slice(0, seqs.length - nVal);
+  const valSeqs = seqs.slice(seqs.length - nVal);
+  const counts = new Map<number, number>();
+  for (const s of trainSeqs) countCodePoints(s, counts);
+  if (counts.size < 2) {
+    throw inputError(`${path}: has fewer than two distinct characters; nothing to learn`);
+  }
+  const vocab = Vocab.fromCounts(counts, opts.minCount);
+  if (vocab.size < 4) {
+    throw inputError(`${path}: fewer than two characters occur at least --min-count=${opts.minCount} times`);
+  }
+  const train = streamOf(vocab, trainSeqs);
+  const val = nVal > 0 ? streamOf(vocab, valSeqs).ids : null;
+  return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: nVal }, unkCount: train.oov };
+}
+
+/** One truncated-BPTT window, `[batch, time]` row-major (index b*time + t). */
+export interface Window {
+  batch: number;
+  time: number;
+  inputs: Int32Array;
+  targets: Int32Array;
+  /** 1 where the position is real, 0 for padding at the end of a short row. */
+  weights: Float32Array;
+}
+
+/**
+ * Cut a token stream into `rows` contiguous rows (at most one per input position). Row b
+ * starts at the first <EOS> input at or after b·⌈N/rows⌉ when one exists before the next
+ * ideal cut, else exactly there. Returns [start, end) input positions per row; the target
+ * of input position p is stream[p+1].
+ */
+export function rowBounds(stream: Tokens, rows: number): Array<[number, number]> {
+  const n = stream.length - 1; // input positions
+  const r = Math.max(1, Math.min(rows, n));
+  const len = Math.ceil(n / r);
+  const starts: number[] = [0];
+  for (let b = 1; b < r; b++) {
+    const ideal = b * len;
+    let s = ideal;
+    while (s < Math.min(n, ideal + len) && stream[s] !== EOS_ID) s++;
+    if (s >= Math.min(n, ideal + len)) s = ideal;
+    starts.push(Math.max(s, starts[b - 1]!));
+  }
+  return starts.map((s, b) => [Math.min(s, n), b + 1 < r ? Math.min(starts[b + 1]!, n) : n]);
+}
+
+/** Windows over the stream: `batch` rows, `time` steps each; the last window is padded. */
+export function windowCount(bounds: Array<[number, number]>, time: number): number {
+  const longest = Math.max(...bounds.map(([s, e]) => e - s));
+  return Math.ceil(longest / time);
+}
+
+/**
+ * Window k of a stream cut into rows (see rowBounds). Hand-worked: stream
+ * [E a b E c E] (5 inputs), 2 rows, time 2 → rows [0,3) and [3,5);
+ * window 0: inputs [[E a] [E c]], targets [[a b] [c E]];
+ * window 1: inputs [[b pad] [pad pad]], targets [[E pad] ...], weights [[1 0] [0 0]].
+ */
+export function windowAt(stream: Tokens, bounds: Array<[number, number]>, time: number, k: number): Window {
+  const batch = bounds.length;
+  const inputs = new Int32Array(batch * time);
+  const targets = new Int32Array(batch * time);
+  const weights = new Float32Array(batch * time);
+  for (let b = 0; b < batch; b++) {
+    const [s, e] = bounds[b]!;
+    for (let t = 0; t < time; t++) {
+      const p = s + k * time + t;
+      const i = b * time + t;
+      if (p < e) {
+        inputs[i] = stream[p]!;
+        targets[i] = stream[p + 1]!;
+        weights[i] = 1;
+      } else {
+        inputs[i] = EOS_ID;
+        targets[i] = EOS_ID;
+      }
+    }
+  }
+  return { batch, time, inputs, targets, weights };
+}

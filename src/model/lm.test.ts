@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import type { Window } from '../corpus.js';
+import { Rng } from '../rng.js';
+import { layersModel, oneHotWindow, referenceLoss } from '../testing/reference.js';
+import { EOS_ID } from '../tokenizer.js';
+import { CELLS, type ModelConfig } from './config.js';
+import { runWindow, zeroState } from './lm.js';
+import { resetOps } from './ops.js';
+import { Params } from './params.js';
+
+/** Params with every value (biases included) random, so no term is trivially zero. */
+function randomParams(c: ModelConfig, seed: number): Params {
+  const p = Params.init(c, new Rng(seed));
+  const r = new Rng(seed + 1);
+  for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! + r.uniform(-0.3, 0.3);
+  return p;
+}
+
+function randomWindow(B: number, T: number, V: number, seed: number, eosAt: number[] = []): Window {
+  const r = new Rng(seed);
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const weights = new Float32Array(B * T).fill(1);
+  for (let i = 0; i < B * T; i++) {
+    inputs[i] = 2 + Math.floor(r.next() * (V - 2));
+    targets[i] = Math.floor(r.next() * V);
+  }
+  for (let b = 0; b < B; b++) inputs[b * T] = EOS_ID;
+  for (const t of eosAt) inputs[t] = EOS_ID; // row 0
+  weights[B * T - 1] = 0; // a padded position
+  return { batch: B, time: T, inputs, targets, weights };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe.each(['cpu', 'wasm'] as const)('stacked model on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+    resetOps();
+  });
+
+  it.each(CELLS)('%s forward equals tf.layers (2 layers) to 1e-5', (cell) => {
+    const c: ModelConfig = { cell, layers: 2, hidden: 6, vocabSize: 7, dropout: 0 };
+    const p = randomParams(c, 3);
+    const win = randomWindow(3, 8, c.vocabSize, 4);
+    const ours = runWindow(p, win, zeroState(c, 3), { train: false, wantLogProbs: true });
+    const model = layersModel(c, p.toKeras());
+    const probs = tf.tidy(() => (model.predict(oneHotWindow(win, c.vocabSize)) as tf.Tensor).arraySync() as number[][][]);
+    const theirs = Array.from({ length: 3 * 8 }, (_, i) => probs[Math.floor(i / 8)]![i % 8]![win.targets[i]!]!);
+    const mine = Array.from(ours.logProbs!, Math.exp);
+    expect(maxAbsDiff(mine, theirs)).toBeLessThan(1e-5);
+    model.dispose();
+  });
+});
+
+describe('gradients', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+    resetOps();
+  });
+
+  it.each(CELLS)('%s backward matches autodiff, with an <EOS> reset mid-window', (cell) => {
+    const c: ModelConfig = { cell, layers: 2, hidden: 5, vocabSize: 6, dropout: 0 };
+    const p = randomParams(c, 11);
+    const win = randomWindow(2, 7, c.vocabSize, 12, [3]);
+    const ours = runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });
+    const vars = p.toKeras().map((w, i) => tf.tensor(w, layersModel(c, p.toKeras()).getWeights()[i]!.shape));
+    const g = tf.grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5));
+    const refLoss = referenceLoss(c, vars, win, 1).dataSync()[0]!;
+    expect(ours.loss).toBeCloseTo(refLoss, 4);
+    const ref = g(vars).map((t) => t.dataSync() as Float32Array);
+    const mine = new Params(c, ours.grads!).toKeras();
+    ref.forEach((r, i) => {
+      const scale = Math.max(...Array.from(r, Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      expect(maxAbsDiff(mine[i]!, r) / scale).toBeLessThan(1e-3);
+    });
+  });
+
+  it('carried state: two windows equal one long window (forward)', () => {
+    const c: ModelConfig = { cell: 'lstm', layers: 2, hidden: 4, vocabSize: 5, dropout: 0 };
+    const p = randomParams(c, 5);
+    const long = randomWindow(1, 10, 5, 6, [4]);
+    long.weights.fill(1);
+    const whole = runWindow(p, long, zeroState(c, 1), { train: false });
+    const half = (k: number): Window => ({
+      batch: 1,
+      time: 5,
+      inputs: long.inputs.slice(5 * k, 5 * k + 5),
+      targets: long.targets.slice(5 * k, 5 * k + 5),
+      weights: long.weights.slice(5 * k, 5 * k + 5),
+    });
+    const a = runWindow(p, half(0), zeroState(c, 1), { train: false });
+    const b = runWindow(p, half(1), a.state, { train: false });
+    expect(a.loss + b.loss).toBeCloseTo(whole.loss, 4);
+  });
+});
+
+describe('loss', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('hand-worked: zero weights give softmax(output bias) at every step', () => {
+    // Stream of ["ab", "c"]: E a b E c E; vocabulary E U a b c → ids 0 1 2 3 4.
+    const c: ModelConfig = { cell: 'lstm', layers: 1, hidden: 3, vocabSize: 5, dropout: 0 };
+    const p = new Params(c);
+    const bias = [0.5, -1, 1, 0, 2];
+    p.view('out', 3).set(bias);
+    const stream = [0, 2, 3, 0, 4, 0];
+    const win: Window = {
+      batch: 1,
+      time: 5,
+      inputs: Int32Array.from(stream.slice(0, 5)),
+      targets: Int32Array.from(stream.slice(1)),
+      weights: new Float32Array(5).fill(1),
+    };
+    const z = bias.reduce((a, b) => a + Math.exp(b), 0);
+    const logp = (id: number) => bias[id]! - Math.log(z);
+    const expected = -(logp(2) + logp(3) + logp(0) + logp(4) + logp(0));
+    const r = runWindow(p, win, zeroState(c, 1), { train: false });
+    expect(r.count).toBe(5);
+    expect(r.loss).toBeCloseTo(expected, 5);
+  });
+});

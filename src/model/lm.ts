@@ -1,0 +1,211 @@
+// The stacked recurrent language model over one truncated-BPTT window: forward through the
+// layers, softmax cross-entropy summed over time steps, and (for training) the backward
+// pass by hand, returning all weight gradients in one flat array laid out like Params.
+// Tensors are time-major inside: step t of the batch is rows [t·B, (t+1)·B) of the
+// concatenated [T·B, ·] matrices, so no large tensor is ever sliced.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Window } from '../corpus.js';
+import { Rng } from '../rng.js';
+import { EOS_ID } from '../tokenizer.js';
+import type { Cell, LayerTensors, StepOut } from './cell.js';
+import { GATES, type CellKind, type ModelConfig } from './config.js';
+import { gru } from './gru.js';
+import { lstm } from './lstm.js';
+import type { Params } from './params.js';
+import { transposeJS } from './ops.js';
+import { rnn } from './rnn.js';
+
+export const CELL_IMPL: Record<CellKind, Cell> = { lstm, gru, rnn };
+
+/** Recurrent state carried between windows: per layer, per component ([h] or [h, c]), [B·H]. */
+export type State = Float32Array[][];
+
+export function zeroState(c: ModelConfig, batch: number): State {
+  const n = CELL_IMPL[c.cell].stateSize;
+  return Array.from({ length: c.layers }, () => Array.from({ length: n }, () => new Float32Array(batch * c.hidden)));
+}
+
+export interface RunOptions {
+  /** Compute gradients (and apply dropout). */
+  train: boolean;
+  /** Multiplies the per-position loss in the gradient (e.g. 1/B: summed over time, mean over rows). */
+  lossScale?: number;
+  /** Random source for dropout masks (training with dropout > 0). */
+  rng?: Rng;
+  /** Also return log P(target) per position, [batch, time] row-major. */
+  wantLogProbs?: boolean;
+}
+
+export interface RunResult {
+  /** Σ over weighted positions of −log P(target) (nats). */
+  loss: number;
+  /** Number of weighted positions (characters + <EOS> predicted). */
+  count: number;
+  state: State;
+  /** Gradient of lossScale·loss w.r.t. every parameter, laid out like Params.data. */
+  grads?: Float32Array;
+  logProbs?: Float64Array;
+}
+
+/** Forward (and with opts.train, backward) over one window, starting from `state`. */
+export function runWindow(params: Params, win: Window, state: State, opts: RunOptions): RunResult {
+  const c = params.config;
+  const cell = CELL_IMPL[c.cell];
+  const gates = GATES[c.cell];
+  const { batch: B, time: T } = win;
+  const { hidden: H, vocabSize: V, layers: L } = c;
+  const train = opts.train;
+  const dropout = train && c.dropout > 0 ? c.dropout : 0;
+  if (dropout > 0 && !opts.rng) throw new Error('dropout needs an rng');
+  const result: RunResult = { loss: 0, count: 0, state: zeroState(c, B) };
+  const grads = train ? new Float32Array(params.data.length) : undefined;
+
+  tf.tidy(() => {
+    // Per-step inputs (time-major) and reset masks: keep = 0 where the input is <EOS>.
+    const ids: Int32Array[] = [];
+    const keeps: (tf.Tensor | null)[] = [];
+    for (let t = 0; t < T; t++) {
+      const idsT = new Int32Array(B);
+      const keep = new Float32Array(B);
+      let resets = false;
+      for (let b = 0; b < B; b++) {
+        idsT[b] = win.inputs[b * T + t]!;
+        keep[b] = idsT[b] === EOS_ID ? 0 : 1;
+        if (keep[b] === 0) resets = true;
+      }
+      ids.push(idsT);
+      keeps.push(resets ? tf.tensor2d(keep, [B, 1]) : null);
+    }
+    const one = tf.ones([B, 1]);
+    const layerW: LayerTensors[] = [];
+    for (let l = 0; l < L; l++) layerW.push(layerTensors(params, l, train));
+
+    // Forward, layer by layer. xs[t] is the input of the current layer at step t.
+    let xs: tf.Tensor[] = ids.map((idsT) => {
+      const oh = new Float32Array(B * V);
+      for (let b = 0; b < B; b++) oh[b * V + idsT[b]!] = 1;
+      return tf.tensor2d(oh, [B, V]); // [B, V] one-hot
+    });
+    const caches: StepOut['cache'][][] = [];
+    const masks: (tf.Tensor | null)[][] = [];
+    for (let l = 0; l < L; l++) {
+      let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
+      const cacheL: StepOut['cache'][] = [];
+      const maskL: (tf.Tensor | null)[] = [];
+      const next: tf.Tensor[] = [];
+      for (let t = 0; t < T; t++) {
+        const keep = keeps[t];
+        if (keep) st = st.map((s) => tf.mul(s, keep));
+        const out = cell.forward(layerW[l]!, xs[t]!, one, st);
+        st = out.state;
+        cacheL.push(out.cache);
+        const mask = dropout > 0 ? dropoutMask(B, H, dropout, opts.rng!) : null;
+        maskL.push(mask);
+        next.push(mask ? tf.mul(out.h, mask) : out.h);
+      }
+      st.forEach((s, k) => result.state[l]![k]!.set(s.dataSync()));
+      caches.push(cacheL);
+      masks.push(maskL);
+      xs = next;
+    }
+
+    // Output layer and loss, in JS (exact float64 sums, no slow reductions on the backend).
+    const top = tf.concat(xs, 0); // [T·B, H]
+    const wOut = params.view('out', 0, H);
+    const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
+    const lg = logits.dataSync() as Float32Array;
+    const scale = opts.lossScale ?? 1;
+    const dLogits = train ? new Float32Array(T * B * V) : undefined;
+    const logProbs = opts.wantLogProbs ? new Float64Array(B * T) : undefined;
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * V;
+        const y = win.targets[b * T + t]!;
+        const w = win.weights[b * T + t]!;
+        let max = -Infinity;
+        for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
+        let sum = 0;
+        for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
+        const lse = max + Math.log(sum);
+        const lp = lg[r + y]! - lse;
+        if (logProbs) logProbs[b * T + t] = lp;
+        if (w === 0) continue;
+        result.loss -= w * lp;
+        result.count += w;
+        if (dLogits) {
+          const k = w * scale;
+          for (let v = 0; v < V; v++) dLogits[r + v] = k * Math.exp(lg[r + v]! - lse);
+          dLogits[r + y]! -= k;
+        }
+      }
+    }
+    result.logProbs = logProbs;
+    if (!train || !grads || !dLogits) return;
+
+    // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
+    const outSpec = params.spec('out');
+    const dOut = tf.matMul(tf.transpose(top), tf.tensor2d(dLogits, [T * B, V])); // [H, V]
+    grads.set(dOut.dataSync(), outSpec.offset);
+    const dBias = grads.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
+    for (let r = 0; r < T * B; r++) for (let v = 0; v < V; v++) dBias[v]! += dLogits[r * V + v]!;
+    const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
+    let dxs: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      dxs.push(tf.matMul(tf.tensor2d(dLogits.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // [B, H]
+    }
+
+    for (let l = L - 1; l >= 0; l--) {
+      const w = layerW[l]!;
+      const dGates: tf.Tensor[][] = gates.map(() => new Array<tf.Tensor>(T));
+      const below: tf.Tensor[] = new Array<tf.Tensor>(T);
+      let dhRec: tf.Tensor | null = null;
+      let dCarry: tf.Tensor[] = [];
+      for (let t = T - 1; t >= 0; t--) {
+        const mask = masks[l]![t];
+        let dh = mask ? tf.mul(dxs[t]!, mask) : dxs[t]!;
+        if (dhRec) dh = tf.add(dh, dhRec);
+        const back = cell.backward(w, caches[l]![t]!, dh, dCarry, l > 0);
+        back.dGates.forEach((d, k) => (dGates[k]![t] = d));
+        const keep = keeps[t];
+        [dhRec, ...dCarry] = keep ? back.dState.map((d) => tf.mul(d, keep)) : back.dState;
+        if (back.dx) below[t] = back.dx;
+      }
+      // Weight gradients for the whole window: dW_g = Zᵀ · dZ_g.
+      const zT = new Map<number, tf.Tensor>();
+      gates.forEach((g, k) => {
+        const zi = cell.zOf[k]!;
+        if (!zT.has(zi)) zT.set(zi, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.z[zi]!), 0))); // [I+1+H, T·B]
+        const dW = tf.matMul(zT.get(zi)!, tf.concat(dGates[k]!, 0)); // [I+1+H, H]
+        grads.set(dW.dataSync(), params.spec(`l${l}.${g}`).offset);
+      });
+      dxs = below;
+    }
+  });
+  result.grads = grads;
+  return result;
+}
+
+/** Layer l's gate matrices as tensors; with `backward`, also their transposed blocks. */
+function layerTensors(params: Params, l: number, backward: boolean): LayerTensors {
+  const c = params.config;
+  const H = c.hidden;
+  const I = l === 0 ? c.vocabSize : H;
+  const out: LayerTensors = { W: [], WxT: [], WhT: [] };
+  for (const g of GATES[c.cell]) {
+    const w = params.view(`l${l}.${g}`);
+    out.W.push(tf.tensor2d(w, [I + 1 + H, H]));
+    if (!backward) continue;
+    out.WhT.push(tf.tensor2d(transposeJS(w.subarray((I + 1) * H), H, H), [H, H]));
+    if (l > 0) out.WxT.push(tf.tensor2d(transposeJS(w.subarray(0, I * H), I, H), [H, I]));
+  }
+  return out;
+}
+
+/** Inverted dropout mask [B, H]: 0 with probability p, else 1/(1−p). */
+function dropoutMask(B: number, H: number, p: number, rng: Rng): tf.Tensor {
+  const m = new Float32Array(B * H);
+  const k = 1 / (1 - p);
+  for (let i = 0; i < m.length; i++) m[i] = rng.next() < p ? 0 : k;
+  return tf.tensor2d(m, [B, H]);
+}

@@ -1,0 +1,82 @@
+// Independent references for tests: the same network built from tf.layers (forward), and a
+// plain step-by-step TF.js implementation in Keras weight layout whose gradients come from
+// autodiff. Neither shares code with src/model beyond the Params ↔ Keras conversion.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Window } from '../corpus.js';
+import type { ModelConfig } from '../model/config.js';
+import { EOS_ID } from '../tokenizer.js';
+
+/** The Keras model the checkpoint describes, with the given weights (toKeras order). */
+export function layersModel(c: ModelConfig, weights: Float32Array[]): tf.LayersModel {
+  const m = tf.sequential();
+  for (let l = 0; l < c.layers; l++) {
+    const args = {
+      units: c.hidden,
+      returnSequences: true,
+      recurrentActivation: 'sigmoid' as const,
+      ...(l === 0 ? { inputShape: [null, c.vocabSize] as [null, number] } : {}),
+    };
+    m.add(c.cell === 'lstm' ? tf.layers.lstm(args) : c.cell === 'gru' ? tf.layers.gru(args) : tf.layers.simpleRNN(args));
+  }
+  m.add(tf.layers.dense({ units: c.vocabSize, activation: 'softmax' }));
+  m.setWeights(weights.map((w, i) => tf.tensor(w, m.getWeights()[i]!.shape)));
+  return m;
+}
+
+/** One-hot inputs of a window as [batch, time, vocab]. */
+export function oneHotWindow(win: Window, V: number): tf.Tensor3D {
+  return tf.oneHot(tf.tensor2d(win.inputs, [win.batch, win.time], 'int32'), V).toFloat() as tf.Tensor3D;
+}
+
+/**
+ * Summed weighted cross-entropy of a window computed step by step in Keras layout, with the
+ * state zeroed wherever the input is <EOS>. `vars` are the toKeras() weights as tensors.
+ */
+export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, scale: number): tf.Scalar {
+  const { batch: B, time: T } = win;
+  const H = c.hidden;
+  const x = oneHotWindow(win, c.vocabSize);
+  let inputs: tf.Tensor[] = tf.unstack(x, 1); // T × [B, V]
+  const keepAt = (t: number) =>
+    tf.tensor2d(Array.from({ length: B }, (_, b) => (win.inputs[b * T + t] === EOS_ID ? 0 : 1)), [B, 1]);
+  for (let l = 0; l < c.layers; l++) {
+    const [kernel, rec, bias] = [vars[3 * l]!, vars[3 * l + 1]!, vars[3 * l + 2]!];
+    let h: tf.Tensor = tf.zeros([B, H]);
+    let cs: tf.Tensor = tf.zeros([B, H]);
+    const outs: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      const keep = keepAt(t);
+      h = tf.mul(h, keep);
+      cs = tf.mul(cs, keep);
+      const xt = inputs[t]!;
+      if (c.cell === 'lstm') {
+        const zz = tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias);
+        const [i, f, g, o] = tf.split(zz, 4, 1);
+        cs = tf.add(tf.mul(tf.sigmoid(f!), cs), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+        h = tf.mul(tf.sigmoid(o!), tf.tanh(cs));
+      } else if (c.cell === 'gru') {
+        const xz = tf.add(tf.matMul(xt, kernel), bias);
+        const [xZ, xR, xH] = tf.split(xz, 3, 1);
+        const [rZ, rR, rH] = tf.split(rec, 3, 1);
+        const z = tf.sigmoid(tf.add(xZ!, tf.matMul(h, rZ!)));
+        const r = tf.sigmoid(tf.add(xR!, tf.matMul(h, rR!)));
+        const hh = tf.tanh(tf.add(xH!, tf.matMul(tf.mul(r, h), rH!)));
+        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
+      } else {
+        h = tf.tanh(tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias));
+      }
+      outs.push(h);
+    }
+    inputs = outs;
+  }
+  const [wOut, bOut] = [vars[3 * c.layers]!, vars[3 * c.layers + 1]!];
+  let total: tf.Tensor = tf.scalar(0);
+  for (let t = 0; t < T; t++) {
+    const logp = tf.logSoftmax(tf.add(tf.matMul(inputs[t]!, wOut), bOut));
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, b) => win.targets[b * T + t]!), 'int32'), c.vocabSize);
+    const w = tf.tensor1d(Array.from({ length: B }, (_, b) => win.weights[b * T + t]!));
+    total = tf.add(total, tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(logp, y), 1), w))));
+  }
+  return tf.mul(total, scale) as tf.Scalar;
+}

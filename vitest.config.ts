@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests sit next to the code (src/**/*.test.ts). TF.js numerics are slow on one core,
+// so allow generous per-test time and run files in parallel forks (2 cores).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
