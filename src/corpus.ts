@@ -109,24 +109,36 @@ export interface Window {
 }
 
 /**
- * Cut a token stream into `rows` contiguous rows (at most one per input position). Row b
- * starts at the first <EOS> input at or after b·⌈N/rows⌉ when one exists before the next
- * ideal cut, else exactly there. Returns [start, end) input positions per row; the target
- * of input position p is stream[p+1].
+ * Cut a token stream into at most `rows` contiguous rows; returns [start, end) input
+ * positions per row (the target of input position p is stream[p+1]).
+ * - exact: rows start only where the input is <EOS> (a sequence start), so every sequence
+ *   is read whole from the zero state; there are at most as many rows as sequences.
+ * - otherwise (training): row b starts at the first <EOS> at or after b·⌈N/rows⌉ if one
+ *   comes before the next ideal cut, else exactly there (a long document is cut anywhere).
  */
-export function rowBounds(stream: Tokens, rows: number): Array<[number, number]> {
+export function rowBounds(stream: Tokens, rows: number, exact = false): Array<[number, number]> {
   const n = stream.length - 1; // input positions
-  const r = Math.max(1, Math.min(rows, n));
-  const len = Math.ceil(n / r);
   const starts: number[] = [0];
-  for (let b = 1; b < r; b++) {
-    const ideal = b * len;
-    let s = ideal;
-    while (s < Math.min(n, ideal + len) && stream[s] !== EOS_ID) s++;
-    if (s >= Math.min(n, ideal + len)) s = ideal;
-    starts.push(Math.max(s, starts[b - 1]!));
+  if (exact) {
+    let seqs = 0;
+    for (let p = 0; p < n; p++) if (stream[p] === EOS_ID) seqs++;
+    const r = Math.max(1, Math.min(rows, seqs));
+    const len = n / r;
+    for (let p = 1; p < n && starts.length < r; p++) {
+      if (stream[p] === EOS_ID && p >= starts.length * len) starts.push(p);
+    }
+  } else {
+    const r = Math.max(1, Math.min(rows, n));
+    const len = Math.ceil(n / r);
+    for (let b = 1; b < r; b++) {
+      const ideal = b * len;
+      const limit = Math.min(n, ideal + len);
+      let s = ideal;
+      while (s < limit && stream[s] !== EOS_ID) s++;
+      starts.push(Math.max(s < limit ? s : ideal, starts[b - 1]!));
+    }
   }
-  return starts.map((s, b) => [Math.min(s, n), b + 1 < r ? Math.min(starts[b + 1]!, n) : n]);
+  return starts.map((s, b) => [Math.min(s, n), b + 1 < starts.length ? Math.min(starts[b + 1]!, n) : n]);
 }
 
 /** Windows over the stream: `batch` rows, `time` steps each; the last window is padded. */

@@ -5,24 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Window } from '../corpus.js';
 import type { ModelConfig } from '../model/config.js';
+export { layersModel } from '../model/keras.js';
 import { EOS_ID } from '../tokenizer.js';
-
-/** The Keras model the checkpoint describes, with the given weights (toKeras order). */
-export function layersModel(c: ModelConfig, weights: Float32Array[]): tf.LayersModel {
-  const m = tf.sequential();
-  for (let l = 0; l < c.layers; l++) {
-    const args = {
-      units: c.hidden,
-      returnSequences: true,
-      recurrentActivation: 'sigmoid' as const,
-      ...(l === 0 ? { inputShape: [null, c.vocabSize] as [null, number] } : {}),
-    };
-    m.add(c.cell === 'lstm' ? tf.layers.lstm(args) : c.cell === 'gru' ? tf.layers.gru(args) : tf.layers.simpleRNN(args));
-  }
-  m.add(tf.layers.dense({ units: c.vocabSize, activation: 'softmax' }));
-  m.setWeights(weights.map((w, i) => tf.tensor(w, m.getWeights()[i]!.shape)));
-  return m;
-}
 
 /** One-hot inputs of a window as [batch, time, vocab]. */
 export function oneHotWindow(win: Window, V: number): tf.Tensor3D {

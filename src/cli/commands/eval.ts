@@ -1,0 +1,57 @@
+// `rnnlm eval <file>`: held-out log-likelihood, bits/char and perplexity of a text file
+// under the checkpoint's segmentation (batched, exact).
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { readText } from '../../corpus.js';
+import { scoreText } from '../../score.js';
+import { makeContext, type GlobalArgs } from '../context.js';
+import { int, probText } from '../format.js';
+import { makeProgress } from '../progress.js';
+import { loadModel, modelOption } from './load.js';
+
+interface Args extends GlobalArgs {
+  file: string;
+  model?: string;
+  json?: boolean;
+}
+
+export const evalCommand: CommandModule<object, Args> = {
+  command: 'eval <file>',
+  describe: 'Bits/char and perplexity of a held-out text file',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
+      .option('model', modelOption)
+      .option('json', { type: 'boolean', describe: 'One JSON object with the results' })
+      .example('$0 eval held-out.txt', 'evaluate with the latest model')
+      .example('$0 eval test.txt --model checkpoints/names --json', 'machine-readable') as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const ctx = makeContext(argv);
+    const text = readText(argv.file);
+    const ck = loadModel(ctx, argv.model);
+    await ctx.startBackend();
+    const progress = makeProgress(ctx, false, 5);
+    const started = Date.now();
+    let r;
+    try {
+      r = scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, (done, total) => progress.update(`evaluating: window ${done}/${total}`));
+    } finally {
+      progress.stop();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    if (argv.json) {
+      process.stdout.write(JSON.stringify({ file: argv.file, ...r, seconds }) + '\n');
+      return;
+    }
+    const lines = [
+      `${argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (characters + <EOS>), ${int(r.oov)} OOV`,
+      `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
+      `  nats/char          ${r.nats_per_char.toFixed(4)}`,
+      `  bits/char          ${r.bpc.toFixed(4)}`,
+      `  perplexity         ${r.ppl.toFixed(4)}`,
+      `  perplexity excl. OOV ${r.ppl_excl_oov.toFixed(4)}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));
+  },
+};

@@ -1,0 +1,112 @@
+// `rnnlm sample`: stream generated text to stdout (or JSON lines with --json).
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { Stepper } from '../../model/stepper.js';
+import { Rng } from '../../rng.js';
+import { encodePrime, sampleChars } from '../../sample.js';
+import { EOS_ID } from '../../tokenizer.js';
+import { makeContext, type GlobalArgs } from '../context.js';
+import { numberOption } from '../options.js';
+import { loadModel, modelOption } from './load.js';
+
+interface Args extends GlobalArgs {
+  model?: string;
+  temp: number;
+  topK?: number;
+  topP?: number;
+  prime?: string;
+  unkOk?: boolean;
+  length: number;
+  count: number;
+  seed?: number;
+  stop: boolean;
+  json?: boolean;
+}
+
+export const sampleCommand: CommandModule<object, Args> = {
+  command: 'sample',
+  describe: 'Generate new text from a trained model',
+  builder: (y: Argv) =>
+    y
+      .option('model', modelOption)
+      .option('temp', { ...numberOption('temp', { min: 0 }, 'Temperature: <1 safer, >1 wilder, 0 = always the most likely character', 1), alias: ['t', 'temperature'] })
+      .option('top-k', numberOption('top-k', { min: 1, integer: true }, 'Draw only from the k most likely characters'))
+      .option('top-p', numberOption('top-p', { min: 0, minExclusive: true, max: 1 }, 'Draw only from the smallest set of characters with total probability ≥ p'))
+      .option('prime', { type: 'string', describe: 'Text to start from (not repeated in the output)' })
+      .option('unk-ok', { type: 'boolean', describe: 'Map prime characters the model has not seen to <UNK> instead of failing' })
+      .option('length', { ...numberOption('length', { min: 1, integer: true }, 'Maximum characters per sample', 500), alias: 'l' })
+      .option('count', { ...numberOption('count', { min: 1, integer: true }, 'Number of samples', 1), alias: 'n' })
+      .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed: the same seed gives the same text [default: random]'))
+      .option('stop', { type: 'boolean', default: true, describe: 'End each sample at <EOS> (--no-stop: keep going, <EOS> printed as a newline)' })
+      .option('json', { type: 'boolean', describe: 'One JSON object per sample: text, chars, logprob, temperature, seed' })
+      .example('$0 sample --temp 0.8 -n 5', 'five samples, a little conservative')
+      .example('$0 sample --prime "The " --length 300 --top-p 0.9', 'continue a prompt with nucleus sampling')
+      .example('$0 sample --seed 7 --json', 'reproducible, machine-readable') as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const ctx = makeContext(argv);
+    const ck = loadModel(ctx, argv.model);
+    encodePrime(ck.vocab, argv.prime ?? '', argv.unkOk); // fail early on unknown characters
+    const stepper = new Stepper(ck.params);
+    const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
+    const rng = new Rng(seed);
+    const shade = argv.color === true && !argv.json;
+    const out = process.stdout;
+    let stopped = false;
+    const onInt = () => (stopped = true);
+    process.on('SIGINT', onInt);
+    try {
+      for (let i = 0; i < argv.count && !stopped; i++) {
+        const gen = sampleChars(stepper, ck.vocab, {
+          temperature: argv.temp,
+          topK: argv.topK,
+          topP: argv.topP,
+          prime: argv.prime,
+          unkOk: argv.unkOk,
+          length: argv.length,
+          stopAtEos: argv.stop,
+          rng,
+        });
+        let text = '';
+        let chars = 0;
+        let buf = argv.json || !argv.prime || i > 0 ? '' : argv.prime;
+        let last = Date.now();
+        let logprob = 0;
+        for (;;) {
+          const r = gen.next();
+          if (r.done) {
+            logprob = r.value;
+            break;
+          }
+          const ch = r.value;
+          if (ch.id === EOS_ID && argv.stop) continue;
+          text += ch.text;
+          if (ch.id !== EOS_ID) chars++;
+          if (!argv.json) {
+            buf += shade ? ctx.c.rgb(...heat(ch.p))(ch.text) : ch.text;
+            if (buf.length > 256 || Date.now() - last > 50) {
+              out.write(buf);
+              buf = '';
+              last = Date.now();
+            }
+          }
+          if (stopped) break;
+          if (chars % 256 === 0) await new Promise<void>((res) => setImmediate(res)); // let Ctrl-C through
+        }
+        if (argv.json) {
+          out.write(JSON.stringify({ text, chars, logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: i }) + '\n');
+        } else {
+          out.write(buf + (text.endsWith('\n') ? '' : '\n'));
+        }
+      }
+    } finally {
+      process.off('SIGINT', onInt);
+    }
+    if (stopped) process.exitCode = 130;
+  },
+};
+
+/** Colour for a probability: red (unlikely) → yellow → green (likely). */
+function heat(p: number): [number, number, number] {
+  const x = Math.max(0, Math.min(1, p));
+  return x < 0.5 ? [230, Math.round(60 + 340 * x), 60] : [Math.round(230 - 340 * (x - 0.5)), 230, 60];
+}

@@ -1,0 +1,95 @@
+// `rnnlm score [text..]`: probability of sentences (arguments, `-` for stdin lines, or
+// --file), KenLM-style numbers, ranked table for several, per-character heat map.
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { readText } from '../../corpus.js';
+import { inputError } from '../../errors.js';
+import { Stepper } from '../../model/stepper.js';
+import { scoreSentence, type SentenceScore } from '../../score.js';
+import { makeContext, type Context, type GlobalArgs } from '../context.js';
+import { probText, table } from '../format.js';
+import { loadModel, modelOption } from './load.js';
+
+interface Args extends GlobalArgs {
+  text?: string[];
+  model?: string;
+  file?: string;
+  perChar?: boolean;
+  json?: boolean;
+  eos: boolean;
+}
+
+export const scoreCommand: CommandModule<object, Args> = {
+  command: 'score [text..]',
+  describe: 'Probability of sentences under a model (log-probability, bits/char, perplexity)',
+  builder: (y: Argv) =>
+    y
+      .positional('text', { type: 'string', array: true, describe: 'Sentences to score; - reads one per line from stdin' })
+      .option('model', modelOption)
+      .option('file', { alias: 'f', type: 'string', describe: 'Score each line of this file' })
+      .option('per-char', { type: 'boolean', describe: 'Show each character’s probability and surprisal (bits)' })
+      .option('json', { type: 'boolean', describe: 'JSON Lines, one object per sentence in input order' })
+      .option('eos', { type: 'boolean', default: true, describe: 'Include P(<EOS> | sentence) (--no-eos scores a prefix)' })
+      .example('$0 score "The apple and pear salad."', 'one sentence')
+      .example('$0 score Maria Xqzt Anna', 'several, ranked by probability')
+      .example('cat lines.txt | $0 score - --json', 'JSON Lines from stdin')
+      .example('$0 score --per-char "Hello"', 'where the model is surprised') as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const ctx = makeContext(argv);
+    const sentences = collect(argv);
+    const ck = loadModel(ctx, argv.model);
+    const stepper = new Stepper(ck.params);
+    const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
+    if (argv.json) {
+      for (const s of scores) process.stdout.write(JSON.stringify(s) + '\n');
+      return;
+    }
+    const oov = scores.reduce((a, s) => a + s.oov, 0);
+    if (scores.length === 1) printOne(ctx, scores[0]!, argv.eos);
+    else printTable(scores);
+    if (argv.perChar) for (const s of scores) printChars(ctx, s);
+    if (oov > 0) ctx.warn(`${oov} character(s) not in the model's vocabulary were scored as <UNK>`);
+  },
+};
+
+function collect(argv: Args): string[] {
+  const texts = (argv.text ?? []).map(String);
+  const out: string[] = [];
+  const lines = (t: string) => t.replace(/\n$/, '').split('\n');
+  for (const t of texts) {
+    if (t === '-') out.push(...lines(readText('-')));
+    else out.push(t);
+  }
+  if (argv.file) out.push(...lines(readText(argv.file)));
+  if (out.length === 0) throw inputError('nothing to score: give sentences as arguments, - for stdin, or --file');
+  return out;
+}
+
+function printOne(ctx: Context, s: SentenceScore, eos: boolean): void {
+  const { c } = ctx;
+  const lines = [
+    c.bold(JSON.stringify(s.text)),
+    `  log P        ${s.logprob.toFixed(4)} (natural log)   ${s.log10prob.toFixed(4)} (log10)`,
+    `  P            ${probText(s.logprob)}`,
+    `  tokens       ${s.tokens} (${s.tokens - (eos ? 1 : 0)} characters${eos ? ' + <EOS>' : ''}), OOV ${s.oov}`,
+    `  bits/char    ${s.bpc.toFixed(4)}`,
+    `  perplexity   ${s.ppl.toFixed(4)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printTable(scores: SentenceScore[]): void {
+  const ranked = [...scores].sort((a, b) => b.logprob - a.logprob);
+  const rows = ranked.map((s, i) => [String(i + 1), s.logprob.toFixed(3), s.log10prob.toFixed(3), probText(s.logprob), String(s.tokens), String(s.oov), s.bpc.toFixed(3), s.ppl.toFixed(2), JSON.stringify(s.text)]);
+  process.stdout.write(table(['rank', 'ln P', 'log10 P', 'P', 'tokens', 'OOV', 'bits/char', 'ppl', 'text'], rows) + '\n');
+}
+
+function printChars(ctx: Context, s: SentenceScore): void {
+  const { c } = ctx;
+  process.stdout.write(`\n${c.bold(JSON.stringify(s.text))}\n`);
+  const rows = s.chars!.map((ch) => {
+    const shade = ch.bits < 1 ? c.green : ch.bits < 4 ? c.yellow : c.red;
+    return [JSON.stringify(ch.char), ch.p.toFixed(4), shade(ch.bits.toFixed(2)), ch.oov ? 'OOV' : ''];
+  });
+  process.stdout.write(table(['char', 'P', 'bits', ''], rows) + '\n');
+}

@@ -1,0 +1,208 @@
+// `rnnlm train <corpus>`: flags → TrainRequest, progress on stderr, and the end report
+// (best validation loss, speed, loss chart, a short sample, what to run next).
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadCheckpoint, type TrainConfig } from '../../checkpoint.js';
+import { CELLS, type CellKind } from '../../model/config.js';
+import { Stepper } from '../../model/stepper.js';
+import { Rng } from '../../rng.js';
+import { sampleText } from '../../sample.js';
+import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
+import { DEFAULTS, train, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { makeContext, type Context, type GlobalArgs } from '../context.js';
+import { duration, int, lossChart, lossText, LN2 } from '../format.js';
+import { numberOption, parseDuration } from '../options.js';
+import { makeProgress } from '../progress.js';
+import { VERSION } from '../version.js';
+
+interface Args extends GlobalArgs {
+  corpus: string;
+  out?: string;
+  resume?: boolean;
+  cell: CellKind;
+  layers: number;
+  hidden: number;
+  dropout: number;
+  segmentation: Segmentation;
+  minCount: number;
+  valFraction: number;
+  seqLen: number;
+  batchSize: number;
+  lr: number;
+  warmup: number;
+  lrDecay: number;
+  clip: number;
+  epochs: number;
+  time?: number;
+  evalEvery: number;
+  patience: number;
+  seed: number;
+  steps?: number;
+  quiet?: boolean;
+}
+
+const D = DEFAULTS;
+
+export const trainCommand: CommandModule<object, Args> = {
+  command: 'train <corpus>',
+  describe: 'Train a character-level language model on a text file (- for stdin)',
+  builder: (y: Argv) =>
+    y
+      .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
+      .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]' })
+      .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
+      .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
+      .option('layers', numberOption('layers', { min: 1, max: 16, integer: true }, 'Stacked recurrent layers', D.layers))
+      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true }, 'Units per layer', D.hidden))
+      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true }, 'Dropout on layer outputs while training', D.dropout))
+      .option('segmentation', { alias: 'mode', choices: SEGMENTATIONS, default: D.segmentation, describe: 'What a sequence is: each line, each blank-line-separated paragraph, or the whole file' })
+      .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
+      .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Last fraction of sequences held out for validation', D.valFraction))
+      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true }, 'Time steps per truncated-BPTT window', D.seqLen))
+      .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true }, 'Rows per window', D.batchSize))
+      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1 }, 'Adam learning rate', D.lr))
+      .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
+      .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Learning-rate factor after an evaluation without improvement', D.lrDecay))
+      .option('clip', numberOption('clip', { min: 0 }, 'Clip gradients to this global norm (0 = off)', D.clip))
+      .option('epochs', numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split', D.epochs))
+      .option('time', { type: 'string', describe: 'Time budget, e.g. 90s, 10m, 2h (stops and saves when reached)', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
+      .option('eval-every', numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)', D.evalEvery))
+      .option('patience', numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)', D.patience))
+      .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
+      .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
+      .example('$0 train corpora/names.txt', 'one name per line (line mode)')
+      .example('$0 train corpora/sotu.txt --mode paragraph --time 10m', 'prose, ten minutes')
+      .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
+      .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs') as unknown as Argv<Args>,
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const ctx = makeContext(argv);
+    const backend = await ctx.startBackend();
+    const training: TrainConfig = {
+      seqLen: argv.seqLen,
+      batchSize: argv.batchSize,
+      lr: argv.lr,
+      warmup: argv.warmup,
+      lrDecay: argv.lrDecay,
+      clip: argv.clip,
+      epochs: argv.epochs,
+      time: argv.time ?? null,
+      evalEvery: argv.evalEvery,
+      patience: argv.patience,
+      seed: argv.seed,
+      minCount: argv.minCount,
+      valFraction: argv.valFraction,
+    };
+    const abort = new AbortController();
+    let signalName = '';
+    const onSignal = (name: string) => () => {
+      if (abort.signal.aborted) process.exit(130); // second Ctrl-C: leave at once
+      signalName = name;
+      abort.abort();
+    };
+    const sigint = onSignal('SIGINT');
+    const sigterm = onSignal('SIGTERM');
+    process.on('SIGINT', sigint);
+    process.on('SIGTERM', sigterm);
+    const progress = makeProgress(ctx, argv.quiet);
+    let result: TrainResult;
+    try {
+      result = await train(
+        {
+          corpusPath: argv.corpus,
+          out: argv.out,
+          resume: Boolean(argv.resume),
+          model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
+          training,
+          segmentation: argv.segmentation,
+          maxSteps: argv.steps,
+          backend,
+          version: VERSION,
+          signal: abort.signal,
+        },
+        events(ctx, progress, backend, argv.quiet),
+      );
+    } finally {
+      progress.stop();
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
+    }
+    report(ctx, argv, result, signalName);
+  },
+};
+
+function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend: string, quiet?: boolean): TrainEvents {
+  const { c } = ctx;
+  let lastVal: number | null = null;
+  let epochs = 0;
+  return {
+    onStart: (s: StartInfo) => {
+      epochs = s.training.epochs;
+      if (quiet) return;
+      const m = s.model;
+      const t = s.training;
+      ctx.say(c.bold(`rnnlm train ${s.resumedAt !== null ? `(resuming at step ${s.resumedAt}) ` : ''}→ ${s.dir}`));
+      ctx.say(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
+      ctx.say(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
+      ctx.say(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
+      ctx.say(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch, ${s.totalSteps} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`);
+      ctx.say(`  backend   ${backend}`);
+    },
+    onStep: (s: StepInfo) => {
+      const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
+      progress.update(
+        `epoch ${s.epoch.toFixed(2)}/${epochs} · step ${s.step}/${s.totalSteps} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s · ETA ${duration(s.etaSeconds)}`,
+      );
+    },
+    onEval: (e: EvalInfo) => {
+      if (e.val !== null) lastVal = e.val;
+      const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}`;
+      progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/char${e.improved ? c.green('  ✓ best, saved') : ''}`);
+    },
+  };
+}
+
+function report(ctx: Context, argv: Args, r: TrainResult, signal: string): void {
+  const { c } = ctx;
+  const best = r.meta.progress.bestVal;
+  const reasons = {
+    epochs: `finished ${r.meta.training.epochs} epochs`,
+    steps: `reached --steps`,
+    time: `time budget reached`,
+    patience: `stopped early: no improvement in ${r.meta.training.patience} evaluations`,
+    interrupted: `interrupted by ${signal || 'a signal'}; progress saved`,
+  };
+  if (r.stopped === 'interrupted') process.exitCode = signal === 'SIGTERM' ? 143 : 130;
+  const resumeCmd = `rnnlm train ${argv.corpus} --resume${argv.out ? ` --out ${argv.out}` : ''}`;
+  if (argv.quiet) {
+    ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/char`}`);
+    if (r.stopped === 'interrupted') ctx.say(`  resume with: ${resumeCmd}`);
+    return;
+  }
+  ctx.say('');
+  ctx.say(`${c.green('✓')} ${reasons[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)} this run, ${int(r.charsPerSec)} chars/s)`);
+  if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best)} at step ${r.meta.progress.bestStep}`);
+  const chart = lossChart(r.meta.history, c);
+  if (chart) ctx.say('\n' + chart);
+  if (r.stopped === 'interrupted') {
+    ctx.say(`\n  resume with: ${c.bold(resumeCmd)}`);
+    return;
+  }
+  try {
+    const ck = loadCheckpoint(r.dir);
+    const stepper = new Stepper(ck.params);
+    const rng = new Rng(argv.seed);
+    ctx.say(`\n  samples (temperature 0.8):`);
+    const lines = ck.meta.segmentation === 'line' ? 5 : 1;
+    for (let i = 0; i < lines; i++) {
+      const s = sampleText(stepper, ck.vocab, { temperature: 0.8, length: ck.meta.segmentation === 'line' ? 80 : 300, stopAtEos: true, rng });
+      ctx.say(c.cyan(`    ${s.text.replace(/\n/g, '\n    ')}`));
+    }
+  } catch {
+    /* the report is best-effort; the checkpoint itself was saved */
+  }
+  const model = argv.out ? ` --model ${argv.out}` : '';
+  ctx.say(`\n  next:  ${c.bold(`rnnlm sample --temp 0.8 -n 5${model}`)}`);
+  ctx.say(`         ${c.bold(`rnnlm score${model} "Some text"`)}`);
+  ctx.say(`         ${c.bold(`rnnlm info ${r.dir}`)}`);
+}

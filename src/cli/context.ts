@@ -1,0 +1,37 @@
+// What every command handler gets: the colour theme, stderr printing helpers (data goes
+// to stdout, messages to stderr), --verbose lines, and the backend start-up.
+
+import { initBackend, type BackendName } from '../backend.js';
+import { makeTheme, sym, type Theme } from './theme.js';
+
+export interface GlobalArgs {
+  verbose?: boolean;
+  color?: boolean;
+  backend?: BackendName;
+}
+
+export interface Context extends Theme {
+  verbose: boolean;
+  /** A line on stderr. */
+  say(line: string): void;
+  /** A line on stderr under --verbose only. */
+  debug(line: string): void;
+  warn(line: string): void;
+  startBackend(): Promise<BackendName>;
+}
+
+export function makeContext(argv: GlobalArgs): Context {
+  const theme = makeTheme(argv.color);
+  const verbose = Boolean(argv.verbose);
+  const say = (line: string) => process.stderr.write(line + '\n');
+  return {
+    ...theme,
+    verbose,
+    say,
+    debug: (line) => {
+      if (verbose) say(theme.c.dim(line));
+    },
+    warn: (line) => say(theme.c.yellow(`${sym.warn} ${line}`)),
+    startBackend: () => initBackend(argv.backend, (line) => verbose && say(theme.c.dim(line))),
+  };
+}

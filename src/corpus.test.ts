@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RnnlmError } from './errors.js';
+import { buildCorpus, readText, rowBounds, windowAt, windowCount } from './corpus.js';
+import { EOS_ID, Vocab, streamOf } from './tokenizer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rnnlm-corpus-'));
+const file = (name: string, data: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+
+function expectInputError(f: () => unknown, re: RegExp) {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RnnlmError);
+    expect((e as RnnlmError).exitCode).toBe(2);
+    expect((e as Error).message).toMatch(re);
+    expect((e as Error).message).not.toContain('\n');
+    return;
+  }
+  throw new Error('expected an error');
+}
+
+describe('reading a corpus', () => {
+  it('rejects a missing path', () => expectInputError(() => readText(join(dir, 'nope.txt')), /nope\.txt: no such file/));
+  it('rejects a directory', () => {
+    mkdirSync(join(dir, 'sub'));
+    expectInputError(() => readText(join(dir, 'sub')), /sub: is a directory/);
+  });
+  it('rejects an empty file', () => expectInputError(() => readText(file('empty.txt', '')), /empty\.txt: is empty/));
+  it('rejects a whitespace-only file', () => expectInputError(() => readText(file('ws.txt', ' \n\n\t \r\n')), /ws\.txt: contains only whitespace/));
+  it('rejects binary data', () => {
+    const bin = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+    expectInputError(() => readText(file('bin.dat', bin)), /bin\.dat: looks binary/);
+  });
+  it('accepts a large text with one bad byte (becomes U+FFFD)', () => {
+    const bytes = Buffer.concat([Buffer.from('a'.repeat(1000)), Buffer.from([0xff]), Buffer.from('b')]);
+    expect(readText(file('mostly.txt', bytes))).toBe('a'.repeat(1000) + '\uFFFDb');
+  });
+  it('rejects fewer than two distinct characters', () => {
+    expectInputError(() => buildCorpus('aaaa\naaa\n', 'one.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1 }), /one\.txt: has fewer than two distinct characters/);
+  });
+});
+
+describe('building a corpus', () => {
+  it('holds out the last sequences for validation, vocabulary from training only', () => {
+    const c = buildCorpus('ab\nba\nab\nba\nab\nba\nab\nba\nab\nxyz\n', 'c.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1 });
+    expect(c.sequences).toEqual({ train: 9, val: 1 });
+    expect(c.vocab.tokens.slice(2)).toEqual(['a', 'b']);
+    expect(Array.from(c.val!)).toEqual([EOS_ID, 1, 1, 1, EOS_ID]); // xyz unseen → <UNK>
+  });
+  it('splits a single document by characters', () => {
+    const c = buildCorpus('abcdefghij', 'd.txt', { segmentation: 'document', minCount: 1, valFraction: 0.2 });
+    expect(c.sequences).toEqual({ train: 1, val: 1 });
+    expect(c.train.length).toBe(1 + 8 + 1);
+    expect(c.val!.length).toBe(1 + 2 + 1);
+  });
+  it('stores tokens in 16-bit arrays', () => {
+    expect(buildCorpus('ab\nba\n', 'x', { segmentation: 'line', minCount: 1, valFraction: 0 }).train).toBeInstanceOf(Uint16Array);
+  });
+});
+
+describe('truncated-BPTT windows', () => {
+  // Stream of ["ab", "c"]: E a b E c E — ids 0 2 3 0 4 0; 5 input positions.
+  const v = Vocab.fromText('abc');
+  const stream = streamOf(v, ['ab', 'c']).ids;
+
+  it('rows start at sequence boundaries', () => {
+    expect(rowBounds(stream, 2)).toEqual([
+      [0, 3],
+      [3, 5],
+    ]);
+    expect(rowBounds(stream, 2, true)).toEqual([
+      [0, 3],
+      [3, 5],
+    ]);
+  });
+
+  it('hand-worked windows with padding and reset positions', () => {
+    const b = rowBounds(stream, 2);
+    expect(windowCount(b, 2)).toBe(2);
+    const w0 = windowAt(stream, b, 2, 0);
+    expect(Array.from(w0.inputs)).toEqual([0, 2, 0, 4]); // [[E a] [E c]]: state resets at both E inputs
+    expect(Array.from(w0.targets)).toEqual([2, 3, 4, 0]); // [[a b] [c E]]
+    expect(Array.from(w0.weights)).toEqual([1, 1, 1, 1]);
+    const w1 = windowAt(stream, b, 2, 1);
+    expect(Array.from(w1.inputs)).toEqual([3, 0, 0, 0]); // [[b pad] [pad pad]]
+    expect(Array.from(w1.targets)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(w1.weights)).toEqual([1, 0, 0, 0]);
+  });
+
+  it('exact rows never start mid-sequence; at most one row per sequence', () => {
+    const s = streamOf(v, ['abcabc', 'a', 'bb']).ids; // 12 inputs, 3 sequences
+    const b = rowBounds(s, 8, true);
+    expect(b.length).toBe(3);
+    for (const [start] of b) expect(s[start]).toBe(EOS_ID);
+    expect(b[b.length - 1]![1]).toBe(s.length - 1);
+  });
+
+  it('covers every input position exactly once', () => {
+    const s = streamOf(v, ['abcabcabc', 'ab', 'c', 'cab', 'a', 'bbbbbbb', 'c']).ids;
+    for (const exact of [false, true]) {
+      for (const rows of [1, 2, 3, 5, 40]) {
+        const b = rowBounds(s, rows, exact);
+        const seen = new Array(s.length - 1).fill(0);
+        for (const [st, en] of b) for (let p = st; p < en; p++) seen[p]++;
+        expect(seen.every((x) => x === 1)).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,49 @@
+// Log-likelihood of a token stream under a model, batched: the stream is cut into rows
+// (corpus.rowBounds) run side by side window by window with the state carried. With
+// `exact`, rows start only at sequence boundaries, so the result equals the sum of
+// −log P(sequence) over the sequences; without, a row may start mid-sequence from the
+// zero state (cheaper for one long document, used for validation during training).
+
+import { rowBounds, windowAt, windowCount } from './corpus.js';
+import { runWindow, zeroState } from './model/lm.js';
+import type { Params } from './model/params.js';
+import { UNK_ID, type Tokens } from './tokenizer.js';
+
+export interface StreamLoss {
+  /** Σ −log P (nats) over all predicted tokens. */
+  nats: number;
+  /** Tokens predicted (characters + one <EOS> per sequence). */
+  tokens: number;
+  /** With opts.unk: the part of `nats` spent predicting <UNK> targets. */
+  unkNats?: number;
+}
+
+export const EVAL_BATCH = 128;
+export const EVAL_TIME = 100;
+
+/** Sum of −log P over the stream. `onProgress(done, total)` is called after each window. */
+export function streamLoss(
+  params: Params,
+  stream: Tokens,
+  opts: { batch?: number; time?: number; unk?: boolean; exact?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): StreamLoss {
+  const bounds = rowBounds(stream, opts.batch ?? EVAL_BATCH, opts.exact);
+  const time = opts.time ?? EVAL_TIME;
+  const n = windowCount(bounds, time);
+  let state = zeroState(params.config, bounds.length);
+  let nats = 0;
+  let tokens = 0;
+  let unkNats = 0;
+  for (let k = 0; k < n; k++) {
+    const win = windowAt(stream, bounds, time, k);
+    const r = runWindow(params, win, state, { train: false, wantLogProbs: opts.unk });
+    if (opts.unk) {
+      for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) unkNats -= r.logProbs![i]!;
+    }
+    nats += r.loss;
+    tokens += r.count;
+    state = r.state;
+    opts.onProgress?.(k + 1, n);
+  }
+  return opts.unk ? { nats, tokens, unkNats } : { nats, tokens };
+}
