@@ -66,6 +66,8 @@ export interface Progress {
   evalsWithoutImprovement: number;
   lrScale: number;
   stopped: string | null;
+  /** Training loss accumulated since the last evaluation (so a resumed history point is exact). */
+  pending: { nats: number; tokens: number };
 }
 
 export interface Meta {

@@ -7,10 +7,21 @@ import { readFileSync, statSync } from 'node:fs';
 import { inputError } from './errors.js';
 import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens } from './tokenizer.js';
 
+/**
+ * Stands for "-" (stdin) on the command line: the argument parser swallows a bare "-", and
+ * no real argument can contain NUL.
+ */
+export const STDIN_ARG = '\0-';
+
+export function isStdin(path: string): boolean {
+  return path === '-' || path === STDIN_ARG;
+}
+
 /** Read a UTF-8 text file (or stdin for "-"), reject what is not usable text. */
 export function readText(path: string): string {
   let bytes: Buffer;
-  if (path === '-') {
+  if (isStdin(path)) {
+    path = '-';
     try {
       bytes = readFileSync(0);
     } catch {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from './backend.js';
 import { decodeText } from './corpus.js';
 import { EOS, EOS_ID, UNK, UNK_ID, VOCAB_VERSION, Vocab, codePoints, oneHot, segment, streamOf } from './tokenizer.js';
 
@@ -111,6 +112,9 @@ describe('vocabulary order and JSON', () => {
 });
 
 describe('one-hot', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
   it('hand-worked rows', () => {
     expect(Array.from(oneHot([2, 0], 4))).toEqual([0, 0, 1, 0, 1, 0, 0, 0]);
   });

@@ -19,7 +19,7 @@ import {
   type Progress,
   type TrainConfig,
 } from './checkpoint.js';
-import { buildCorpus, readText, rowBounds, windowAt, windowCount, type Corpus } from './corpus.js';
+import { buildCorpus, isStdin, readText, rowBounds, windowAt, windowCount, type Corpus } from './corpus.js';
 import { inputError, RnnlmError } from './errors.js';
 import { streamLoss } from './evaluate.js';
 import { acquireLock, sha256 } from './files.js';
@@ -115,7 +115,7 @@ export interface TrainResult {
 }
 
 export function defaultOut(corpusPath: string): string {
-  const name = corpusPath === '-' ? 'stdin' : basename(corpusPath, extname(corpusPath)) || 'model';
+  const name = isStdin(corpusPath) ? 'stdin' : basename(corpusPath, extname(corpusPath)) || 'model';
   return join('checkpoints', name);
 }
 
@@ -125,7 +125,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   const dir = req.out ?? defaultOut(req.corpusPath);
   const text = readText(req.corpusPath);
   const corpusInfo = {
-    path: req.corpusPath === '-' ? '-' : resolve(req.corpusPath),
+    path: isStdin(req.corpusPath) ? '-' : resolve(req.corpusPath),
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };
@@ -196,7 +196,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     params = Params.init(model, rng);
     adam = adamState(params.data.length);
     state = null;
-    progress = { step: 0, epoch: 0, window: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null };
+    progress = { step: 0, epoch: 0, window: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
     history = [];
     meta = {
       format: CHECKPOINT_FORMAT,
@@ -224,7 +224,6 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
 
   const started = Date.now();
   const elapsedBefore = progress.elapsedSeconds;
-  let sinceEval = { nats: 0, tokens: 0 };
   let stopped: TrainResult['stopped'] | null = null;
   let lastSaved = -1;
   let charsThisRun = 0;
@@ -243,7 +242,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   };
 
   const evaluate = async () => {
-    const trainLoss = sinceEval.tokens > 0 ? sinceEval.nats / sinceEval.tokens : NaN;
+    const trainLoss = progress.pending.tokens > 0 ? progress.pending.nats / progress.pending.tokens : NaN;
     const val = corpus.val ? streamLoss(params, corpus.val) : null;
     const valLoss = val ? val.nats / val.tokens : null;
     const score = valLoss ?? trainLoss;
@@ -257,7 +256,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
       progress.lrScale *= t.lrDecay;
     }
     history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}) });
-    sinceEval = { nats: 0, tokens: 0 };
+    progress.pending = { nats: 0, tokens: 0 };
     ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, improved });
     await save('evaluation', improved);
     if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
@@ -291,8 +290,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     progress.epoch = progress.step / W;
     progress.charsSeen += r.count;
     charsThisRun += r.count;
-    sinceEval.nats += r.loss;
-    sinceEval.tokens += r.count;
+    progress.pending.nats += r.loss;
+    progress.pending.tokens += r.count;
     const cps = charsThisRun / Math.max(1e-9, seconds());
     ev.onStep?.({
       step: progress.step,
@@ -307,9 +306,10 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     if (progress.step % evalEvery === 0) await evaluate();
   }
   progress.stopped = stopped;
-  if (stopped === 'interrupted') {
-    await save('interrupted', false);
-  } else if (lastSaved !== progress.step || sinceEval.tokens > 0) {
+  if (stopped === 'interrupted' || stopped === 'steps') {
+    // Save without evaluating, so a resumed run continues exactly as an uninterrupted one.
+    await save(stopped, false);
+  } else if (lastSaved !== progress.step) {
     await evaluate();
   } else {
     await save('end', false);

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BACKENDS } from '../backend.js';
 import { RnnlmError } from '../errors.js';
+import { STDIN_ARG } from '../corpus.js';
 import { makeTheme, sym } from './theme.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';
@@ -18,7 +19,7 @@ import { infoCommand } from './commands/info.js';
 export async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
   const colorFlag = args.includes('--no-color') ? false : undefined;
-  const cli = yargs(args)
+  const cli = yargs(args.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('rnnlm')
     .usage('$0 <command> [options]\n\nCharacter-level recurrent language models: train on a text file, generate text, score sentences.')
     .command(trainCommand)

@@ -13,7 +13,8 @@ export interface Progress {
 
 export function makeProgress(ctx: Context, quiet = false, every = 10): Progress {
   if (quiet) return { update() {}, log() {}, stop() {} };
-  if (ctx.tty) {
+  // A pseudo-terminal without a size (columns 0) confuses spinners: use plain lines there.
+  if (ctx.tty && (process.stderr.columns ?? 0) > 0) {
     const spinner: Ora = ora({ stream: process.stderr, discardStdin: false, color: 'cyan', isEnabled: true }).start();
     return {
       update: (text) => {
@@ -28,7 +29,7 @@ export function makeProgress(ctx: Context, quiet = false, every = 10): Progress 
       stop: () => spinner.stop(),
     };
   }
-  let last = 0;
+  let last = Date.now();
   return {
     update: (text) => {
       const now = Date.now();

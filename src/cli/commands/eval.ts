@@ -7,7 +7,7 @@ import { scoreText } from '../../score.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { int, probText } from '../format.js';
 import { makeProgress } from '../progress.js';
-import { loadModel, modelOption } from './load.js';
+import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -28,7 +28,8 @@ export const evalCommand: CommandModule<object, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
     const text = readText(argv.file);
-    const ck = loadModel(ctx, argv.model);
+    const ck = loadModel(argv.model);
+    announce(ctx, ck);
     await ctx.startBackend();
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
@@ -49,7 +50,7 @@ export const evalCommand: CommandModule<object, Args> = {
       `  nats/char          ${r.nats_per_char.toFixed(4)}`,
       `  bits/char          ${r.bpc.toFixed(4)}`,
       `  perplexity         ${r.ppl.toFixed(4)}`,
-      `  perplexity excl. OOV ${r.ppl_excl_oov.toFixed(4)}`,
+      `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));

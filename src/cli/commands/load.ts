@@ -5,12 +5,14 @@ import { loadCheckpoint, type Loaded } from '../../checkpoint.js';
 import type { Context } from '../context.js';
 import { findCheckpoint } from '../find.js';
 
-export function loadModel(ctx: Context, model: string | undefined): Loaded {
-  const dir = findCheckpoint(model);
-  const ck = loadCheckpoint(dir);
+export function loadModel(model: string | undefined): Loaded {
+  return loadCheckpoint(findCheckpoint(model));
+}
+
+/** Say which checkpoint is in use (after the inputs were checked, so errors stay one line). */
+export function announce(ctx: Context, ck: Loaded): void {
   const m = ck.meta.model;
-  ctx.say(ctx.c.dim(`using ${dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step})`));
-  return ck;
+  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step})`));
 }
 
 export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder [default: the most recently trained under ./checkpoints]' };

@@ -7,7 +7,7 @@ import { encodePrime, sampleChars } from '../../sample.js';
 import { EOS_ID } from '../../tokenizer.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
-import { loadModel, modelOption } from './load.js';
+import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   model?: string;
@@ -44,8 +44,9 @@ export const sampleCommand: CommandModule<object, Args> = {
       .example('$0 sample --seed 7 --json', 'reproducible, machine-readable') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
-    const ck = loadModel(ctx, argv.model);
+    const ck = loadModel(argv.model);
     encodePrime(ck.vocab, argv.prime ?? '', argv.unkOk); // fail early on unknown characters
+    announce(ctx, ck);
     const stepper = new Stepper(ck.params);
     const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
     const rng = new Rng(seed);

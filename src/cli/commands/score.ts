@@ -2,13 +2,13 @@
 // --file), KenLM-style numbers, ranked table for several, per-character heat map.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readText } from '../../corpus.js';
+import { isStdin, readText } from '../../corpus.js';
 import { inputError } from '../../errors.js';
 import { Stepper } from '../../model/stepper.js';
 import { scoreSentence, type SentenceScore } from '../../score.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, table } from '../format.js';
-import { loadModel, modelOption } from './load.js';
+import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   text?: string[];
@@ -37,7 +37,8 @@ export const scoreCommand: CommandModule<object, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
     const sentences = collect(argv);
-    const ck = loadModel(ctx, argv.model);
+    const ck = loadModel(argv.model);
+    announce(ctx, ck);
     const stepper = new Stepper(ck.params);
     const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
     if (argv.json) {
@@ -57,7 +58,7 @@ function collect(argv: Args): string[] {
   const out: string[] = [];
   const lines = (t: string) => t.replace(/\n$/, '').split('\n');
   for (const t of texts) {
-    if (t === '-') out.push(...lines(readText('-')));
+    if (isStdin(t)) out.push(...lines(readText('-')));
     else out.push(t);
   }
   if (argv.file) out.push(...lines(readText(argv.file)));

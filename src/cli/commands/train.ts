@@ -141,12 +141,12 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       if (quiet) return;
       const m = s.model;
       const t = s.training;
-      ctx.say(c.bold(`rnnlm train ${s.resumedAt !== null ? `(resuming at step ${s.resumedAt}) ` : ''}→ ${s.dir}`));
-      ctx.say(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
-      ctx.say(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
-      ctx.say(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
-      ctx.say(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch, ${s.totalSteps} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`);
-      ctx.say(`  backend   ${backend}`);
+      progress.log(c.bold(`rnnlm train ${s.resumedAt !== null ? `(resuming at step ${s.resumedAt}) ` : ''}→ ${s.dir}`));
+      progress.log(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
+      progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
+      progress.log(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
+      progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch, ${s.totalSteps} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`);
+      progress.log(`  backend   ${backend}`);
     },
     onStep: (s: StepInfo) => {
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;

@@ -1,0 +1,146 @@
+// Smoke tests of the built binary (npm test builds first): what a person sees.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { loadCheckpoint } from '../checkpoint.js';
+import { Stepper } from '../model/stepper.js';
+import { scoreSentence } from '../score.js';
+import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
+
+function run(args: string[], cwd: string, input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** One line on stderr, starting with ✗, no stack trace, the given exit code. */
+function expectOneLineError(r: ReturnType<typeof run>, code: number, re: RegExp) {
+  expect(r.code, r.err).toBe(code);
+  const lines = r.err.trim().split('\n');
+  expect(lines.length, r.err).toBe(1);
+  expect(lines[0]).toMatch(/^✗ /);
+  expect(lines[0]).toMatch(re);
+  expect(r.err).not.toMatch(/\n\s+at /);
+}
+
+const work = tempDir('rnnlm-cli-');
+const TINY = ['--hidden', '16', '--batch-size', '8', '--seq-len', '16', '--epochs', '2', '--lr', '0.01', '--warmup', '2', '--backend', 'wasm'];
+
+describe('help and bad corpora', () => {
+  it('--help lists the five commands with examples', () => {
+    const r = run(['--help'], work);
+    expect(r.code).toBe(0);
+    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'info [checkpoint]']) expect(r.out).toContain(`rnnlm ${c}`);
+    expect(r.out).toContain('Examples:');
+    expect(run(['train', '--help'], work).out).toMatch(/--resume[\s\S]*Examples:/);
+  });
+
+  it('train: missing file, directory, empty file, binary file → one line, exit 2', () => {
+    expectOneLineError(run(['train', 'missing.txt'], work), 2, /missing\.txt: no such file/);
+    mkdirSync(join(work, 'adir'), { recursive: true });
+    expectOneLineError(run(['train', 'adir'], work), 2, /adir: is a directory/);
+    writeFileSync(join(work, 'empty.txt'), '');
+    expectOneLineError(run(['train', 'empty.txt'], work), 2, /empty\.txt: is empty/);
+    expectOneLineError(run(['train', process.execPath], work), 2, /looks binary/);
+  });
+
+  it('unknown commands and flags are rejected with a suggestion', () => {
+    expectOneLineError(run(['smaple'], work), 2, /Unknown command "smaple"\. Did you mean sample\?/);
+    expectOneLineError(run(['sample', '--bogus'], work), 2, /Unknown argument: bogus/);
+  });
+
+  it('no checkpoint yet: a clear line', () => {
+    const empty = tempDir();
+    expectOneLineError(run(['sample'], empty), 2, /no checkpoint found under \.\/checkpoints\/ — train one first/);
+    expectOneLineError(run(['score', 'x'], empty), 2, /no checkpoint found/);
+  });
+});
+
+describe('train → sample → score → eval → info', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir('rnnlm-flow-');
+    writeCorpus(dir, syllableText(300), 'words.txt');
+    const r = run(['train', 'words.txt', ...TINY], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('backend   wasm');
+    expect(r.err).toMatch(/best validation loss \d\.\d+ bits\/char/);
+    expect(r.err).toContain('rnnlm sample --temp 0.8');
+    await initBackend('cpu');
+  });
+
+  it('sample: the same seed gives the same text; --json has the fields', () => {
+    const a = run(['sample', '--seed', '4', '-n', '3'], dir);
+    const b = run(['sample', '--seed', '4', '-n', '3'], dir);
+    expect(a.code, a.err).toBe(0);
+    expect(a.out).toBe(b.out);
+    expect(a.out.trim().split('\n').length).toBe(3);
+    expect(a.err).toMatch(/using checkpoints\/words/);
+    const j = run(['sample', '--seed', '4', '--json', '--temp', '0.5'], dir);
+    const obj = JSON.parse(j.out);
+    expect(obj).toMatchObject({ seed: 4, temperature: 0.5 });
+    expect(typeof obj.text).toBe('string');
+    expect(obj.logprob).toBeLessThanOrEqual(0);
+  });
+
+  it('score through the CLI equals the library call', () => {
+    const r = run(['score', '--json', 'Stoubar', 'Ke', ''], dir);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.text)).toEqual(['Stoubar', 'Ke', '']);
+    const ck = loadCheckpoint(join(dir, 'checkpoints', 'words'));
+    const st = new Stepper(ck.params);
+    for (const row of rows) {
+      const lib = scoreSentence(st, ck.vocab, row.text);
+      expect(row.logprob).toBeCloseTo(lib.logprob, 10);
+      for (const k of ['logprob', 'log10prob', 'prob', 'tokens', 'oov', 'bpc', 'ppl']) expect(row).toHaveProperty(k);
+    }
+    const table = run(['score', 'Stoubar', 'Ke'], dir);
+    expect(table.out).toMatch(/rank\s+ln P\s+log10 P\s+P\s+tokens\s+OOV\s+bits\/char\s+ppl\s+text/);
+    const one = run(['score', 'Ke', '--per-char'], dir);
+    expect(one.out).toMatch(/tokens\s+3 \(2 characters \+ <EOS>\), OOV 0/);
+    expect(one.out).toMatch(/"<EOS>"/);
+  });
+
+  it('score reads stdin with -', () => {
+    const r = run(['score', '-', '--json'], dir, 'Ke\nStou\n');
+    expect(r.out.trim().split('\n').map((l) => JSON.parse(l).text)).toEqual(['Ke', 'Stou']);
+  });
+
+  it('eval --json equals the sum of sentence scores', () => {
+    writeFileSync(join(dir, 'held.txt'), 'Ke\nStou\n');
+    const e = JSON.parse(run(['eval', 'held.txt', '--json'], dir).out);
+    const s = run(['score', '--json', 'Ke', 'Stou'], dir).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(e.tokens).toBe(s[0].tokens + s[1].tokens);
+    expect(Math.abs(e.logprob - (s[0].logprob + s[1].logprob))).toBeLessThan(1e-4);
+    for (const k of ['logprob', 'log10prob', 'tokens', 'oov', 'nats_per_char', 'bpc', 'ppl', 'ppl_excl_oov']) expect(e).toHaveProperty(k);
+  });
+
+  it('info shows the model and progress', () => {
+    const r = run(['info'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/1-layer LSTM, hidden 16/);
+    expect(r.out).toMatch(/best\s+\d\.\d+ bits\/char/);
+  });
+
+  it('bad inference flags: one clear line each, non-zero exit', () => {
+    expectOneLineError(run(['sample', '--temp', '-1'], dir), 2, /--temp must be a number ≥ 0 \(got "-1"\)/);
+    expectOneLineError(run(['sample', '--temp', 'abc'], dir), 2, /--temp must be a number ≥ 0 \(got "abc"\)/);
+    expectOneLineError(run(['sample', '--length', '0'], dir), 2, /--length must be an integer ≥ 1/);
+    expectOneLineError(run(['sample', '--top-p', '1.5'], dir), 2, /--top-p must be a number > 0 and ≤ 1/);
+    expectOneLineError(run(['sample', '--prime', 'Ke☃'], dir), 2, /--prime has 1 character\(s\) not in the model's vocabulary: "☃"/);
+    expectOneLineError(run(['score', '--file', 'nope.txt'], dir), 2, /nope\.txt: no such file/);
+    writeFileSync(join(dir, 'locked.txt'), 'x');
+    chmodSync(join(dir, 'locked.txt'), 0o000);
+    const r = run(['score', '--file', 'locked.txt'], dir);
+    if (process.getuid?.() !== 0) expectOneLineError(r, 2, /locked\.txt: cannot read/);
+  });
+
+  it('a damaged checkpoint: one line naming the file, exit 2', () => {
+    truncateSync(join(dir, 'checkpoints', 'words', 'weights.bin'), 10);
+    expectOneLineError(run(['sample'], dir), 2, /weights\.bin: has 10 bytes, expected \d+/);
+  });
+});

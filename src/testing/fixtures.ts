@@ -1,0 +1,80 @@
+// Test fixtures: small corpora generated here (no copied text) and tiny training runs in
+// temporary folders, fast enough for unit tests.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrainConfig } from '../checkpoint.js';
+import type { ModelConfig } from '../model/config.js';
+import { Rng } from '../rng.js';
+import { train, type TrainEvents, type TrainRequest, type TrainResult } from '../train.js';
+
+export function tempDir(prefix = 'rnnlm-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Lines of pseudo-words from a little syllable grammar: learnable structure, fixed seed. */
+export function syllableText(lines: number, seed = 1): string {
+  const r = new Rng(seed);
+  const onsets = ['b', 'd', 'k', 'm', 'st', 'tr', 'l'];
+  const vowels = ['a', 'e', 'i', 'o', 'ou'];
+  const codas = ['', 'n', 'r', 's'];
+  const pick = (xs: string[]) => xs[Math.floor(r.next() * xs.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const n = 1 + Math.floor(r.next() * 3);
+    let w = '';
+    for (let k = 0; k < n; k++) w += pick(onsets) + pick(vowels) + pick(codas);
+    out.push(w[0]!.toUpperCase() + w.slice(1));
+  }
+  return out.join('\n') + '\n';
+}
+
+export function writeCorpus(dir: string, text: string, name = 'corpus.txt'): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+export const TINY_TRAINING: TrainConfig = {
+  seqLen: 16,
+  batchSize: 8,
+  lr: 0.01,
+  warmup: 2,
+  lrDecay: 0.5,
+  clip: 5,
+  epochs: 2,
+  time: null,
+  evalEvery: 5,
+  patience: 0,
+  seed: 3,
+  minCount: 1,
+  valFraction: 0.1,
+};
+
+export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainConfig> = {}, model: Partial<Omit<ModelConfig, 'vocabSize'>> = {}): TrainRequest {
+  return {
+    corpusPath,
+    out,
+    resume: false,
+    model: { cell: 'lstm', layers: 1, hidden: 12, dropout: 0, ...model },
+    training: { ...TINY_TRAINING, ...training },
+    segmentation: 'line',
+    backend: 'test',
+    version: 'test',
+    ...over,
+  };
+}
+
+/** Train and record each step's loss. */
+export async function trainRecording(req: TrainRequest, ev: TrainEvents = {}): Promise<{ result: TrainResult; losses: number[] }> {
+  const losses: number[] = [];
+  const result = await train(req, {
+    ...ev,
+    onStep: (s) => {
+      losses.push(s.loss);
+      ev.onStep?.(s);
+    },
+  });
+  return { result, losses };
+}
