@@ -6,6 +6,7 @@
 
 import { rowBounds, windowAt, windowCount } from './corpus.js';
 import { runWindow, zeroState } from './model/lm.js';
+import type { DataParallel } from './model/parallel.js';
 import type { Params } from './model/params.js';
 import { UNK_ID, type Tokens } from './tokenizer.js';
 
@@ -22,11 +23,11 @@ export const EVAL_BATCH = 128;
 export const EVAL_TIME = 100;
 
 /** Sum of −log P over the stream. `onProgress(done, total)` is called after each window. */
-export function streamLoss(
+export async function streamLoss(
   params: Params,
   stream: Tokens,
-  opts: { batch?: number; time?: number; unk?: boolean; exact?: boolean; onProgress?: (done: number, total: number) => void } = {},
-): StreamLoss {
+  opts: { batch?: number; time?: number; unk?: boolean; exact?: boolean; pool?: DataParallel | null; onProgress?: (done: number, total: number) => void } = {},
+): Promise<StreamLoss> {
   const bounds = rowBounds(stream, opts.batch ?? EVAL_BATCH, opts.exact);
   const time = opts.time ?? EVAL_TIME;
   const n = windowCount(bounds, time);
@@ -36,7 +37,8 @@ export function streamLoss(
   let unkNats = 0;
   for (let k = 0; k < n; k++) {
     const win = windowAt(stream, bounds, time, k);
-    const r = runWindow(params, win, state, { train: false, wantLogProbs: opts.unk });
+    const o = { train: false, wantLogProbs: opts.unk };
+    const r = opts.pool ? await opts.pool.run(params, win, state, o) : runWindow(params, win, state, o);
     if (opts.unk) {
       for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) unkNats -= r.logProbs![i]!;
     }

@@ -86,10 +86,10 @@ describe('score is a probability distribution', () => {
 });
 
 describe('consistency', () => {
-  it('score = eval on a one-line file = training loss on that sequence', () => {
+  it('score = eval on a one-line file = training loss on that sequence', async () => {
     const sentence = 'abbab';
     const s = scoreSentence(stepper, ck.vocab, sentence);
-    const e = scoreText(ck.params, ck.vocab, sentence + '\n', 'line');
+    const e = await scoreText(ck.params, ck.vocab, sentence + '\n', 'line');
     expect(e.tokens).toBe(s.tokens);
     expect(Math.abs(e.logprob - s.logprob) / Math.abs(s.logprob)).toBeLessThan(1e-5);
     const stream = streamOf(ck.vocab, [sentence]).ids;
@@ -99,9 +99,9 @@ describe('consistency', () => {
     expect(Math.abs(loss + s.logprob) / Math.abs(s.logprob)).toBeLessThan(1e-5);
   });
 
-  it('eval of many lines = sum of the sentence scores (batched rows exact)', () => {
+  it('eval of many lines = sum of the sentence scores (batched rows exact)', async () => {
     const lines = ['ab', 'abbba', 'a', 'aab', 'abz', 'b', 'abababab'];
-    const e = scoreText(ck.params, ck.vocab, lines.join('\n'), 'line');
+    const e = await scoreText(ck.params, ck.vocab, lines.join('\n'), 'line');
     const sum = lines.reduce((a, l) => a + scoreSentence(stepper, ck.vocab, l).logprob, 0);
     expect(e.sequences).toBe(7);
     expect(e.oov).toBe(1);

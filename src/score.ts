@@ -7,6 +7,7 @@
 import type { Stepper } from './model/stepper.js';
 import type { Params } from './model/params.js';
 import { streamLoss } from './evaluate.js';
+import type { DataParallel } from './model/parallel.js';
 import { EOS_ID, segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
 
 export interface CharScore {
@@ -91,16 +92,16 @@ export interface FileScore {
 }
 
 /** Held-out evaluation of a text with the model's segmentation (batched, exact). */
-export function scoreText(
+export async function scoreText(
   params: Params,
   vocab: Vocab,
   text: string,
   segmentation: Segmentation,
-  onProgress?: (done: number, total: number) => void,
-): FileScore {
+  o: { pool?: DataParallel | null; onProgress?: (done: number, total: number) => void } = {},
+): Promise<FileScore> {
   const seqs = segment(text, segmentation);
   const { ids, oov } = streamOf(vocab, seqs);
-  const { nats, tokens, unkNats } = streamLoss(params, ids, { onProgress, unk: true, exact: true });
+  const { nats, tokens, unkNats } = await streamLoss(params, ids, { ...o, unk: true, exact: true });
   const s = summarize(-nats, tokens);
   const kept = tokens - oov;
   return {

@@ -27,6 +27,9 @@ import { adamState, adamStep, clipByGlobalNorm, type AdamState } from './model/a
 import { parameterCount, type ModelConfig } from './model/config.js';
 import { runWindow, zeroState, type State } from './model/lm.js';
 import { Params } from './model/params.js';
+import { DataParallel } from './model/parallel.js';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './backend.js';
 import { Rng } from './rng.js';
 import type { Segmentation, Vocab } from './tokenizer.js';
 
@@ -51,6 +54,26 @@ export const DEFAULTS = {
   seed: 1,
 };
 
+/** The training part of DEFAULTS as a TrainConfig (no time budget). */
+export function trainingDefaults(): TrainConfig {
+  const d = DEFAULTS;
+  return {
+    seqLen: d.seqLen,
+    batchSize: d.batchSize,
+    lr: d.lr,
+    warmup: d.warmup,
+    lrDecay: d.lrDecay,
+    clip: d.clip,
+    epochs: d.epochs,
+    time: null,
+    evalEvery: d.evalEvery,
+    patience: d.patience,
+    seed: d.seed,
+    minCount: d.minCount,
+    valFraction: d.valFraction,
+  };
+}
+
 export interface TrainRequest {
   corpusPath: string;
   /** Checkpoint folder; default checkpoints/<corpus-name>. */
@@ -61,6 +84,8 @@ export interface TrainRequest {
   segmentation: Segmentation;
   /** Stop after this many steps in total (for tests and quick looks). */
   maxSteps?: number;
+  /** Data-parallel worker threads, the calling thread included (default 1). */
+  workers?: number;
   backend: string;
   version: string;
   signal?: AbortSignal;
@@ -76,6 +101,8 @@ export interface StartInfo {
   windowsPerEpoch: number;
   totalSteps: number;
   resumedAt: number | null;
+  /** Threads training in parallel. */
+  workers: number;
 }
 
 export interface StepInfo {
@@ -220,100 +247,110 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   const W = windowCount(bounds, t.seqLen);
   const totalSteps = Math.min(t.epochs * W, req.maxSteps ?? Infinity);
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
-  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt });
 
-  const started = Date.now();
-  const elapsedBefore = progress.elapsedSeconds;
-  let stopped: TrainResult['stopped'] | null = null;
-  let lastSaved = -1;
-  let charsThisRun = 0;
-  const seconds = () => (Date.now() - started) / 1000;
+  const pool = (req.workers ?? 1) > 1 && B > 1 ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
+  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1 });
+  try {
+    return await loop();
+  } finally {
+    await pool?.close();
+  }
 
-  const save = async (reason: string, best: boolean) => {
-    progress.elapsedSeconds = elapsedBefore + seconds();
-    meta.progress = progress;
-    meta.history = history;
-    meta.savedAt = new Date().toISOString();
-    meta.backend = req.backend;
-    await saveCheckpoint(dir, meta, best || !meta.weights.sha256 ? params : undefined);
-    saveResume(dir, { params, adam, state: state ?? [], rngState: rng.state, progress, history });
-    lastSaved = progress.step;
-    ev.onSave?.(dir, reason);
-  };
+  async function loop(): Promise<TrainResult> {
+    const started = Date.now();
+    const elapsedBefore = progress.elapsedSeconds;
+    let stopped: TrainResult['stopped'] | null = null;
+    let lastSaved = -1;
+    let charsThisRun = 0;
+    const seconds = () => (Date.now() - started) / 1000;
 
-  const evaluate = async () => {
-    const trainLoss = progress.pending.tokens > 0 ? progress.pending.nats / progress.pending.tokens : NaN;
-    const val = corpus.val ? streamLoss(params, corpus.val) : null;
-    const valLoss = val ? val.nats / val.tokens : null;
-    const score = valLoss ?? trainLoss;
-    const improved = progress.bestVal === null || score < progress.bestVal;
-    if (improved) {
-      progress.bestVal = score;
-      progress.bestStep = progress.step;
-      progress.evalsWithoutImprovement = 0;
+    const save = async (reason: string, best: boolean) => {
+      progress.elapsedSeconds = elapsedBefore + seconds();
+      meta.progress = progress;
+      meta.history = history;
+      meta.savedAt = new Date().toISOString();
+      meta.backend = req.backend;
+      await saveCheckpoint(dir, meta, best || !meta.weights.sha256 ? params : undefined);
+      saveResume(dir, { params, adam, state: state ?? [], rngState: rng.state, progress, history });
+      lastSaved = progress.step;
+      ev.onSave?.(dir, reason);
+    };
+
+    const evaluate = async () => {
+      const trainLoss = progress.pending.tokens > 0 ? progress.pending.nats / progress.pending.tokens : NaN;
+      const val = corpus.val ? await streamLoss(params, corpus.val, { pool }) : null;
+      const valLoss = val ? val.nats / val.tokens : null;
+      const score = valLoss ?? trainLoss;
+      const improved = progress.bestVal === null || score < progress.bestVal;
+      if (improved) {
+        progress.bestVal = score;
+        progress.bestStep = progress.step;
+        progress.evalsWithoutImprovement = 0;
+      } else {
+        progress.evalsWithoutImprovement++;
+        progress.lrScale *= t.lrDecay;
+      }
+      history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}) });
+      progress.pending = { nats: 0, tokens: 0 };
+      ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, improved });
+      await save('evaluation', improved);
+      if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
+    };
+
+    while (stopped === null) {
+      await tick(); // let signals and the spinner run
+      if (req.signal?.aborted) {
+        stopped = 'interrupted';
+        break;
+      }
+      if (progress.step >= totalSteps) {
+        stopped = progress.step >= t.epochs * W ? 'epochs' : 'steps';
+        break;
+      }
+      if (t.time !== null && seconds() >= t.time) {
+        stopped = 'time';
+        break;
+      }
+      const k = progress.step % W;
+      if (k === 0 || !state) state = zeroState(meta.model, B);
+      const win = windowAt(corpus.train, bounds, t.seqLen, k);
+      const opts = { train: true, lossScale: 1 / B, dropoutSeed: Math.floor(rng.next() * 2 ** 32) };
+      const r = pool ? await pool.run(params, win, state, opts) : runWindow(params, win, state, opts);
+      if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);
+      const norm = clipByGlobalNorm(r.grads!, t.clip);
+      const lr = t.lr * Math.min(1, (progress.step + 1) / Math.max(1, t.warmup)) * progress.lrScale;
+      adamStep(params.data, r.grads!, adam, lr);
+      state = r.state;
+      progress.step++;
+      progress.window = progress.step % W;
+      progress.epoch = progress.step / W;
+      progress.charsSeen += r.count;
+      charsThisRun += r.count;
+      progress.pending.nats += r.loss;
+      progress.pending.tokens += r.count;
+      const cps = charsThisRun / Math.max(1e-9, seconds());
+      ev.onStep?.({
+        step: progress.step,
+        totalSteps,
+        epoch: progress.epoch,
+        loss: r.loss / Math.max(1, r.count),
+        lr,
+        gradNorm: norm,
+        charsPerSec: cps,
+        etaSeconds: ((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0)),
+      });
+      if (progress.step % evalEvery === 0) await evaluate();
+    }
+    progress.stopped = stopped;
+    if (stopped === 'interrupted' || stopped === 'steps') {
+      // Save without evaluating, so a resumed run continues exactly as an uninterrupted one.
+      await save(stopped, false);
+    } else if (lastSaved !== progress.step) {
+      await evaluate();
     } else {
-      progress.evalsWithoutImprovement++;
-      progress.lrScale *= t.lrDecay;
+      await save('end', false);
     }
-    history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}) });
-    progress.pending = { nats: 0, tokens: 0 };
-    ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, improved });
-    await save('evaluation', improved);
-    if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
-  };
-
-  while (stopped === null) {
-    await tick(); // let signals and the spinner run
-    if (req.signal?.aborted) {
-      stopped = 'interrupted';
-      break;
-    }
-    if (progress.step >= totalSteps) {
-      stopped = progress.step >= t.epochs * W ? 'epochs' : 'steps';
-      break;
-    }
-    if (t.time !== null && seconds() >= t.time) {
-      stopped = 'time';
-      break;
-    }
-    const k = progress.step % W;
-    if (k === 0 || !state) state = zeroState(meta.model, B);
-    const win = windowAt(corpus.train, bounds, t.seqLen, k);
-    const r = runWindow(params, win, state, { train: true, lossScale: 1 / B, rng });
-    if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);
-    const norm = clipByGlobalNorm(r.grads!, t.clip);
-    const lr = t.lr * Math.min(1, (progress.step + 1) / Math.max(1, t.warmup)) * progress.lrScale;
-    adamStep(params.data, r.grads!, adam, lr);
-    state = r.state;
-    progress.step++;
-    progress.window = progress.step % W;
-    progress.epoch = progress.step / W;
-    progress.charsSeen += r.count;
-    charsThisRun += r.count;
-    progress.pending.nats += r.loss;
-    progress.pending.tokens += r.count;
-    const cps = charsThisRun / Math.max(1e-9, seconds());
-    ev.onStep?.({
-      step: progress.step,
-      totalSteps,
-      epoch: progress.epoch,
-      loss: r.loss / Math.max(1, r.count),
-      lr,
-      gradNorm: norm,
-      charsPerSec: cps,
-      etaSeconds: ((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0)),
-    });
-    if (progress.step % evalEvery === 0) await evaluate();
+    const s = seconds();
+    return { dir, meta, stopped: stopped!, seconds: s, charsPerSec: charsThisRun / Math.max(1e-9, s), vocab: corpus.vocab, params };
   }
-  progress.stopped = stopped;
-  if (stopped === 'interrupted' || stopped === 'steps') {
-    // Save without evaluating, so a resumed run continues exactly as an uninterrupted one.
-    await save(stopped, false);
-  } else if (lastSaved !== progress.step) {
-    await evaluate();
-  } else {
-    await save('end', false);
-  }
-  const s = seconds();
-  return { dir, meta, stopped: stopped!, seconds: s, charsPerSec: charsThisRun / Math.max(1e-9, s), vocab: corpus.vocab, params };
 }

@@ -69,7 +69,7 @@ describe('train → sample → score → eval → info', () => {
     expect(r.err).toContain('backend   wasm');
     expect(r.err).toMatch(/best validation loss \d\.\d+ bits\/char/);
     expect(r.err).toContain('rnnlm sample --temp 0.8');
-    await initBackend('cpu');
+    await initBackend('wasm');
   });
 
   it('sample: the same seed gives the same text; --json has the fields', () => {
@@ -87,7 +87,7 @@ describe('train → sample → score → eval → info', () => {
   });
 
   it('score through the CLI equals the library call', () => {
-    const r = run(['score', '--json', 'Stoubar', 'Ke', ''], dir);
+    const r = run(['score', '--json', 'Stoubar', 'Ke', '', '--backend', 'wasm'], dir);
     expect(r.code, r.err).toBe(0);
     const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.text)).toEqual(['Stoubar', 'Ke', '']);

@@ -31,8 +31,14 @@ export interface RunOptions {
   train: boolean;
   /** Multiplies the per-position loss in the gradient (e.g. 1/B: summed over time, mean over rows). */
   lossScale?: number;
-  /** Random source for dropout masks (training with dropout > 0). */
-  rng?: Rng;
+  /**
+   * Seed of this step's dropout masks (training with dropout > 0). Row b's masks come from
+   * its own generator, seeded by (dropoutSeed, rowOffset + b, layer), so splitting a batch
+   * across workers draws exactly the masks of the whole batch.
+   */
+  dropoutSeed?: number;
+  /** Index of this window's first row in the whole batch (for dropout seeding). */
+  rowOffset?: number;
   /** Also return log P(target) per position, [batch, time] row-major. */
   wantLogProbs?: boolean;
 }
@@ -57,7 +63,7 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
   const { hidden: H, vocabSize: V, layers: L } = c;
   const train = opts.train;
   const dropout = train && c.dropout > 0 ? c.dropout : 0;
-  if (dropout > 0 && !opts.rng) throw new Error('dropout needs an rng');
+  if (dropout > 0 && opts.dropoutSeed === undefined) throw new Error('dropout needs a seed');
   const result: RunResult = { loss: 0, count: 0, state: zeroState(c, B) };
   const grads = train ? new Float32Array(params.data.length) : undefined;
 
@@ -92,7 +98,7 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
     for (let l = 0; l < L; l++) {
       let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
       const cacheL: StepOut['cache'][] = [];
-      const maskL: (tf.Tensor | null)[] = [];
+      const maskL: (tf.Tensor | null)[] = dropout > 0 ? dropoutMasks(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l) : new Array(T).fill(null);
       const next: tf.Tensor[] = [];
       for (let t = 0; t < T; t++) {
         const keep = keeps[t];
@@ -100,8 +106,7 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
         const out = cell.forward(layerW[l]!, xs[t]!, one, st);
         st = out.state;
         cacheL.push(out.cache);
-        const mask = dropout > 0 ? dropoutMask(B, H, dropout, opts.rng!) : null;
-        maskL.push(mask);
+        const mask = maskL[t];
         next.push(mask ? tf.mul(out.h, mask) : out.h);
       }
       st.forEach((s, k) => result.state[l]![k]!.set(s.dataSync()));
@@ -202,10 +207,16 @@ function layerTensors(params: Params, l: number, backward: boolean): LayerTensor
   return out;
 }
 
-/** Inverted dropout mask [B, H]: 0 with probability p, else 1/(1−p). */
-function dropoutMask(B: number, H: number, p: number, rng: Rng): tf.Tensor {
-  const m = new Float32Array(B * H);
+/** Inverted dropout masks for one layer, T × [B, H]: 0 with probability p, else 1/(1−p). */
+function dropoutMasks(B: number, T: number, H: number, p: number, seed: number, rowOffset: number, layer: number): tf.Tensor[] {
+  const m = Array.from({ length: T }, () => new Float32Array(B * H));
   const k = 1 / (1 - p);
-  for (let i = 0; i < m.length; i++) m[i] = rng.next() < p ? 0 : k;
-  return tf.tensor2d(m, [B, H]);
+  for (let b = 0; b < B; b++) {
+    const rng = new Rng((seed ^ Math.imul(rowOffset + b + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca77)) >>> 0);
+    for (let t = 0; t < T; t++) {
+      const row = m[t]!;
+      for (let j = 0; j < H; j++) row[b * H + j] = rng.next() < p ? 0 : k;
+    }
+  }
+  return m.map((x) => tf.tensor2d(x, [B, H]));
 }

@@ -1,16 +1,37 @@
-// Runs the model one character at a time for one sequence, in plain typed-array math —
-// no TF.js ops, so a step costs only its multiply-adds. Keeps the recurrent state between
-// steps; `reset()` returns to the zero state (the start of a sequence). Checked against
-// the TF.js path (lm.ts) in tests.
+// Runs the model one character at a time for one sequence, keeping the recurrent state
+// between steps; `reset()` returns to the zero state (the start of a sequence). The input
+// projection of the one-hot character is a row lookup; the vector·matrix products go to
+// the TF.js backend when it is a fast one (wasm, tensorflow: ~30 µs for 256×1024, SIMD),
+// else to plain JS loops. Nonlinearities and the softmax are JS, in float64. Checked
+// against the batched TF.js path (lm.ts) in tests.
 
+import * as tf from '@tensorflow/tfjs';
 import { GATES, type ModelConfig } from './config.js';
 import type { Params } from './params.js';
 
+/** A matrix [rows, cols] for vector·matrix products, on the backend when `tensor` is set. */
+interface Mat {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+  tensor?: tf.Tensor2D;
+}
+
+interface Layer {
+  /** Input rows [I, G·H] (layer 0: looked up by character id). */
+  x: Mat;
+  /** Recurrent rows [H, G·H]; for GRU only the z and r columns [H, 2H]. */
+  h: Mat;
+  /** GRU: recurrent rows of the candidate, [H, H]. */
+  hh?: Mat;
+  bias: Float32Array;
+}
+
 export class Stepper {
   readonly config: ModelConfig;
-  /** Per layer: [I + 1 + H, G·H], gates side by side (rows: input, bias, recurrent). */
-  private readonly W: Float32Array[];
-  private readonly out: Float32Array;
+  private readonly layers: Layer[];
+  private readonly out: Mat;
+  private readonly outBias: Float32Array;
   private readonly h: Float64Array[];
   private readonly c: Float64Array[];
   private readonly pre: Float64Array;
@@ -18,22 +39,43 @@ export class Stepper {
   /** Log-probabilities of the next token after the last step, [V]. */
   readonly logProbs: Float64Array;
 
-  constructor(params: Params) {
+  /** `useBackend` defaults to true on the wasm and tensorflow backends. */
+  constructor(params: Params, useBackend = ['wasm', 'tensorflow'].includes(tf.getBackend())) {
     const c = (this.config = params.config);
     const H = c.hidden;
     const gates = GATES[c.cell];
     const G = gates.length;
-    this.W = [];
-    for (let l = 0; l < c.layers; l++) {
-      const rows = (l === 0 ? c.vocabSize : H) + 1 + H;
-      const w = new Float32Array(rows * G * H);
-      gates.forEach((g, k) => {
+    const mat = (data: Float32Array, rows: number, cols: number): Mat => ({
+      data,
+      rows,
+      cols,
+      tensor: useBackend ? tf.tensor2d(data, [rows, cols]) : undefined,
+    });
+    // Gather gate g's block of rows [r0, r1) into columns [k·H, (k+1)·H) of a [r1 − r0, n·H] matrix.
+    const block = (l: number, r0: number, r1: number, gs: readonly string[]) => {
+      const w = new Float32Array((r1 - r0) * gs.length * H);
+      gs.forEach((g, k) => {
         const src = params.view(`l${l}.${g}`);
-        for (let r = 0; r < rows; r++) w.set(src.subarray(r * H, (r + 1) * H), r * G * H + k * H);
+        for (let r = r0; r < r1; r++) w.set(src.subarray(r * H, (r + 1) * H), (r - r0) * gs.length * H + k * H);
       });
-      this.W.push(w);
+      return w;
+    };
+    this.layers = [];
+    for (let l = 0; l < c.layers; l++) {
+      const I = l === 0 ? c.vocabSize : H;
+      const x = block(l, 0, I, gates);
+      const bias = block(l, I, I + 1, gates);
+      const layer: Layer = { x: l === 0 ? { data: x, rows: I, cols: G * H } : mat(x, I, G * H), h: mat(new Float32Array(0), 0, 0), bias };
+      if (c.cell === 'gru') {
+        layer.h = mat(block(l, I + 1, I + 1 + H, gates.slice(0, 2)), H, 2 * H);
+        layer.hh = mat(block(l, I + 1, I + 1 + H, gates.slice(2)), H, H);
+      } else {
+        layer.h = mat(block(l, I + 1, I + 1 + H, gates), H, G * H);
+      }
+      this.layers.push(layer);
     }
-    this.out = params.view('out').slice();
+    this.out = mat(params.view('out', 0, H).slice(), H, c.vocabSize);
+    this.outBias = params.view('out', H).slice();
     this.h = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.c = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.pre = new Float64Array(G * H);
@@ -46,27 +88,27 @@ export class Stepper {
     for (const a of this.c) a.fill(0);
   }
 
+  /** Free the backend copies of the weights. */
+  dispose(): void {
+    for (const m of [this.out, ...this.layers.flatMap((l) => [l.x, l.h, l.hh])]) m?.tensor?.dispose();
+  }
+
   /** Feed token `id`; afterwards `logProbs` holds log P(next | everything fed since reset). */
   step(id: number): Float64Array {
-    const { cell, layers, hidden: H, vocabSize: V } = this.config;
-    const G = GATES[cell].length;
-    const GH = G * H;
+    const { cell, hidden: H, vocabSize: V } = this.config;
     const pre = this.pre;
     let x: Float64Array | null = null; // input of layers above the first
-    for (let l = 0; l < layers; l++) {
-      const W = this.W[l]!;
-      const I = l === 0 ? V : H;
+    this.layers.forEach((L, l) => {
       const h = this.h[l]!;
-      // pre = x·W_x + b (+ h·W_h for all gates but the GRU candidate)
+      const GH = L.bias.length;
       if (l === 0) {
         const o = id * GH;
-        for (let j = 0; j < GH; j++) pre[j] = W[o + j]! + W[I * GH + j]!;
+        for (let j = 0; j < GH; j++) pre[j] = L.x.data[o + j]! + L.bias[j]!;
       } else {
-        for (let j = 0; j < GH; j++) pre[j] = W[I * GH + j]!;
-        addRows(pre, x!, W, 0, I, GH, GH);
+        for (let j = 0; j < GH; j++) pre[j] = L.bias[j]!;
+        addVecMat(pre, 0, x!, L.x);
       }
-      const recurrentCols = cell === 'gru' ? 2 * H : GH;
-      addRows(pre, h, W, (I + 1) * GH, H, GH, recurrentCols);
+      addVecMat(pre, 0, h, L.h);
       if (cell === 'lstm') {
         const c = this.c[l]!;
         for (let j = 0; j < H; j++) {
@@ -80,14 +122,7 @@ export class Stepper {
       } else if (cell === 'gru') {
         const rh = this.rh;
         for (let j = 0; j < H; j++) rh[j] = sigmoid(pre[H + j]!) * h[j]!;
-        // candidate: pre[2H..3H) += (r * h)·W_h[:, 2H..3H)
-        const base = (I + 1) * GH;
-        for (let k = 0; k < H; k++) {
-          const a = rh[k]!;
-          if (a === 0) continue;
-          const o = base + k * GH + 2 * H;
-          for (let j = 0; j < H; j++) pre[2 * H + j]! += a * W[o + j]!;
-        }
+        addVecMat(pre, 2 * H, rh, L.hh!); // candidate: (r * a<t-1>)·W_hh
         for (let j = 0; j < H; j++) {
           const z = sigmoid(pre[j]!);
           const hh = Math.tanh(pre[2 * H + j]!);
@@ -97,12 +132,11 @@ export class Stepper {
         for (let j = 0; j < H; j++) h[j] = Math.tanh(pre[j]!);
       }
       x = h;
-    }
+    });
     // logits = x·W_out + b_out, then log-softmax
     const lp = this.logProbs;
-    const out = this.out;
-    for (let v = 0; v < V; v++) lp[v] = out[H * V + v]!;
-    addRows(lp, x!, out, 0, H, V, V);
+    for (let v = 0; v < V; v++) lp[v] = this.outBias[v]!;
+    addVecMat(lp, 0, x!, this.out);
     let max = -Infinity;
     for (let v = 0; v < V; v++) if (lp[v]! > max) max = lp[v]!;
     let sum = 0;
@@ -117,12 +151,21 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** acc[0..cols) += Σ_k v[k] · M[offset + k·stride + 0..cols), for k < n. */
-function addRows(acc: Float64Array, v: Float64Array, M: Float32Array, offset: number, n: number, stride: number, cols: number): void {
-  for (let k = 0; k < n; k++) {
+/** acc[at .. at + M.cols) += v · M. */
+function addVecMat(acc: Float64Array, at: number, v: Float64Array, M: Mat): void {
+  const { rows, cols } = M;
+  if (M.tensor) {
+    const r = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(v), [1, rows]), M.tensor!));
+    const d = r.dataSync();
+    r.dispose();
+    for (let j = 0; j < cols; j++) acc[at + j]! += d[j]!;
+    return;
+  }
+  const m = M.data;
+  for (let k = 0; k < rows; k++) {
     const a = v[k]!;
     if (a === 0) continue;
-    const o = offset + k * stride;
-    for (let j = 0; j < cols; j++) acc[j]! += a * M[o + j]!;
+    const o = k * cols;
+    for (let j = 0; j < cols; j++) acc[at + j]! += a * m[o + j]!;
   }
 }

@@ -3,7 +3,10 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { readText } from '../../corpus.js';
+import { availableParallelism } from 'node:os';
+import { DataParallel } from '../../model/parallel.js';
 import { scoreText } from '../../score.js';
+import { numberOption } from '../options.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { int, probText } from '../format.js';
 import { makeProgress } from '../progress.js';
@@ -11,6 +14,7 @@ import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
+  workers: number;
   model?: string;
   json?: boolean;
 }
@@ -23,6 +27,7 @@ export const evalCommand: CommandModule<object, Args> = {
       .positional('file', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
       .option('model', modelOption)
       .option('json', { type: 'boolean', describe: 'One JSON object with the results' })
+      .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Threads (data-parallel)', availableParallelism()))
       .example('$0 eval held-out.txt', 'evaluate with the latest model')
       .example('$0 eval test.txt --model checkpoints/names --json', 'machine-readable') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
@@ -30,14 +35,19 @@ export const evalCommand: CommandModule<object, Args> = {
     const text = readText(argv.file);
     const ck = loadModel(argv.model);
     announce(ctx, ck);
-    await ctx.startBackend();
+    const backend = await ctx.startBackend();
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
+    const pool = await DataParallel.create(argv.workers, backend);
     let r;
     try {
-      r = scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, (done, total) => progress.update(`evaluating: window ${done}/${total}`));
+      r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
+        pool,
+        onProgress: (done, total) => progress.update(`evaluating: window ${done}/${total}`),
+      });
     } finally {
       progress.stop();
+      await pool.close();
     }
     const seconds = (Date.now() - started) / 1000;
     if (argv.json) {

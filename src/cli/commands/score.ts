@@ -39,6 +39,7 @@ export const scoreCommand: CommandModule<object, Args> = {
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
     announce(ctx, ck);
+    await ctx.startBackend();
     const stepper = new Stepper(ck.params);
     const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
     if (argv.json) {

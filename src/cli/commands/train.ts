@@ -1,6 +1,7 @@
 // `rnnlm train <corpus>`: flags → TrainRequest, progress on stderr, and the end report
 // (best validation loss, speed, loss chart, a short sample, what to run next).
 
+import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadCheckpoint, type TrainConfig } from '../../checkpoint.js';
 import { CELLS, type CellKind } from '../../model/config.js';
@@ -38,6 +39,7 @@ interface Args extends GlobalArgs {
   patience: number;
   seed: number;
   steps?: number;
+  workers: number;
   quiet?: boolean;
 }
 
@@ -70,6 +72,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('patience', numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)', D.patience))
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
+      .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Data-parallel threads, each with its own backend (results equal up to float rounding)', availableParallelism()))
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --mode paragraph --time 10m', 'prose, ten minutes')
@@ -116,6 +119,7 @@ export const trainCommand: CommandModule<object, Args> = {
           training,
           segmentation: argv.segmentation,
           maxSteps: argv.steps,
+          workers: argv.workers,
           backend,
           version: VERSION,
           signal: abort.signal,
@@ -146,7 +150,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
       progress.log(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
       progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch, ${s.totalSteps} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`);
-      progress.log(`  backend   ${backend}`);
+      progress.log(`  backend   ${backend}${s.workers > 1 ? ` × ${s.workers} threads` : ''}`);
     },
     onStep: (s: StepInfo) => {
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;

@@ -1,0 +1,205 @@
+// `npm run bench`: training, sampling and evaluation speed, and training memory, measured
+// in one process on one backend. The reference comparison runs rnnlm's training step and
+// the plain tf.layers model (lstm(returnSequences) → dense(softmax), one-hot input, Adam)
+// on the same batches; each figure is the median of timed steps after warm-up.
+
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { BACKENDS, initBackend, type BackendName } from '../backend.js';
+import { buildCorpus, readText, rowBounds, windowAt, type Window } from '../corpus.js';
+import type { CellKind, ModelConfig } from '../model/config.js';
+import { zeroState } from '../model/lm.js';
+import { DataParallel } from '../model/parallel.js';
+import { Params } from '../model/params.js';
+import { Stepper } from '../model/stepper.js';
+import { Rng } from '../rng.js';
+import { sampleText } from '../sample.js';
+import { scoreText } from '../score.js';
+import { Vocab } from '../tokenizer.js';
+import { syntheticLines, writeSynthetic } from './text.js';
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName('npm run bench --')
+  .option('corpus', { type: 'string', describe: 'Text file to take batches, sampling and eval text from [default: synthetic text]' })
+  .option('backend', { choices: BACKENDS, describe: 'TF.js backend [default: fastest available]' })
+  .option('hidden', { type: 'number', default: 256 })
+  .option('batch-size', { type: 'number', default: 64 })
+  .option('seq-len', { type: 'number', default: 100 })
+  .option('workers', { type: 'number', default: availableParallelism(), describe: 'rnnlm data-parallel threads' })
+  .option('steps', { type: 'number', default: 5, describe: 'Timed steps per measurement (median reported)' })
+  .option('big-mb', { type: 'number', default: 100, describe: 'Size of the generated corpus for the memory run (0 = skip)' })
+  .option('layers-baseline', { type: 'boolean', default: true, describe: 'Also time the tf.layers model (slow)' })
+  .option('json', { type: 'boolean', describe: 'Print one JSON object' })
+  .strict()
+  .parseSync();
+
+const log = (s: string) => process.stderr.write(s + '\n');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timeSteps(n: number, f: () => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < 2; i++) await f(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await f();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+const backend: BackendName = await initBackend(argv.backend);
+const B = argv.batchSize;
+const T = argv.seqLen;
+const H = argv.hidden;
+
+// Batches: from the corpus if given (its vocabulary), else random ids over 65 characters.
+let vocabSize = 65;
+let text: string;
+let windows: Window[];
+if (argv.corpus) {
+  text = readText(argv.corpus);
+  const c = buildCorpus(text, argv.corpus, { segmentation: 'line', minCount: 1, valFraction: 0 });
+  vocabSize = c.vocab.size;
+  const bounds = rowBounds(c.train, B);
+  windows = [0, 1, 2].map((k) => windowAt(c.train, bounds, T, k));
+} else {
+  text = syntheticLines(2 ** 20);
+  const r = new Rng(7);
+  windows = [0, 1, 2].map(() => ({
+    batch: B,
+    time: T,
+    inputs: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * vocabSize)),
+    targets: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * vocabSize)),
+    weights: new Float32Array(B * T).fill(1),
+  }));
+}
+log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${argv.workers} worker(s)`);
+
+async function rnnlmSpeed(cell: CellKind, layers: number): Promise<number> {
+  const c: ModelConfig = { cell, layers, hidden: H, vocabSize, dropout: 0 };
+  const params = Params.init(c, new Rng(1));
+  const pool = await DataParallel.create(argv.workers, backend);
+  let state = zeroState(c, B);
+  let k = 0;
+  try {
+    const ms = await timeSteps(argv.steps, async () => {
+      const r = await pool.run(params, windows[k++ % windows.length]!, state, { train: true, lossScale: 1 / B });
+      state = r.state;
+    });
+    return (B * T) / (ms / 1000);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function layersSpeed(): Promise<number> {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [T, vocabSize] }));
+  model.add(tf.layers.dense({ units: vocabSize, activation: 'softmax' }));
+  model.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy' });
+  const data = windows.map((w) => ({
+    x: tf.oneHot(tf.tensor2d(w.inputs, [B, T], 'int32'), vocabSize).toFloat(), // [batch, time, vocab]
+    y: tf.oneHot(tf.tensor2d(w.targets, [B, T], 'int32'), vocabSize).toFloat(),
+  }));
+  let k = 0;
+  const ms = await timeSteps(argv.steps, async () => {
+    const d = data[k++ % data.length]!;
+    await model.trainOnBatch(d.x, d.y);
+  });
+  model.dispose();
+  return (B * T) / (ms / 1000);
+}
+
+function samplingSpeed(): number {
+  const vocab = Vocab.fromText(text);
+  const params = Params.init({ cell: 'lstm', layers: 1, hidden: H, vocabSize: vocab.size, dropout: 0 }, new Rng(1));
+  const stepper = new Stepper(params);
+  sampleText(stepper, vocab, { temperature: 1, length: 200, stopAtEos: false, rng: new Rng(1) });
+  const t0 = performance.now();
+  const s = sampleText(stepper, vocab, { temperature: 1, length: 2000, stopAtEos: false, rng: new Rng(2) });
+  return s.chars / ((performance.now() - t0) / 1000);
+}
+
+async function evalSpeed(): Promise<{ charsPerSec: number; tokens: number }> {
+  const oneMB = text.slice(0, 2 ** 20);
+  const vocab = Vocab.fromText(oneMB);
+  const params = Params.init({ cell: 'lstm', layers: 1, hidden: H, vocabSize: vocab.size, dropout: 0 }, new Rng(1));
+  const pool = await DataParallel.create(argv.workers, backend);
+  try {
+    await scoreText(params, vocab, oneMB.slice(0, 20_000), 'line', { pool });
+    const t0 = performance.now();
+    const r = await scoreText(params, vocab, oneMB, 'line', { pool });
+    return { charsPerSec: r.tokens / ((performance.now() - t0) / 1000), tokens: r.tokens };
+  } finally {
+    await pool.close();
+  }
+}
+
+function memoryRun(): { corpusMB: number; peakRSSMB: number; steps: number } | null {
+  if (argv.bigMb <= 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlm-bench-'));
+  try {
+    const path = join(dir, 'big.txt');
+    writeSynthetic(path, argv.bigMb);
+    const child = new URL('./rss-child.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [child, path, join(dir, 'ck'), backend, '3'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`memory run failed: ${r.stderr}`);
+    const o = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    return { corpusMB: argv.bigMb, peakRSSMB: o.maxRSS / 2 ** 20, steps: o.steps };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+log('timing rnnlm LSTM 1×' + H + ' …');
+const ref = await rnnlmSpeed('lstm', 1);
+let baseline: number | null = null;
+if (argv.layersBaseline) {
+  log('timing tf.layers LSTM 1×' + H + ' (slow) …');
+  baseline = await layersSpeed();
+}
+log('timing 2-layer LSTM, GRU …');
+const twoLayers = await rnnlmSpeed('lstm', 2);
+const gru = await rnnlmSpeed('gru', 1);
+log('timing sampling and eval …');
+const sampling = samplingSpeed();
+const evaluation = await evalSpeed();
+log(argv.bigMb > 0 ? `training on a ${argv.bigMb} MB generated corpus for peak memory …` : 'memory run skipped');
+const memory = memoryRun();
+
+const result = {
+  backend,
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  config: { layers: 1, hidden: H, vocab: vocabSize, batch: B, seqLen: T, workers: argv.workers, corpus: argv.corpus ?? 'synthetic' },
+  reference: { backend, rnnlm_chars_per_s: ref, layers_chars_per_s: baseline, ratio: baseline ? ref / baseline : null },
+  lstm_2x256_chars_per_s: twoLayers,
+  gru_1x256_chars_per_s: gru,
+  sampling_chars_per_s: sampling,
+  eval_chars_per_s: evaluation.charsPerSec,
+  memory,
+};
+
+if (argv.json) {
+  process.stdout.write(JSON.stringify(result) + '\n');
+} else {
+  const f = (x: number | null | undefined) => (x == null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+  const rows: Array<[string, string]> = [
+    ['backend', backend],
+    [`training, LSTM 1×${H}, batch ${B} × ${T} — rnnlm`, `${f(ref)} chars/s`],
+    [`training, same config — tf.layers`, baseline ? `${f(baseline)} chars/s` : 'skipped'],
+    ['  ratio', baseline ? `${(ref / baseline).toFixed(1)}×` : 'n/a'],
+    [`training, LSTM 2×${H} — rnnlm`, `${f(twoLayers)} chars/s`],
+    [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
+    ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
+    [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
+    [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n') + '\n');
+}

@@ -1,0 +1,38 @@
+// Synthetic text for benchmarks when no corpus is given: lines of pseudo-words from a
+// small syllable grammar (seeded), written in chunks so 100 MB never sits in memory.
+
+import { openSync, writeSync, closeSync } from 'node:fs';
+import { Rng } from '../rng.js';
+
+const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'st', 'tr', 'ch', 'sh', 'th'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ea', 'ou', 'ai'];
+const CODAS = ['', '', 'n', 'r', 's', 't', 'nd', 'ng', 'll'];
+
+export function syntheticLines(bytes: number, seed = 1): string {
+  const r = new Rng(seed);
+  const pick = (xs: string[]) => xs[Math.floor(r.next() * xs.length)]!;
+  const out: string[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const words: string[] = [];
+    const k = 3 + Math.floor(r.next() * 9);
+    for (let i = 0; i < k; i++) {
+      let w = '';
+      const syl = 1 + Math.floor(r.next() * 3);
+      for (let s = 0; s < syl; s++) w += pick(ONSETS) + pick(VOWELS) + pick(CODAS);
+      words.push(i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w);
+    }
+    const line = words.join(' ') + (r.next() < 0.8 ? '.' : ',');
+    out.push(line);
+    n += line.length + 1;
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Write about `megabytes` MB of synthetic lines to `path`. */
+export function writeSynthetic(path: string, megabytes: number): void {
+  const fd = openSync(path, 'w');
+  const chunk = 4 * 2 ** 20;
+  for (let done = 0, seed = 1; done < megabytes * 2 ** 20; done += chunk, seed++) writeSync(fd, syntheticLines(chunk, seed));
+  closeSync(fd);
+}
