@@ -15,8 +15,11 @@ export interface StreamLoss {
   nats: number;
   /** Tokens predicted (characters + one <EOS> per sequence). */
   tokens: number;
-  /** With opts.unk: the part of `nats` spent predicting <UNK> targets. */
+  /** With opts.unk: the part of `nats` spent predicting <UNK> targets, and their number. */
   unkNats?: number;
+  unkTokens?: number;
+  /** Windows run, of how many (fewer when stopped by the signal). */
+  windows: { done: number; total: number };
 }
 
 export const EVAL_BATCH = 128;
@@ -26,7 +29,16 @@ export const EVAL_TIME = 100;
 export async function streamLoss(
   params: Params,
   stream: Tokens,
-  opts: { batch?: number; time?: number; unk?: boolean; exact?: boolean; pool?: DataParallel | null; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    batch?: number;
+    time?: number;
+    unk?: boolean;
+    exact?: boolean;
+    pool?: DataParallel | null;
+    /** Stop between windows when aborted; the result covers the windows done. */
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<StreamLoss> {
   const bounds = rowBounds(stream, opts.batch ?? EVAL_BATCH, opts.exact);
   const time = opts.time ?? EVAL_TIME;
@@ -35,17 +47,27 @@ export async function streamLoss(
   let nats = 0;
   let tokens = 0;
   let unkNats = 0;
-  for (let k = 0; k < n; k++) {
+  let unkTokens = 0;
+  let k = 0;
+  for (; k < n; k++) {
+    if (opts.signal) {
+      await new Promise<void>((r) => setImmediate(r)); // let a signal handler run
+      if (opts.signal.aborted) break;
+    }
     const win = windowAt(stream, bounds, time, k);
     const o = { train: false, wantLogProbs: opts.unk };
     const r = opts.pool ? await opts.pool.run(params, win, state, o) : runWindow(params, win, state, o);
     if (opts.unk) {
-      for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) unkNats -= r.logProbs![i]!;
+      for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) {
+          unkNats -= r.logProbs![i]!;
+          unkTokens++;
+        }
     }
     nats += r.loss;
     tokens += r.count;
     state = r.state;
     opts.onProgress?.(k + 1, n);
   }
-  return opts.unk ? { nats, tokens, unkNats } : { nats, tokens };
+  const windows = { done: k, total: n };
+  return opts.unk ? { nats, tokens, unkNats, unkTokens, windows } : { nats, tokens, windows };
 }

@@ -2,7 +2,7 @@
 // rename, fsync the folder), JSON reads that fail with one clear line, and a single-writer
 // lock file holding the owner's pid (a lock left by a dead process is taken over).
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { inputError, RnnlmError } from './errors.js';
@@ -107,4 +107,24 @@ export function acquireLock(path: string, what: string): () => void {
     }
   }
   throw new RnnlmError(`${what}: could not take the lock ${path}`, 2);
+}
+
+/** Delete temporary files left in `dir` by writers that died mid-write (see writeFileAtomic). */
+export function removeStaleTemporaries(dir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^\..+\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
+    if (m && (Number(m[1]) === process.pid || !alive(Number(m[1])))) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        /* gone already */
+      }
+    }
+  }
 }

@@ -89,6 +89,8 @@ export interface FileScore {
   ppl: number;
   /** Perplexity leaving out the tokens that are <UNK> (as KenLM's "Perplexity excluding OOVs"). */
   ppl_excl_oov: number;
+  /** Set when stopped early: the numbers cover this many of the windows. */
+  partial: { done: number; total: number } | null;
 }
 
 /** Held-out evaluation of a text with the model's segmentation (batched, exact). */
@@ -97,11 +99,13 @@ export async function scoreText(
   vocab: Vocab,
   text: string,
   segmentation: Segmentation,
-  o: { pool?: DataParallel | null; onProgress?: (done: number, total: number) => void } = {},
+  o: { pool?: DataParallel | null; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<FileScore> {
   const seqs = segment(text, segmentation);
-  const { ids, oov } = streamOf(vocab, seqs);
-  const { nats, tokens, unkNats } = await streamLoss(params, ids, { ...o, unk: true, exact: true });
+  const { ids } = streamOf(vocab, seqs);
+  const { nats, tokens, unkNats, unkTokens, windows } = await streamLoss(params, ids, { ...o, unk: true, exact: true });
+  const partial = windows.done < windows.total ? windows : null;
+  const oov = unkTokens!;
   const s = summarize(-nats, tokens);
   const kept = tokens - oov;
   return {
@@ -114,5 +118,6 @@ export async function scoreText(
     bpc: s.bpc,
     ppl: s.ppl,
     ppl_excl_oov: kept > 0 ? Math.exp((nats - unkNats!) / kept) : 1,
+    partial,
   };
 }

@@ -5,9 +5,11 @@
 // through callbacks and stops cleanly when `signal` aborts.
 
 import { basename, extname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import {
   FILES,
+  loadCheckpoint,
   loadMeta,
   loadResume,
   saveCheckpoint,
@@ -22,7 +24,7 @@ import {
 import { buildCorpus, isStdin, readText, rowBounds, windowAt, windowCount, type Corpus } from './corpus.js';
 import { inputError, RnnlmError } from './errors.js';
 import { streamLoss } from './evaluate.js';
-import { acquireLock, sha256 } from './files.js';
+import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
 import { adamState, adamStep, clipByGlobalNorm, type AdamState } from './model/adam.js';
 import { parameterCount, type ModelConfig } from './model/config.js';
 import { runWindow, zeroState, type State } from './model/lm.js';
@@ -84,6 +86,8 @@ export interface TrainRequest {
   segmentation: Segmentation;
   /** Stop after this many steps in total (for tests and quick looks). */
   maxSteps?: number;
+  /** Start a new run even if the folder holds a checkpoint (it is replaced). */
+  force?: boolean;
   /** Data-parallel worker threads, the calling thread included (default 1). */
   workers?: number;
   backend: string;
@@ -157,12 +161,18 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     sha256: sha256(text),
   };
   if (req.resume) {
-    // Fail on a bad checkpoint before taking the lock or reading anything else.
-    loadMeta(dir);
+    // Check every file before taking the lock or writing anything: a damaged checkpoint
+    // is reported and left exactly as it is.
+    const { meta } = loadCheckpoint(dir);
+    loadResume(dir, meta.model);
   } else {
+    if (existsSync(join(dir, FILES.meta)) && !req.force) {
+      throw inputError(`${dir} already holds a checkpoint: continue it with --resume, or start over with --force (replaces it)`);
+    }
     checkFits(req);
   }
   const release = acquireLock(join(dir, FILES.lock), dir);
+  removeStaleTemporaries(dir);
   try {
     return await run(req, dir, text, corpusInfo, ev);
   } finally {
@@ -177,7 +187,8 @@ function checkFits(req: TrainRequest): void {
   const params = parameterCount({ ...req.model, vocabSize: 256 });
   // Weights, gradients, Adam m and v, transposes: ~6 copies; activations ~12 floats per unit and step.
   const bytes = 4 * (6 * params + 12 * B * T * H * L);
-  const limit = 0.75 * (process.constrainedMemory?.() || totalmem());
+  const constrained = process.constrainedMemory?.() ?? 0;
+  const limit = 0.75 * (constrained > 0 ? Math.min(constrained, totalmem()) : totalmem());
   if (bytes > limit) {
     throw inputError(
       `this configuration needs about ${(bytes / 2 ** 30).toFixed(1)} GiB (parameters ${(params / 1e6).toFixed(1)} M, batch × seq-len × hidden × layers = ${B}×${T}×${H}×${L}); the machine allows about ${(limit / 2 ** 30).toFixed(1)} GiB — use a smaller --hidden, --layers, --batch-size or --seq-len`,

@@ -2,7 +2,7 @@
 // under the checkpoint's segmentation (batched, exact).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readText } from '../../corpus.js';
+import { isStdin, readText } from '../../corpus.js';
 import { availableParallelism } from 'node:os';
 import { DataParallel } from '../../model/parallel.js';
 import { scoreText } from '../../score.js';
@@ -39,23 +39,30 @@ export const evalCommand: CommandModule<object, Args> = {
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
+    const abort = new AbortController();
+    const onInt = () => abort.abort();
+    process.on('SIGINT', onInt);
     let r;
     try {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
+        signal: abort.signal,
         onProgress: (done, total) => progress.update(`evaluating: window ${done}/${total}`),
       });
     } finally {
       progress.stop();
+      process.off('SIGINT', onInt);
       await pool.close();
     }
+    if (r.partial) process.exitCode = 130;
     const seconds = (Date.now() - started) / 1000;
     if (argv.json) {
       process.stdout.write(JSON.stringify({ file: argv.file, ...r, seconds }) + '\n');
       return;
     }
     const lines = [
-      `${argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (characters + <EOS>), ${int(r.oov)} OOV`,
+      ...(r.partial ? [`partial: interrupted after ${r.partial.done} of ${r.partial.total} windows; the numbers cover the text read so far`] : []),
+      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (characters + <EOS>), ${int(r.oov)} OOV`,
       `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
       `  nats/char          ${r.nats_per_char.toFixed(4)}`,
       `  bits/char          ${r.bpc.toFixed(4)}`,

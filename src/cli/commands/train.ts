@@ -20,6 +20,7 @@ interface Args extends GlobalArgs {
   corpus: string;
   out?: string;
   resume?: boolean;
+  force?: boolean;
   cell: CellKind;
   layers: number;
   hidden: number;
@@ -53,6 +54,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
       .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]' })
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
+      .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
       .option('layers', numberOption('layers', { min: 1, max: 16, integer: true }, 'Stacked recurrent layers', D.layers))
       .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true }, 'Units per layer', D.hidden))
@@ -115,6 +117,7 @@ export const trainCommand: CommandModule<object, Args> = {
           corpusPath: argv.corpus,
           out: argv.out,
           resume: Boolean(argv.resume),
+          force: Boolean(argv.force),
           model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
           training,
           segmentation: argv.segmentation,

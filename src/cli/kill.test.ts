@@ -1,0 +1,94 @@
+// Kill `rnnlm train` at 20 seeded random moments (SIGKILL, often mid-save with a save every
+// step): after each, the checkpoint loads, sample and score work, and --resume continues
+// from the last completed save. Then SIGINT and SIGTERM: a clean save and a resume hint.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { loadCheckpoint, loadResume } from '../checkpoint.js';
+import { Rng } from '../rng.js';
+import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
+const COMMON = ['--backend', 'cpu', '--workers', '1', '--quiet'];
+
+function start(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal, out, err })),
+  );
+  return { child, done };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let dir: string;
+let ck: string;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  dir = tempDir('rnnlm-kill-');
+  writeCorpus(dir, syllableText(400), 'words.txt');
+  ck = join(dir, 'checkpoints', 'words');
+  const first = await start(['train', 'words.txt', '--hidden', '8', '--batch-size', '4', '--seq-len', '16', '--eval-every', '1', '--steps', '3', ...COMMON], dir).done;
+  expect(first.code, first.err).toBe(0);
+});
+
+function savedStep(): number {
+  const { meta } = loadCheckpoint(ck);
+  const r = loadResume(ck, meta.model);
+  expect(r.progress.step).toBe(meta.progress.step);
+  return r.progress.step;
+}
+
+describe('killed at any moment', () => {
+  it('SIGKILL ×20: loads, samples, scores, and resumes from the last completed save', async () => {
+    const rng = new Rng(2026);
+    let last = savedStep();
+    let advanced = 0;
+    for (let i = 0; i < 20; i++) {
+      const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--eval-every', '1', ...COMMON], dir);
+      await sleep(500 + rng.next() * 2500);
+      run.child.kill('SIGKILL');
+      const r = await run.done;
+      expect(r.signal, r.err).toBe('SIGKILL');
+      const step = savedStep(); // every file loads and agrees
+      expect(step).toBeGreaterThanOrEqual(last);
+      if (step > last) advanced++;
+      last = step;
+      const [sample, score] = await Promise.all([
+        start(['sample', '--seed', '3', '--length', '30', '--backend', 'cpu'], dir).done,
+        start(['score', 'Stoubar', '--json', '--backend', 'cpu'], dir).done,
+      ]);
+      expect(sample.code, sample.err).toBe(0);
+      expect(score.code, score.err).toBe(0);
+      expect(JSON.parse(score.out).logprob).toBeLessThan(0);
+    }
+    expect(advanced).toBeGreaterThan(5); // many kills landed while training, not only at start-up
+    // --resume continues from the last completed save: exactly two more steps.
+    const more = await start(['train', 'words.txt', '--resume', '--steps', String(last + 2), ...COMMON], dir).done;
+    expect(more.code, more.err).toBe(0);
+    expect(savedStep()).toBe(last + 2);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: clean save, exit %i, and the command to resume', async (signal, code) => {
+    const before = savedStep();
+    const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--eval-every', '1000000', ...COMMON], dir);
+    await sleep(2500);
+    run.child.kill(signal);
+    const r = await run.done;
+    expect(r.code, r.err).toBe(code);
+    expect(r.err).toMatch(new RegExp(`interrupted by ${signal}; progress saved`));
+    expect(r.err).toContain('resume with: rnnlm train words.txt --resume');
+    const after = savedStep();
+    expect(after).toBeGreaterThan(before); // steps since the last evaluation were saved too
+    expect(loadCheckpoint(ck).meta.progress.stopped).toBe('interrupted');
+  });
+});
