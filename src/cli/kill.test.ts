@@ -38,10 +38,15 @@ beforeAll(async () => {
   expect(first.code, first.err).toBe(0);
 });
 
+/**
+ * The step a resume starts from (resume.bin, written last in a save). rnnlm.json, written
+ * first, may be one save ahead when the kill fell between the two.
+ */
 function savedStep(): number {
   const { meta } = loadCheckpoint(ck);
   const r = loadResume(ck, meta.model);
-  expect(r.progress.step).toBe(meta.progress.step);
+  expect(meta.progress.step - r.progress.step).toBeGreaterThanOrEqual(0);
+  expect(meta.progress.step - r.progress.step).toBeLessThanOrEqual(1);
   return r.progress.step;
 }
 

@@ -60,8 +60,8 @@ describe('stepper', () => {
   it.each(['lstm', 'gru', 'rnn'] as const)('%s: backend matmuls equal the plain JS loops', (cell) => {
     const c: ModelConfig = { cell, layers: 2, hidden: 12, vocabSize: 7, dropout: 0 };
     const p = Params.init(c, new Rng(8));
-    const viaBackend = new Stepper(p, true);
-    const viaJs = new Stepper(p, false);
+    const viaBackend = new Stepper(p, 'backend');
+    const viaJs = new Stepper(p, 'js');
     for (const id of [EOS_ID, 3, 4, 6, 2, 5]) {
       const a = Array.from(viaBackend.step(id));
       const b = Array.from(viaJs.step(id));

@@ -39,8 +39,14 @@ export class Stepper {
   /** Log-probabilities of the next token after the last step, [V]. */
   readonly logProbs: Float64Array;
 
-  /** `useBackend` defaults to true on the wasm and tensorflow backends. */
-  constructor(params: Params, useBackend = ['wasm', 'tensorflow'].includes(tf.getBackend())) {
+  /**
+   * `mode`: 'auto' sends products with matrices of ≥ 32K weights to the backend when it is
+   * wasm or tensorflow (below that a JS loop beats the call overhead); 'backend' and 'js'
+   * force one path.
+   */
+  constructor(params: Params, mode: 'auto' | 'backend' | 'js' = 'auto') {
+    const fast = ['wasm', 'tensorflow'].includes(tf.getBackend());
+    const onBackend = (n: number) => mode === 'backend' || (mode === 'auto' && fast && n >= 32768);
     const c = (this.config = params.config);
     const H = c.hidden;
     const gates = GATES[c.cell];
@@ -49,7 +55,7 @@ export class Stepper {
       data,
       rows,
       cols,
-      tensor: useBackend ? tf.tensor2d(data, [rows, cols]) : undefined,
+      tensor: onBackend(rows * cols) ? tf.tensor2d(data, [rows, cols]) : undefined,
     });
     // Gather gate g's block of rows [r0, r1) into columns [k·H, (k+1)·H) of a [r1 − r0, n·H] matrix.
     const block = (l: number, r0: number, r1: number, gs: readonly string[]) => {
