@@ -40,13 +40,13 @@ export class Stepper {
   readonly logProbs: Float64Array;
 
   /**
-   * `mode`: 'auto' sends products with matrices of ≥ 32K weights to the backend when it is
+   * `mode`: 'auto' sends products with matrices of ≥ 4K weights to the backend when it is
    * wasm or tensorflow (below that a JS loop beats the call overhead); 'backend' and 'js'
    * force one path.
    */
   constructor(params: Params, mode: 'auto' | 'backend' | 'js' = 'auto') {
     const fast = ['wasm', 'tensorflow'].includes(tf.getBackend());
-    const onBackend = (n: number) => mode === 'backend' || (mode === 'auto' && fast && n >= 32768);
+    const onBackend = (n: number) => mode === 'backend' || (mode === 'auto' && fast && n >= 4096);
     const c = (this.config = params.config);
     const H = c.hidden;
     const gates = GATES[c.cell];
