@@ -22,7 +22,7 @@ export interface StreamLoss {
   windows: { done: number; total: number };
 }
 
-export const EVAL_BATCH = 128;
+export const EVAL_BATCH = 256;
 export const EVAL_TIME = 100;
 
 /** Sum of −log P over the stream. `onProgress(done, total)` is called after each window. */

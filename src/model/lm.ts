@@ -102,12 +102,21 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
       const next: tf.Tensor[] = [];
       for (let t = 0; t < T; t++) {
         const keep = keeps[t];
-        if (keep) st = st.map((s) => tf.mul(s, keep));
-        const out = cell.forward(layerW[l]!, xs[t]!, one, st);
-        st = out.state;
-        cacheL.push(out.cache);
-        const mask = maskL[t];
-        next.push(mask ? tf.mul(out.h, mask) : out.h);
+        const stepIn = st;
+        if (train) {
+          const kept = keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn;
+          const out = cell.forward(layerW[l]!, xs[t]!, one, kept);
+          st = out.state;
+          cacheL.push(out.cache);
+          const mask = maskL[t];
+          next.push(mask ? tf.mul(out.h, mask) : out.h);
+        } else {
+          // Forward only: keep just the new state, so memory stays flat over the window.
+          st = tf.tidy(() => cell.forward(layerW[l]!, xs[t]!, one, keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
+          if (t > 0) stepIn.slice(1).forEach((s) => s.dispose()); // old c; old h lives on in `next`
+          if (l > 0) xs[t]!.dispose(); // the layer below's output, used
+          next.push(st[0]!);
+        }
       }
       st.forEach((s, k) => result.state[l]![k]!.set(s.dataSync()));
       caches.push(cacheL);
