@@ -133,6 +133,8 @@ describe('train → sample → score → eval → info', () => {
     expectOneLineError(run(['sample', '--top-p', '1.5'], dir), 2, /--top-p must be a number > 0 and ≤ 1/);
     expectOneLineError(run(['sample', '--prime', 'Ke☃'], dir), 2, /--prime has 1 character\(s\) not in the model's vocabulary: "☃"/);
     expectOneLineError(run(['score', '--file', 'nope.txt'], dir), 2, /nope\.txt: no such file/);
+    mkdirSync(join(dir, 'folder'), { recursive: true });
+    expectOneLineError(run(['score', '--file', 'folder'], dir), 2, /folder: is a directory/);
     writeFileSync(join(dir, 'locked.txt'), 'x');
     chmodSync(join(dir, 'locked.txt'), 0o000);
     const r = run(['score', '--file', 'locked.txt'], dir);
