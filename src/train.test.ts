@@ -66,6 +66,22 @@ describe('training', () => {
     expect(again.losses.length).toBe(2);
   });
 
+  it('resume keeps the saved settings; only given overrides (epochs, time, patience, eval-every) change', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300));
+    const out = join(dir, 'ck');
+    const first = await trainRecording(tinyRequest(corpus, out, { maxSteps: 3 }, { epochs: 2 }));
+    const perEpoch = first.result.meta.progress.step / first.result.meta.progress.epoch;
+    // A request with other training settings but no overrides: the checkpoint's win.
+    const kept = await trainRecording(tinyRequest(corpus, out, { resume: true }, { epochs: 50, lr: 0.5, seqLen: 4 }));
+    expect(kept.result.stopped).toBe('epochs');
+    expect(kept.result.meta.progress.step).toBe(2 * perEpoch);
+    expect(kept.result.meta.training).toMatchObject({ epochs: 2, lr: 0.01, seqLen: 16 });
+    const longer = await trainRecording(tinyRequest(corpus, out, { resume: true, resumeOverrides: { epochs: 3 } }));
+    expect(longer.result.meta.progress.step).toBe(3 * perEpoch);
+    expect(longer.losses.length).toBe(perEpoch);
+  });
+
   it('keeps the tensor count flat across steps', async () => {
     const dir = tempDir();
     const corpus = writeCorpus(dir, syllableText(300));

@@ -35,13 +35,16 @@ import type { BackendName } from './backend.js';
 import { Rng } from './rng.js';
 import type { Segmentation, Vocab } from './tokenizer.js';
 
-/** Every training default in one place. */
-export const DEFAULTS = {
-  cell: 'lstm' as const, // lstm | gru | rnn
+/** Every default in one place: the model's shape … */
+export const MODEL_DEFAULTS: Omit<ModelConfig, 'vocabSize'> = {
+  cell: 'lstm', // lstm | gru | rnn
   layers: 1, // stacked recurrent layers (2–3 for corpora of a few MB)
   hidden: 256, // units per layer
   dropout: 0, // dropout on layer outputs (0 = off; try 0.2–0.5 on small corpora)
-  segmentation: 'line' as Segmentation, // line | paragraph | document
+};
+
+/** … and how it is trained. */
+export const TRAINING_DEFAULTS: Readonly<TrainConfig> = {
   minCount: 1, // characters seen fewer times map to <UNK>
   valFraction: 0.1, // last fraction of sequences held out for validation
   seqLen: 64, // BPTT window (time steps)
@@ -51,30 +54,13 @@ export const DEFAULTS = {
   lrDecay: 0.5, // learning-rate factor after an evaluation without improvement
   clip: 5, // max global gradient norm (0 = off)
   epochs: 15, // passes over the training split
+  time: null, // time budget in seconds (null = none)
   evalEvery: 0, // steps between evaluations (0 = once per epoch, at most every 200 steps)
   patience: 3, // stop after this many evaluations without improvement (0 = never)
   seed: 1,
 };
 
-/** The training part of DEFAULTS as a TrainConfig (no time budget). */
-export function trainingDefaults(): TrainConfig {
-  const d = DEFAULTS;
-  return {
-    seqLen: d.seqLen,
-    batchSize: d.batchSize,
-    lr: d.lr,
-    warmup: d.warmup,
-    lrDecay: d.lrDecay,
-    clip: d.clip,
-    epochs: d.epochs,
-    time: null,
-    evalEvery: d.evalEvery,
-    patience: d.patience,
-    seed: d.seed,
-    minCount: d.minCount,
-    valFraction: d.valFraction,
-  };
-}
+export const DEFAULT_SEGMENTATION: Segmentation = 'line'; // line | paragraph | document
 
 export interface TrainRequest {
   corpusPath: string;
@@ -84,6 +70,11 @@ export interface TrainRequest {
   model: Omit<ModelConfig, 'vocabSize'>;
   training: TrainConfig;
   segmentation: Segmentation;
+  /**
+   * On resume, everything comes from the checkpoint except these, when given: how long to
+   * go on and how often to evaluate.
+   */
+  resumeOverrides?: Partial<Pick<TrainConfig, 'epochs' | 'time' | 'patience' | 'evalEvery'>>;
   /** Stop after this many steps in total (for tests and quick looks). */
   maxSteps?: number;
   /** Start a new run even if the folder holds a checkpoint (it is replaced). */
@@ -219,7 +210,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
       throw inputError(`${join(dir, FILES.meta)}: vocabulary does not match the corpus`);
     }
     // Flags that only say how long to go on may change on resume; the rest comes from the file.
-    meta.training = { ...t, epochs: req.training.epochs, time: req.training.time, patience: req.training.patience, evalEvery: req.training.evalEvery };
+    const over = Object.fromEntries(Object.entries(req.resumeOverrides ?? {}).filter(([, v]) => v !== undefined));
+    meta.training = { ...t, ...over };
     const r = loadResume(dir, meta.model);
     ({ params, adam, progress, history } = r);
     state = r.state.length ? r.state : null;

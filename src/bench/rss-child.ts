@@ -2,7 +2,7 @@
 // resident memory, so the figure covers reading, encoding and training, nothing else.
 
 import { initBackend, type BackendName } from '../backend.js';
-import { train, trainingDefaults } from '../train.js';
+import { train, TRAINING_DEFAULTS } from '../train.js';
 
 const [corpus, out, backend, steps] = process.argv.slice(2);
 await initBackend(backend as BackendName);
@@ -11,7 +11,7 @@ const r = await train({
   out: out!,
   resume: false,
   model: { cell: 'lstm', layers: 1, hidden: 256, dropout: 0 },
-  training: { ...trainingDefaults(), seqLen: 100, batchSize: 64, valFraction: 0.001, epochs: 1, patience: 0 },
+  training: { ...TRAINING_DEFAULTS, seqLen: 100, batchSize: 64, valFraction: 0.001, epochs: 1, patience: 0 },
   segmentation: 'line',
   maxSteps: Number(steps),
   backend: backend!,

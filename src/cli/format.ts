@@ -5,7 +5,8 @@ import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import type { HistoryPoint } from '../checkpoint.js';
 
-export const LN2 = Math.log(2);
+export { LN2 } from '../score.js';
+import { LN2 } from '../score.js';
 
 /** nats/char → "1.234 bits/char (ppl 2.35)". */
 export function lossText(nats: number): string {

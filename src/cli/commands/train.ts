@@ -9,7 +9,7 @@ import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
 import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
-import { DEFAULTS, train, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { duration, int, lossChart, lossText, LN2 } from '../format.js';
 import { numberOption, parseDuration } from '../options.js';
@@ -34,17 +34,17 @@ interface Args extends GlobalArgs {
   warmup: number;
   lrDecay: number;
   clip: number;
-  epochs: number;
+  epochs?: number;
   time?: number;
-  evalEvery: number;
-  patience: number;
+  evalEvery?: number;
+  patience?: number;
   seed: number;
   steps?: number;
   workers: number;
   quiet?: boolean;
 }
 
-const D = DEFAULTS;
+const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
 
 export const trainCommand: CommandModule<object, Args> = {
   command: 'train <corpus>',
@@ -68,10 +68,10 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
       .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Learning-rate factor after an evaluation without improvement', D.lrDecay))
       .option('clip', numberOption('clip', { min: 0 }, 'Clip gradients to this global norm (0 = off)', D.clip))
-      .option('epochs', numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split', D.epochs))
+      .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `${D.epochs} (on --resume: as saved)` })
       .option('time', { type: 'string', describe: 'Time budget, e.g. 90s, 10m, 2h (stops and saves when reached)', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
-      .option('eval-every', numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)', D.evalEvery))
-      .option('patience', numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)', D.patience))
+      .option('eval-every', { ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'), defaultDescription: `${D.evalEvery} (on --resume: as saved)` })
+      .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `${D.patience} (on --resume: as saved)` })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Data-parallel threads, each with its own backend (results equal up to float rounding)', availableParallelism()))
@@ -90,10 +90,10 @@ export const trainCommand: CommandModule<object, Args> = {
       warmup: argv.warmup,
       lrDecay: argv.lrDecay,
       clip: argv.clip,
-      epochs: argv.epochs,
+      epochs: argv.epochs ?? D.epochs,
       time: argv.time ?? null,
-      evalEvery: argv.evalEvery,
-      patience: argv.patience,
+      evalEvery: argv.evalEvery ?? D.evalEvery,
+      patience: argv.patience ?? D.patience,
       seed: argv.seed,
       minCount: argv.minCount,
       valFraction: argv.valFraction,
@@ -121,6 +121,7 @@ export const trainCommand: CommandModule<object, Args> = {
           model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
           training,
           segmentation: argv.segmentation,
+          resumeOverrides: { epochs: argv.epochs, time: argv.time, patience: argv.patience, evalEvery: argv.evalEvery },
           maxSteps: argv.steps,
           workers: argv.workers,
           backend,
