@@ -340,7 +340,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
         lr,
         gradNorm: norm,
         charsPerSec: cps,
-        etaSeconds: ((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0)),
+        etaSeconds: Math.min(((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0)), t.time === null ? Infinity : t.time - seconds()),
       });
       if (progress.step % evalEvery === 0) await evaluate();
     }
