@@ -10,6 +10,7 @@ import { numberOption } from '../options.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { int, probText } from '../format.js';
 import { makeProgress } from '../progress.js';
+import { interruptible } from '../interrupt.js';
 import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
@@ -39,19 +40,17 @@ export const evalCommand: CommandModule<object, Args> = {
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
-    const abort = new AbortController();
-    const onInt = () => abort.abort();
-    process.on('SIGINT', onInt);
+    const interrupt = interruptible();
     let r;
     try {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
-        signal: abort.signal,
+        signal: interrupt.signal,
         onProgress: (done, total) => progress.update(`evaluating: window ${done}/${total}`),
       });
     } finally {
       progress.stop();
-      process.off('SIGINT', onInt);
+      interrupt.release();
       await pool.close();
     }
     if (r.partial) process.exitCode = 130;

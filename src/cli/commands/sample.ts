@@ -7,6 +7,7 @@ import { encodePrime, sampleChars } from '../../sample.js';
 import { EOS_ID } from '../../tokenizer.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
+import { interruptible } from '../interrupt.js';
 import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
@@ -53,11 +54,9 @@ export const sampleCommand: CommandModule<object, Args> = {
     const rng = new Rng(seed);
     const shade = argv.color === true && !argv.json;
     const out = process.stdout;
-    let stopped = false;
-    const onInt = () => (stopped = true);
-    process.on('SIGINT', onInt);
+    const interrupt = interruptible();
     try {
-      for (let i = 0; i < argv.count && !stopped; i++) {
+      for (let i = 0; i < argv.count && !interrupt.signal.aborted; i++) {
         const gen = sampleChars(stepper, ck.vocab, {
           temperature: argv.temp,
           topK: argv.topK,
@@ -91,7 +90,7 @@ export const sampleCommand: CommandModule<object, Args> = {
               last = Date.now();
             }
           }
-          if (stopped) break;
+          if (interrupt.signal.aborted) break;
           if (chars % 256 === 0) await new Promise<void>((res) => setImmediate(res)); // let Ctrl-C through
         }
         if (argv.json) {
@@ -101,9 +100,9 @@ export const sampleCommand: CommandModule<object, Args> = {
         }
       }
     } finally {
-      process.off('SIGINT', onInt);
+      interrupt.release();
     }
-    if (stopped) process.exitCode = 130;
+    if (interrupt.signal.aborted) process.exitCode = 130;
   },
 };
 

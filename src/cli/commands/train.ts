@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadCheckpoint, type TrainConfig } from '../../checkpoint.js';
+import { isStdin } from '../../corpus.js';
 import { CELLS, type CellKind } from '../../model/config.js';
 import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
@@ -14,6 +15,7 @@ import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { duration, int, lossChart, lossText, LN2 } from '../format.js';
 import { numberOption, parseDuration } from '../options.js';
 import { makeProgress } from '../progress.js';
+import { interruptible, type Interrupt } from '../interrupt.js';
 import { VERSION } from '../version.js';
 
 interface Args extends GlobalArgs {
@@ -98,17 +100,7 @@ export const trainCommand: CommandModule<object, Args> = {
       minCount: argv.minCount,
       valFraction: argv.valFraction,
     };
-    const abort = new AbortController();
-    let signalName = '';
-    const onSignal = (name: string) => () => {
-      if (abort.signal.aborted) process.exit(130); // second Ctrl-C: leave at once
-      signalName = name;
-      abort.abort();
-    };
-    const sigint = onSignal('SIGINT');
-    const sigterm = onSignal('SIGTERM');
-    process.on('SIGINT', sigint);
-    process.on('SIGTERM', sigterm);
+    const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
     let result: TrainResult;
     try {
@@ -126,16 +118,15 @@ export const trainCommand: CommandModule<object, Args> = {
           workers: argv.workers,
           backend,
           version: VERSION,
-          signal: abort.signal,
+          signal: interrupt.signal,
         },
         events(ctx, progress, backend, argv.quiet),
       );
     } finally {
       progress.stop();
-      process.off('SIGINT', sigint);
-      process.off('SIGTERM', sigterm);
+      interrupt.release();
     }
-    report(ctx, argv, result, signalName);
+    report(ctx, argv, result, interrupt);
   },
 };
 
@@ -170,7 +161,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
   };
 }
 
-function report(ctx: Context, argv: Args, r: TrainResult, signal: string): void {
+function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt): void {
   const { c } = ctx;
   const best = r.meta.progress.bestVal;
   const reasons = {
@@ -178,10 +169,10 @@ function report(ctx: Context, argv: Args, r: TrainResult, signal: string): void 
     steps: `reached --steps`,
     time: `time budget reached`,
     patience: `stopped early: no improvement in ${r.meta.training.patience} evaluations`,
-    interrupted: `interrupted by ${signal || 'a signal'}; progress saved`,
+    interrupted: `interrupted by ${interrupt.received() || 'a signal'}; progress saved`,
   };
-  if (r.stopped === 'interrupted') process.exitCode = signal === 'SIGTERM' ? 143 : 130;
-  const resumeCmd = `rnnlm train ${argv.corpus} --resume${argv.out ? ` --out ${argv.out}` : ''}`;
+  if (r.stopped === 'interrupted') process.exitCode = interrupt.exitCode();
+  const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? "-" : argv.corpus} --resume${argv.out ? ` --out ${argv.out}` : ''}`;
   if (argv.quiet) {
     ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/char`}`);
     if (r.stopped === 'interrupted') ctx.say(`  resume with: ${resumeCmd}`);
