@@ -7,6 +7,13 @@ import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { inputError, RnnlmError } from './errors.js';
 
+/**
+ * Fault injection for the kill test: RNNLM_TEST_WRITE_DELAY_MS holds each write open (the
+ * temporary file written and synced, not yet renamed) for that long, so a kill can be
+ * aimed at the middle of a save. Unset in normal use.
+ */
+const WRITE_DELAY_MS = Number(process.env.RNNLM_TEST_WRITE_DELAY_MS ?? 0);
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
@@ -27,6 +34,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw e;
   }
   closeSync(fd);
+  if (WRITE_DELAY_MS > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WRITE_DELAY_MS);
   renameSync(tmp, path);
   try {
     const dfd = openSync(dir, 'r');

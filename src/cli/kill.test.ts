@@ -2,6 +2,7 @@
 // step): after each, the checkpoint loads, sample and score work, and --resume continues
 // from the last completed save. Then SIGINT and SIGTERM: a clean save and a resume hint.
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
@@ -10,10 +11,10 @@ import { Rng } from '../rng.js';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
-const COMMON = ['--backend', 'cpu', '--workers', '1', '--quiet'];
+const COMMON = ['--backend', 'wasm', '--workers', '1', '--quiet'];
 
-function start(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+function start(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -30,11 +31,11 @@ let dir: string;
 let ck: string;
 
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend('wasm');
   dir = tempDir('rnnlm-kill-');
   writeCorpus(dir, syllableText(400), 'words.txt');
   ck = join(dir, 'checkpoints', 'words');
-  const first = await start(['train', 'words.txt', '--hidden', '8', '--batch-size', '4', '--seq-len', '16', '--eval-every', '1', '--steps', '3', ...COMMON], dir).done;
+  const first = await start(['train', 'words.txt', '--hidden', '32', '--batch-size', '4', '--seq-len', '16', '--eval-every', '1', '--steps', '3', ...COMMON], dir).done;
   expect(first.code, first.err).toBe(0);
 });
 
@@ -55,25 +56,30 @@ describe('killed at any moment', () => {
     const rng = new Rng(2026);
     let last = savedStep();
     let advanced = 0;
+    let midWrite = 0; // kills that left a temporary file behind: they hit a save
     for (let i = 0; i < 20; i++) {
-      const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--eval-every', '1', ...COMMON], dir);
+      // Each file of a save stays half-done (written, not yet renamed) for 60 ms, so about
+      // half of the kills land in the middle of a save.
+      const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--patience', '0', '--eval-every', '1', ...COMMON], dir, { RNNLM_TEST_WRITE_DELAY_MS: '60' });
       await sleep(500 + rng.next() * 2500);
       run.child.kill('SIGKILL');
       const r = await run.done;
       expect(r.signal, r.err).toBe('SIGKILL');
+      if (readdirSync(ck).some((f) => f.includes('.tmp-'))) midWrite++;
       const step = savedStep(); // every file loads and agrees
       expect(step).toBeGreaterThanOrEqual(last);
       if (step > last) advanced++;
       last = step;
       const [sample, score] = await Promise.all([
-        start(['sample', '--seed', '3', '--length', '30', '--backend', 'cpu'], dir).done,
-        start(['score', 'Stoubar', '--json', '--backend', 'cpu'], dir).done,
+        start(['sample', '--seed', '3', '--length', '30', '--backend', 'wasm'], dir).done,
+        start(['score', 'Stoubar', '--json', '--backend', 'wasm'], dir).done,
       ]);
       expect(sample.code, sample.err).toBe(0);
       expect(score.code, score.err).toBe(0);
       expect(JSON.parse(score.out).logprob).toBeLessThan(0);
     }
     expect(advanced).toBeGreaterThan(5); // many kills landed while training, not only at start-up
+    expect(midWrite).toBeGreaterThan(3); // and many in the middle of writing a file
     // --resume continues from the last completed save: exactly two more steps.
     const more = await start(['train', 'words.txt', '--resume', '--steps', String(last + 2), ...COMMON], dir).done;
     expect(more.code, more.err).toBe(0);
@@ -85,7 +91,7 @@ describe('killed at any moment', () => {
     ['SIGTERM', 143],
   ] as const)('%s: clean save, exit %i, and the command to resume', async (signal, code) => {
     const before = savedStep();
-    const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--eval-every', '1000000', ...COMMON], dir);
+    const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--patience', '0', '--eval-every', '1000000', ...COMMON], dir);
     await sleep(2500);
     run.child.kill(signal);
     const r = await run.done;
