@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
@@ -52,6 +53,18 @@ describe('help and bad corpora', () => {
     expectOneLineError(run(['sample', '--bogus'], work), 2, /Unknown argument: bogus/);
   });
 
+  it('--backend tensorflow without tfjs-node: a clear line, exit 2', () => {
+    let installed = true;
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    } catch {
+      installed = false;
+    }
+    if (installed) return; // nothing to show on a machine where it installed
+    writeFileSync(join(work, 'few.txt'), 'ab\nba\n');
+    expectOneLineError(run(['train', 'few.txt', '--backend', 'tensorflow'], work), 2, /backend "tensorflow" could not start: .*install @tensorflow\/tfjs-node/);
+  });
+
   it('no checkpoint yet: a clear line', () => {
     const empty = tempDir();
     expectOneLineError(run(['sample'], empty), 2, /no checkpoint found under \.\/checkpoints\/ — train one first/);
@@ -78,7 +91,7 @@ describe('train → sample → score → eval → info', () => {
     expect(a.code, a.err).toBe(0);
     expect(a.out).toBe(b.out);
     expect(a.out.trim().split('\n').length).toBe(3);
-    expect(a.err).toMatch(/using checkpoints\/words/);
+    expect(a.err).toMatch(/using checkpoints\/words \(.*\) on wasm/);
     const j = run(['sample', '--seed', '4', '--json', '--temp', '0.5'], dir);
     const obj = JSON.parse(j.out);
     expect(obj).toMatchObject({ seed: 4, temperature: 0.5 });

@@ -35,8 +35,8 @@ export const evalCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const text = readText(argv.file);
     const ck = loadModel(argv.model);
-    announce(ctx, ck);
     const backend = await ctx.startBackend();
+    announce(ctx, ck, backend);
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);

@@ -47,8 +47,7 @@ export const sampleCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const ck = loadModel(argv.model);
     encodePrime(ck.vocab, argv.prime ?? '', argv.unkOk); // fail early on unknown characters
-    announce(ctx, ck);
-    await ctx.startBackend();
+    announce(ctx, ck, await ctx.startBackend());
     const stepper = new Stepper(ck.params);
     const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
     const rng = new Rng(seed);

@@ -38,8 +38,7 @@ export const scoreCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
-    announce(ctx, ck);
-    await ctx.startBackend();
+    announce(ctx, ck, await ctx.startBackend());
     const stepper = new Stepper(ck.params);
     const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
     if (argv.json) {
