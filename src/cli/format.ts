@@ -4,8 +4,6 @@
 import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import type { HistoryPoint } from '../checkpoint.js';
-
-export { LN2 } from '../score.js';
 import { LN2 } from '../score.js';
 
 /** nats/char → "1.234 bits/char (ppl 2.35)". */
