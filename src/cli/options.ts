@@ -29,14 +29,15 @@ export function checkNumber(flag: string, raw: unknown, r: Range): number {
     (r.integer && !Number.isInteger(n)) ||
     (r.min !== undefined && (r.minExclusive ? n <= r.min : n < r.min)) ||
     (r.max !== undefined && (r.maxExclusive ? n >= r.max : n > r.max));
-  if (bad) throw inputError(`--${flag} must be ${describeRange(r)} (got ${JSON.stringify(v ?? '')})`);
+  if (bad) throw inputError(`--${flag} must be ${describeRange(r)} (got ${JSON.stringify(String(v ?? ''))})`);
   return n;
 }
 
 /** A yargs option spec for a checked number. */
 export function numberOption(flag: string, r: Range, describe: string, defaultValue?: number) {
   return {
-    type: 'string' as const,
+    // No `type`: yargs keeps "abc" or "1.5x" as given, so the message can quote it.
+    requiresArg: true,
     describe: `${describe} [${describeRange(r)}]`,
     default: defaultValue === undefined ? undefined : String(defaultValue),
     defaultDescription: defaultValue === undefined ? undefined : String(defaultValue),
