@@ -10,7 +10,6 @@ import { totalmem } from 'node:os';
 import {
   FILES,
   loadCheckpoint,
-  loadMeta,
   loadResume,
   saveCheckpoint,
   saveResume,
@@ -19,6 +18,7 @@ import {
   type HistoryPoint,
   type Meta,
   type Progress,
+  type ResumeState,
   type TrainConfig,
 } from './checkpoint.js';
 import { buildCorpus, isStdin, readText, rowBounds, windowAt, windowCount, type Corpus } from './corpus.js';
@@ -151,11 +151,12 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };
+  let prior: Prior | null = null;
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
     // is reported and left exactly as it is.
-    const { meta } = loadCheckpoint(dir);
-    loadResume(dir, meta.model);
+    const { meta, vocab } = loadCheckpoint(dir);
+    prior = { meta, vocab, resume: loadResume(dir, meta.model) };
   } else {
     if (existsSync(join(dir, FILES.meta)) && !req.force) {
       throw inputError(`${dir} already holds a checkpoint: continue it with --resume, or start over with --force (replaces it)`);
@@ -165,7 +166,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   const release = acquireLock(join(dir, FILES.lock), dir);
   removeStaleTemporaries(dir);
   try {
-    return await run(req, dir, text, corpusInfo, ev);
+    return await run(req, dir, text, corpusInfo, prior, ev);
   } finally {
     release();
   }
@@ -187,7 +188,14 @@ function checkFits(req: TrainRequest): void {
   }
 }
 
-async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], ev: TrainEvents): Promise<TrainResult> {
+/** A checked checkpoint to resume: its metadata, vocabulary and resume state. */
+interface Prior {
+  meta: Meta;
+  vocab: Vocab;
+  resume: ResumeState;
+}
+
+async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], prior: Prior | null, ev: TrainEvents): Promise<TrainResult> {
   let meta: Meta;
   let corpus: Corpus;
   let params: Params;
@@ -198,8 +206,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   let rng: Rng;
   let resumedAt: number | null = null;
 
-  if (req.resume) {
-    const prev = loadMeta(dir);
+  if (prior) {
+    const prev = prior;
     meta = prev.meta;
     if (meta.corpus.sha256 !== corpusInfo.sha256) {
       throw inputError(`${req.corpusPath}: differs from the corpus this checkpoint was trained on (${meta.corpus.path}); resume needs the same text`);
@@ -212,7 +220,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     // Flags that only say how long to go on may change on resume; the rest comes from the file.
     const over = Object.fromEntries(Object.entries(req.resumeOverrides ?? {}).filter(([, v]) => v !== undefined));
     meta.training = { ...t, ...over };
-    const r = loadResume(dir, meta.model);
+    const r = prev.resume;
     ({ params, adam, progress, history } = r);
     state = r.state.length ? r.state : null;
     rng = new Rng(r.rngState);
