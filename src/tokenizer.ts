@@ -128,16 +128,12 @@ export class Vocab {
     }
     return new Vocab(chars);
   }
-
-  /**
-   * One-hot rows for ids: `[n, V]` floats, row r has a 1 at column ids[r].
-   * Example (V = 4): ids [2, 0] → [[0,0,1,0],[1,0,0,0]].
-   */
-  oneHot(ids: ArrayLike<number>): Float32Array {
-    return oneHot(ids, this.size);
-  }
 }
 
+/**
+ * One-hot rows for ids: `[n, size]` floats, row r has a 1 at column ids[r].
+ * Example (size 4): ids [2, 0] → [[0,0,1,0],[1,0,0,0]].
+ */
 export function oneHot(ids: ArrayLike<number>, size: number): Float32Array {
   const out = new Float32Array(ids.length * size);
   for (let r = 0; r < ids.length; r++) out[r * size + ids[r]!] = 1;

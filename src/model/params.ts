@@ -53,10 +53,6 @@ export class Params {
     return this.data.subarray(s.offset + from * s.cols, s.offset + end * s.cols);
   }
 
-  clone(): Params {
-    return new Params(this.config, this.data.slice());
-  }
-
   /**
    * Keras-compatible initialisation: kernels Glorot-uniform, recurrent kernels orthogonal,
    * biases zero except the LSTM forget gate (1, "unit forget bias"); output Glorot-uniform.
