@@ -17,6 +17,8 @@ import { CELLS, type ModelConfig } from './model/config.js';
 import { layersModel } from './model/keras.js';
 import type { State } from './model/lm.js';
 import { kerasShapes, Params } from './model/params.js';
+import type { ScheduleKind } from './schedule.js';
+import type { SplitMethod } from './split.js';
 import { SEGMENTATIONS, Vocab, type Segmentation, type VocabJSON } from './tokenizer.js';
 
 export const CHECKPOINT_FORMAT = 'rnnlm-checkpoint';
@@ -34,15 +36,25 @@ export interface TrainConfig {
   /** The learning rate is multiplied by this after each evaluation that does not improve. */
   lrDecay: number;
   clip: number;
-  epochs: number;
-  /** Seconds, or null for no time budget. */
+  /** Passes over the training split, or null for no cap (a time budget ends the run). */
+  epochs: number | null;
+  /** Seconds of training in all (resumes included), or null for no time budget. */
   time: number | null;
   evalEvery: number;
   patience: number;
   seed: number;
   minCount: number;
   valFraction: number;
+  /** How validation is chosen (split.ts). Checkpoints before it was recorded: tail. */
+  split: SplitMethod;
+  /** Sequences in a new seeded order every epoch (line and paragraph mode). */
+  shuffle: boolean;
+  /** Learning-rate schedule (schedule.ts). */
+  schedule: ScheduleKind;
 }
+
+/** Settings that older checkpoints lack, as those runs behaved. */
+export const TRAIN_CONFIG_BEFORE: Pick<TrainConfig, 'split' | 'shuffle' | 'schedule'> = { split: 'tail', shuffle: false, schedule: 'plateau' };
 
 export interface HistoryPoint {
   step: number;
@@ -59,6 +71,8 @@ export interface Progress {
   epoch: number;
   /** Index of the next window within the current epoch. */
   window: number;
+  /** Completed epochs (absent in older checkpoints: floor(epoch)). */
+  epochIndex?: number;
   charsSeen: number;
   elapsedSeconds: number;
   bestVal: number | null;
@@ -171,6 +185,7 @@ function checkMeta(json: unknown, path: string): Meta {
   if (!m.training || !isPosInt(m.training.seqLen) || !isPosInt(m.training.batchSize)) {
     throw inputError(`${path}: "training" is missing or invalid`);
   }
+  m.training = { ...TRAIN_CONFIG_BEFORE, ...m.training };
   return m as Meta;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RnnlmError } from './errors.js';
-import { buildCorpus, readText, rowBounds, windowAt, windowCount } from './corpus.js';
+import { buildCorpus, eosPositions, readText, rowBounds, shuffledStream, windowAt, windowCount } from './corpus.js';
 import { EOS_ID, Vocab, streamOf } from './tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnlm-corpus-'));
@@ -112,5 +112,66 @@ describe('truncated-BPTT windows', () => {
         expect(seen.every((x) => x === 1)).toBe(true);
       }
     }
+  });
+});
+
+describe('shuffling sequences between epochs', () => {
+  const v = Vocab.fromText('abcd');
+  const stream = streamOf(v, ['ab', 'c', 'd', 'abc']).ids; // E a b E c E d E a b c E
+  const seqs = (s: ArrayLike<number>) => v.decode(Array.from(s), '|').split('|').filter((x) => x !== '');
+  it('finds the sequence boundaries', () => {
+    expect(Array.from(eosPositions(stream))).toEqual([0, 3, 5, 7, 11]);
+  });
+  it('permutes whole sequences, seeded: same seed same order, other seeds other orders', () => {
+    const a = shuffledStream(stream, eosPositions(stream), 5);
+    expect(a.length).toBe(stream.length);
+    expect(a[0]).toBe(EOS_ID);
+    expect(a[a.length - 1]).toBe(EOS_ID);
+    expect(seqs(a).sort()).toEqual(['ab', 'abc', 'c', 'd']);
+    expect(shuffledStream(stream, eosPositions(stream), 5)).toEqual(a);
+    const orders = new Set(Array.from({ length: 40 }, (_, s) => seqs(shuffledStream(stream, eosPositions(stream), s)).join('|')));
+    expect(orders.size).toBeGreaterThan(10); // of 24 possible
+    expect(shuffledStream(stream, eosPositions(stream), 5)).toBeInstanceOf(Uint16Array);
+  });
+});
+
+describe('the split as recorded', () => {
+  const lines = Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(3, '0')}`).join('\n');
+  it('random: seeded, disjoint, 10% of the items, spread over a sorted list', () => {
+    const seq = (s: ArrayLike<number>, v: Vocab) => v.decode(Array.from(s), '|').split('|').filter((x) => x !== '');
+    const a = buildCorpus(lines, 'l.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1, split: 'random', seed: 9 });
+    const b = buildCorpus(lines, 'l.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1, split: 'random', seed: 9 });
+    const val = seq(a.val!, a.vocab);
+    const trn = seq(a.train, a.vocab);
+    expect(a.split).toBe('random');
+    expect(val.length).toBe(20);
+    expect(trn.length).toBe(180);
+    expect(val.filter((x) => trn.includes(x))).toEqual([]);
+    expect(seq(b.val!, b.vocab)).toEqual(val);
+    expect(val.some((x) => x < 'w100')).toBe(true); // not the sorted tail
+  });
+  it('one document in blocks: pieces become sequences, characters all accounted for', () => {
+    const doc = 'abcdefghij'.repeat(100);
+    const c = buildCorpus(doc, 'd.txt', { segmentation: 'document', minCount: 1, valFraction: 0.1, split: 'blocks', seed: 1 });
+    expect(c.split).toBe('blocks');
+    expect(c.sequences.val).toBe(10);
+    expect(c.val!.length - 1 - c.sequences.val).toBe(100);
+    expect(c.train.length - 1 - c.sequences.train).toBe(900);
+    // A random split of one document would scatter single characters: it uses blocks.
+    expect(buildCorpus(doc, 'd.txt', { segmentation: 'document', minCount: 1, valFraction: 0.1, split: 'random', seed: 1 }).split).toBe('blocks');
+  });
+});
+
+describe('training rows over a few long sequences', () => {
+  it('stay nearly equal: no row waits on a distant sequence start (no batch of padding)', () => {
+    const v = Vocab.fromText('ab');
+    const doc = (n: number) => 'ab'.repeat(n / 2);
+    // 11 pieces of very different lengths, like a document split into validation blocks.
+    const s = streamOf(v, [doc(90_000), doc(2_000), doc(80_000), doc(100_000), doc(4_000), doc(70_000), doc(90_000), doc(60_000), doc(100_000), doc(50_000), doc(54_000)]).ids;
+    const b = rowBounds(s, 64);
+    const ideal = (s.length - 1) / 64;
+    expect(b.length).toBe(64);
+    expect(Math.max(...b.map(([st, en]) => en - st))).toBeLessThan(1.07 * ideal);
+    expect(windowCount(b, 100)).toBeLessThanOrEqual(Math.ceil((1.07 * ideal) / 100));
   });
 });

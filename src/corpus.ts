@@ -5,6 +5,8 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { inputError } from './errors.js';
+import { Rng } from './rng.js';
+import { runsOf, validationMask, type SplitMethod } from './split.js';
 import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens } from './tokenizer.js';
 
 /**
@@ -68,8 +70,12 @@ export function decodeText(bytes: Uint8Array, path: string): string {
 export interface CorpusOptions {
   segmentation: Segmentation;
   minCount: number;
-  /** Fraction of sequences (the last ones) held out for validation, 0 ≤ f < 1. */
+  /** Fraction held out for validation, 0 ≤ f < 1 (of the sequences; of the characters for one document). */
   valFraction: number;
+  /** How the held-out part is chosen (see split.ts); default tail. */
+  split?: SplitMethod;
+  /** Seed of the random and block splits. */
+  seed?: number;
 }
 
 export interface Corpus {
@@ -80,21 +86,31 @@ export interface Corpus {
   sequences: { train: number; val: number };
   /** Characters mapped to <UNK> in training because they are rarer than minCount. */
   unkCount: number;
+  split: SplitMethod;
 }
 
-/** Segment, build the vocabulary from the training part, encode both parts. */
+/**
+ * Segment, split (see split.ts), build the vocabulary from the training part, encode both
+ * parts. One sequence (document mode, or a one-line file) is split by characters: its
+ * training and validation pieces become sequences of their own.
+ */
 export function buildCorpus(text: string, path: string, opts: CorpusOptions): Corpus {
-  let seqs = segment(text, opts.segmentation);
+  const seqs = segment(text, opts.segmentation);
   if (seqs.length === 0) throw inputError(`${path}: has no ${opts.segmentation} sequences`);
-  if (opts.valFraction > 0 && seqs.length === 1) {
-    // One sequence (document mode, or a one-line file): hold out its last part as text.
+  // A random choice of single characters would be no split at all: one document takes blocks.
+  const method = seqs.length === 1 && opts.split === 'random' ? 'blocks' : (opts.split ?? 'tail');
+  let trainSeqs: string[];
+  let valSeqs: string[];
+  if (seqs.length === 1) {
     const cps = Array.from(seqs[0]!);
-    const cut = Math.max(1, Math.round(cps.length * (1 - opts.valFraction)));
-    seqs = cut < cps.length ? [cps.slice(0, cut).join(''), cps.slice(cut).join('')] : seqs;
+    const runs = runsOf(cps, validationMask(cps.length, opts.valFraction, method, opts.seed ?? 1));
+    trainSeqs = runs.train.map((r) => r.join(''));
+    valSeqs = runs.val.map((r) => r.join(''));
+  } else {
+    const mask = validationMask(seqs.length, opts.valFraction, method, opts.seed ?? 1);
+    trainSeqs = seqs.filter((_, i) => !mask[i]);
+    valSeqs = seqs.filter((_, i) => mask[i]);
   }
-  const nVal = opts.valFraction > 0 && seqs.length > 1 ? Math.max(1, Math.round(seqs.length * opts.valFraction)) : 0;
-  const trainSeqs = seqs.slice(0, seqs.length - nVal);
-  const valSeqs = seqs.slice(seqs.length - nVal);
   const counts = new Map<number, number>();
   for (const s of trainSeqs) countCodePoints(s, counts);
   if (counts.size < 2) {
@@ -105,8 +121,46 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
     throw inputError(`${path}: fewer than two characters occur at least --min-count=${opts.minCount} times`);
   }
   const train = streamOf(vocab, trainSeqs);
-  const val = nVal > 0 ? streamOf(vocab, valSeqs).ids : null;
-  return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: nVal }, unkCount: train.oov };
+  const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
+  return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
+}
+
+/** Positions of the <EOS> tokens of a stream: sequence i is stream(eos[i], eos[i+1]). */
+export function eosPositions(stream: Tokens): Uint32Array {
+  let n = 0;
+  for (let p = 0; p < stream.length; p++) if (stream[p] === EOS_ID) n++;
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let p = 0; p < stream.length; p++) if (stream[p] === EOS_ID) out[k++] = p;
+  return out;
+}
+
+/**
+ * The stream with its sequences in a seeded random order (Fisher–Yates). The same stream
+ * and seed give the same order. Example: [E a b E c E d E] with the order (2, 0, 1) →
+ * [E d E a b E c E].
+ */
+export function shuffledStream(stream: Tokens, eos: Uint32Array, seed: number): Tokens {
+  const n = eos.length - 1; // sequences
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const rng = new Rng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  const out = stream instanceof Uint16Array ? new Uint16Array(stream.length) : new Int32Array(stream.length);
+  out[0] = EOS_ID;
+  let k = 1;
+  for (let i = 0; i < n; i++) {
+    const s = order[i]!;
+    const piece = stream.subarray(eos[s]! + 1, eos[s + 1]! + 1); // the sequence and its closing <EOS>
+    out.set(piece, k);
+    k += piece.length;
+  }
+  return out;
 }
 
 /** One truncated-BPTT window, `[batch, time]` row-major (index b*time + t). */
@@ -125,7 +179,8 @@ export interface Window {
  * - exact: rows start only where the input is <EOS> (a sequence start), so every sequence
  *   is read whole from the zero state; there are at most as many rows as sequences.
  * - otherwise (training): row b starts at the first <EOS> at or after b·⌈N/rows⌉ if one
- *   comes before the next ideal cut, else exactly there (a long document is cut anywhere).
+ *   comes within 1/16 of a row (at least 32 tokens), else exactly there: rows stay within
+ *   ~6% of equal length, so a few long sequences cannot leave most of a batch padding.
  */
 export function rowBounds(stream: Tokens, rows: number, exact = false): Array<[number, number]> {
   const n = stream.length - 1; // input positions
@@ -143,7 +198,7 @@ export function rowBounds(stream: Tokens, rows: number, exact = false): Array<[n
     const len = Math.ceil(n / r);
     for (let b = 1; b < r; b++) {
       const ideal = b * len;
-      const limit = Math.min(n, ideal + len);
+      const limit = Math.min(n, ideal + Math.min(len, Math.max(32, Math.ceil(len / 16))));
       let s = ideal;
       while (s < limit && stream[s] !== EOS_ID) s++;
       starts.push(Math.max(s < limit ? s : ideal, starts[b - 1]!));

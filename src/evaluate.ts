@@ -8,7 +8,8 @@ import { rowBounds, windowAt, windowCount } from './corpus.js';
 import { runWindow, zeroState } from './model/lm.js';
 import type { DataParallel } from './model/parallel.js';
 import type { Params } from './model/params.js';
-import { UNK_ID, type Tokens } from './tokenizer.js';
+import { Stepper } from './model/stepper.js';
+import { EOS_ID, UNK_ID, type Tokens } from './tokenizer.js';
 
 export interface StreamLoss {
   /** Σ −log P (nats) over all predicted tokens. */
@@ -70,4 +71,43 @@ export async function streamLoss(
   }
   const windows = { done: k, total: n };
   return opts.unk ? { nats, tokens, unkNats, unkTokens, windows } : { nats, tokens, windows };
+}
+
+/**
+ * The same sum as streamLoss with `exact` and `unk`, one character at a time through the
+ * Stepper: for one or a few long sequences (a document), where the batched path would run
+ * a single row window by window. `onProgress(done, total)` counts characters.
+ */
+export async function streamLossStepper(
+  params: Params,
+  stream: Tokens,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<StreamLoss> {
+  const stepper = new Stepper(params);
+  const n = stream.length - 1; // predicted positions
+  let nats = 0;
+  let unkNats = 0;
+  let unkTokens = 0;
+  let p = 0;
+  try {
+    for (; p < n; p++) {
+      if (p % 4096 === 0 && p > 0) {
+        opts.onProgress?.(p, n);
+        await new Promise<void>((r) => setImmediate(r)); // let a signal handler and the spinner run
+        if (opts.signal?.aborted) break;
+      }
+      const input = stream[p]!;
+      if (input === EOS_ID) stepper.reset();
+      const lp = stepper.step(input)[stream[p + 1]!]!;
+      nats -= lp;
+      if (stream[p + 1] === UNK_ID) {
+        unkNats -= lp;
+        unkTokens++;
+      }
+    }
+  } finally {
+    stepper.dispose();
+  }
+  opts.onProgress?.(p, n);
+  return { nats, tokens: p, unkNats, unkTokens, windows: { done: p, total: n } };
 }

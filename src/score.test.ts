@@ -109,4 +109,21 @@ describe('consistency', () => {
     expect(e.ppl_excl_oov).toBeLessThan(e.ppl * 10);
     expect(e.bpc).toBeCloseTo(-sum / Math.LN2 / e.tokens, 4);
   });
+
+  it('a one-document file is scored by the Stepper, with the batched result (and the same OOV count)', async () => {
+    const doc = abText(3000).replace(/\n/g, 'ab') + 'zab'; // one long sequence, one unseen character
+    let unit = '';
+    const fast = await scoreText(ck.params, ck.vocab, doc, 'document', { onProgress: (_, __, u) => (unit = u) });
+    const batched = await scoreText(ck.params, ck.vocab, doc, 'document', { path: 'batched' });
+    expect(unit).toBe('characters');
+    expect(fast.tokens).toBe(batched.tokens);
+    expect(fast.tokens).toBeGreaterThan(8000);
+    expect(fast.oov).toBe(1);
+    expect(batched.oov).toBe(1);
+    const rel = Math.abs(fast.logprob - batched.logprob) / Math.abs(batched.logprob);
+    console.log(`stepper vs batched, ${fast.tokens} tokens: relative difference ${rel.toExponential(2)}`);
+    expect(rel).toBeLessThan(1e-6);
+    expect(Math.abs(fast.ppl_excl_oov - batched.ppl_excl_oov) / batched.ppl_excl_oov).toBeLessThan(1e-6);
+  });
 });
+

@@ -6,7 +6,8 @@
 
 import type { Stepper } from './model/stepper.js';
 import type { Params } from './model/params.js';
-import { streamLoss } from './evaluate.js';
+import { streamLoss, streamLossStepper } from './evaluate.js';
+import { rowBounds } from './corpus.js';
 import type { DataParallel } from './model/parallel.js';
 import { EOS_ID, segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
 
@@ -93,17 +94,32 @@ export interface FileScore {
   partial: { done: number; total: number } | null;
 }
 
-/** Held-out evaluation of a text with the model's segmentation (batched, exact). */
+/**
+ * Up to this many sequences are scored one character at a time (the Stepper, ~10,000
+ * chars/s) rather than in batched windows, where so few rows would leave the batch almost
+ * empty (~2,000 chars/s for one row).
+ */
+export const STEPPER_MAX_ROWS = 4;
+
+/**
+ * Held-out evaluation of a text with the model's segmentation (exact): batched windows,
+ * or the Stepper for a text of a few long sequences. `onProgress(done, total)` counts
+ * windows, or characters on the Stepper path (`unit` says which).
+ */
 export async function scoreText(
   params: Params,
   vocab: Vocab,
   text: string,
   segmentation: Segmentation,
-  o: { pool?: DataParallel | null; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  o: { pool?: DataParallel | null; signal?: AbortSignal; onProgress?: (done: number, total: number, unit: 'windows' | 'characters') => void; path?: 'auto' | 'batched' | 'stepper' } = {},
 ): Promise<FileScore> {
   const seqs = segment(text, segmentation);
   const { ids } = streamOf(vocab, seqs);
-  const { nats, tokens, unkNats, unkTokens, windows } = await streamLoss(params, ids, { ...o, unk: true, exact: true });
+  const path = o.path ?? 'auto';
+  const stepper = path === 'stepper' || (path === 'auto' && rowBounds(ids, STEPPER_MAX_ROWS + 1, true).length <= STEPPER_MAX_ROWS);
+  const { nats, tokens, unkNats, unkTokens, windows } = stepper
+    ? await streamLossStepper(params, ids, { signal: o.signal, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
+    : await streamLoss(params, ids, { ...o, unk: true, exact: true, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
   const partial = windows.done < windows.total ? windows : null;
   const oov = unkTokens!;
   const s = summarize(-nats, tokens);

@@ -108,4 +108,52 @@ describe('training', () => {
     expect(result.stopped).toBe('patience');
     expect(result.meta.progress.evalsWithoutImprovement).toBe(2);
   });
+
+  it('shuffled epochs and a random split keep exact resume, bit for bit, across an epoch boundary', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(400));
+    const t = { shuffle: true, split: 'random' as const, epochs: 3 };
+    const whole = await trainRecording(tinyRequest(corpus, join(dir, 'whole'), {}, t));
+    const perEpoch = Math.round(whole.result.meta.progress.step / 3);
+    const first = await trainRecording(tinyRequest(corpus, join(dir, 'split'), { maxSteps: perEpoch + 2 }, t));
+    const second = await trainRecording(tinyRequest(corpus, join(dir, 'split'), { resume: true }, t));
+    expect([...first.losses, ...second.losses]).toEqual(whole.losses);
+    expect(second.result.meta.history).toEqual(whole.result.meta.history);
+    expect(second.result.meta.training).toMatchObject({ shuffle: true, split: 'random' });
+    expect(Array.from(loadCheckpoint(join(dir, 'split')).params.data)).toEqual(Array.from(loadCheckpoint(join(dir, 'whole')).params.data));
+    // The order changes what is learned: the same run in file order takes other steps.
+    const ordered = await trainRecording(tinyRequest(corpus, join(dir, 'ordered'), {}, { ...t, shuffle: false }));
+    expect(ordered.losses.slice(perEpoch, perEpoch + 5)).not.toEqual(whole.losses.slice(perEpoch, perEpoch + 5));
+  });
+
+  it('the cosine schedule ends at the deadline (a fake clock)', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300));
+    let ms = 0;
+    const lrs: number[] = [];
+    const { result } = await trainRecording(
+      tinyRequest(corpus, join(dir, 'c'), { clock: () => (ms += 20) }, { epochs: null, time: 3, schedule: 'cosine', warmup: 2, lr: 0.01, evalEvery: 1000 }),
+      { onStep: (s) => lrs.push(s.lr) },
+    );
+    expect(result.stopped).toBe('time');
+    expect(lrs.length).toBeGreaterThan(20);
+    expect(lrs[0]).toBeCloseTo(0.005, 4); // warm-up step 1 of 2
+    expect(Math.max(...lrs)).toBeGreaterThan(0.0095);
+    for (let i = 3; i < lrs.length; i++) expect(lrs[i]).toBeLessThanOrEqual(lrs[i - 1]!);
+    expect(lrs[lrs.length - 1]).toBeGreaterThanOrEqual(0.001);
+    expect(lrs[lrs.length - 1]).toBeLessThan(0.00105); // the floor, 10% of the peak, at the deadline
+  });
+
+  it('auto settings are resolved from the corpus and recorded', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300));
+    const { result } = await trainRecording(
+      tinyRequest(corpus, join(dir, 'a'), { segmentation: 'auto', maxSteps: 2, model: { cell: 'lstm', layers: 'auto', hidden: 'auto', dropout: 'auto' } }, { split: 'auto', shuffle: 'auto', schedule: 'auto', seqLen: 'auto', batchSize: 'auto', epochs: 'auto', patience: 'auto' }),
+    );
+    const m = result.meta;
+    expect(m.segmentation).toBe('line');
+    expect(m.training).toMatchObject({ split: 'random', shuffle: true, schedule: 'plateau', seqLen: 64, batchSize: 32, epochs: 50, patience: 3 });
+    expect(m.model).toMatchObject({ layers: 1, hidden: 128, dropout: 0.2 });
+  });
 });
+

@@ -1,14 +1,17 @@
 // The training loop: truncated BPTT over the corpus stream (state carried across windows,
-// reset at <EOS>), summed cross-entropy, Adam with warm-up and plateau decay, clipping by
+// reset at <EOS>), sequences reshuffled every epoch, summed cross-entropy, Adam with
+// warm-up and a cosine schedule to the deadline (or plateau decay without one), clipping by
 // global norm, evaluation of the whole validation split every `evalEvery` steps, best and
-// latest checkpoints, early stopping, a time budget, and exact resume. Silent: it reports
-// through callbacks and stops cleanly when `signal` aborts.
+// latest checkpoints, early stopping, a time budget, and exact resume. `auto` settings are
+// resolved here from the corpus (auto.ts). Silent: it reports through callbacks and stops
+// cleanly when `signal` aborts.
 
 import { basename, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import {
   FILES,
+  TRAIN_CONFIG_BEFORE,
   loadCheckpoint,
   loadResume,
   saveCheckpoint,
@@ -21,7 +24,10 @@ import {
   type ResumeState,
   type TrainConfig,
 } from './checkpoint.js';
-import { buildCorpus, isStdin, readText, rowBounds, windowAt, windowCount, type Corpus } from './corpus.js';
+import { autoDropout, autoSize, autoWindow, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
+import { buildCorpus, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
+import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
+import type { SplitMethod } from './split.js';
 import { inputError, RnnlmError } from './errors.js';
 import { streamLoss } from './evaluate.js';
 import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
@@ -35,41 +41,58 @@ import type { BackendName } from './backend.js';
 import { Rng } from './rng.js';
 import type { Segmentation, Vocab } from './tokenizer.js';
 
-/** Every default in one place: the model's shape … */
-export const MODEL_DEFAULTS: Omit<ModelConfig, 'vocabSize'> = {
+/** Every default in one place: the model's shape (auto: auto.ts, from the corpus and budget) … */
+export const MODEL_DEFAULTS: ModelRequest = {
   cell: 'lstm', // lstm | gru | rnn
-  layers: 1, // stacked recurrent layers (2–3 for corpora of a few MB)
-  hidden: 256, // units per layer
-  dropout: 0, // dropout on layer outputs (0 = off; try 0.2–0.5 on small corpora)
+  layers: 'auto', // stacked recurrent layers (auto: by training characters and time budget)
+  hidden: 'auto', // units per layer (auto: as layers)
+  dropout: 'auto', // dropout on layer outputs (auto: 0.2 below 2M training characters, 0.1 below 20M, else 0)
 };
 
 /** … and how it is trained. */
-export const TRAINING_DEFAULTS: Readonly<TrainConfig> = {
+export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   minCount: 1, // characters seen fewer times map to <UNK>
-  valFraction: 0.1, // last fraction of sequences held out for validation
-  seqLen: 64, // BPTT window (time steps)
-  batchSize: 32, // rows per window
-  lr: 3e-3, // Adam learning rate
+  valFraction: 0.1, // fraction held out for validation
+  split: 'auto', // random (lists) | blocks (running text) | tail
+  shuffle: 'auto', // new order of sequences every epoch (auto: line and paragraph mode)
+  seqLen: 'auto', // BPTT window (auto: 64 in line mode, else 100)
+  batchSize: 'auto', // rows per window (auto: 32 in line mode, else 64)
+  lr: 2e-3, // Adam peak learning rate
   warmup: 20, // steps of linear learning-rate warm-up
-  lrDecay: 0.5, // learning-rate factor after an evaluation without improvement
+  schedule: 'auto', // cosine to the deadline with --time or --epochs, else plateau
+  lrDecay: 0.5, // plateau schedule: factor after an evaluation without improvement
   clip: 5, // max global gradient norm (0 = off)
-  epochs: 15, // passes over the training split
+  epochs: 'auto', // passes over the training split (auto: no cap with --time, else 50)
   time: null, // time budget in seconds (null = none)
   evalEvery: 0, // steps between evaluations (0 = once per epoch, at most every 200 steps)
-  patience: 3, // stop after this many evaluations without improvement (0 = never)
+  patience: 'auto', // stop after this many evaluations without improvement (auto: 0 = never with --time, else 3)
   seed: 1,
 };
 
-export const DEFAULT_SEGMENTATION: Segmentation = 'line'; // line | paragraph | document
+/** Epoch cap without a time budget (patience usually stops first). */
+export const EPOCH_CAP = 50;
+
+export const DEFAULT_SEGMENTATION: Auto<Segmentation> = 'auto'; // auto | line | paragraph | document
+
+/** Training settings as requested: some may be `auto`, resolved from the corpus at the start. */
+export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience'> {
+  split: Auto<SplitMethod>;
+  shuffle: Auto<boolean>;
+  schedule: Auto<ScheduleKind>;
+  seqLen: Auto<number>;
+  batchSize: Auto<number>;
+  epochs: Auto<number> | null;
+  patience: Auto<number>;
+}
 
 export interface TrainRequest {
   corpusPath: string;
   /** Checkpoint folder; default checkpoints/<corpus-name>. */
   out?: string;
   resume: boolean;
-  model: Omit<ModelConfig, 'vocabSize'>;
-  training: TrainConfig;
-  segmentation: Segmentation;
+  model: ModelRequest;
+  training: TrainSettings;
+  segmentation: Auto<Segmentation>;
   /**
    * On resume, everything comes from the checkpoint except these, when given: how long to
    * go on and how often to evaluate.
@@ -84,6 +107,8 @@ export interface TrainRequest {
   backend: string;
   version: string;
   signal?: AbortSignal;
+  /** Milliseconds since some origin (default Date.now); tests pass a fake clock to check the schedule. */
+  clock?: () => number;
 }
 
 export interface StartInfo {
@@ -94,15 +119,18 @@ export interface StartInfo {
   training: TrainConfig;
   parameters: number;
   windowsPerEpoch: number;
-  totalSteps: number;
+  /** Steps the run will take, when an epoch cap fixes it (null: until the time budget or patience). */
+  totalSteps: number | null;
   resumedAt: number | null;
+  /** What `auto` chose, and why (empty on resume). */
+  choices: Choice[];
   /** Threads training in parallel. */
   workers: number;
 }
 
 export interface StepInfo {
   step: number;
-  totalSteps: number;
+  totalSteps: number | null;
   epoch: number;
   /** This window's training loss, nats/char. */
   loss: number;
@@ -151,32 +179,77 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };
-  let prior: Prior | null = null;
+  let start: Prior | Fresh;
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
     // is reported and left exactly as it is.
     const { meta, vocab } = loadCheckpoint(dir);
-    prior = { meta, vocab, resume: loadResume(dir, meta.model) };
+    start = { kind: 'prior', meta, vocab, resume: loadResume(dir, meta.model) };
   } else {
     if (existsSync(join(dir, FILES.meta)) && !req.force) {
       throw inputError(`${dir} already holds a checkpoint: continue it with --resume, or start over with --force (replaces it)`);
     }
-    checkFits(req);
+    start = resolveRun(req, text);
+    checkFits(start.model, start.training);
   }
   const release = acquireLock(join(dir, FILES.lock), dir);
   removeStaleTemporaries(dir);
   try {
-    return await run(req, dir, text, corpusInfo, prior, ev);
+    return await run(req, dir, text, corpusInfo, start, ev);
   } finally {
     release();
   }
 }
 
+/** A new run with every `auto` resolved: the corpus as split, the model and the training configuration. */
+interface Fresh {
+  kind: 'fresh';
+  corpus: Corpus;
+  segmentation: Segmentation;
+  model: ModelConfig;
+  training: TrainConfig;
+  choices: Choice[];
+}
+
+/** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
+export function resolveRun(req: TrainRequest, text: string): Fresh {
+  const t = req.training;
+  const r = resolveText(text, req.segmentation, t.split);
+  const choices = [...r.choices];
+  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed });
+  const trainChars = corpus.train.length - corpus.sequences.train - 1;
+  const m = req.model;
+  let { layers, hidden, dropout } = m;
+  if (layers === 'auto' || hidden === 'auto') {
+    const size = autoSize(trainChars, t.time);
+    if (layers === 'auto') layers = size.layers;
+    if (hidden === 'auto') hidden = size.hidden;
+    choices.push({ what: 'model', value: `${layers} × ${hidden}`, reason: size.reason });
+  }
+  if (dropout === 'auto') {
+    dropout = autoDropout(trainChars);
+    choices.push({ what: 'dropout', value: String(dropout), reason: dropout > 0 ? 'against memorising a small corpus' : 'enough text not to need it' });
+  }
+  const win = autoWindow(r.segmentation);
+  const schedule: ScheduleKind = t.schedule !== 'auto' ? t.schedule : t.time !== null ? 'cosine' : 'plateau';
+  const training: TrainConfig = {
+    ...t,
+    split: corpus.split,
+    shuffle: t.shuffle === 'auto' ? r.segmentation !== 'document' : t.shuffle,
+    schedule,
+    seqLen: t.seqLen === 'auto' ? win.seqLen : t.seqLen,
+    batchSize: t.batchSize === 'auto' ? win.batchSize : t.batchSize,
+    epochs: t.epochs === 'auto' ? (t.time !== null ? null : EPOCH_CAP) : t.epochs,
+    patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
+  };
+  return { kind: 'fresh', corpus, segmentation: r.segmentation, model: { cell: m.cell, layers, hidden, dropout, vocabSize: corpus.vocab.size }, training, choices };
+}
+
 /** Refuse, before allocating, a configuration that cannot fit in memory. */
-function checkFits(req: TrainRequest): void {
-  const { hidden: H, layers: L } = req.model;
-  const { batchSize: B, seqLen: T } = req.training;
-  const params = parameterCount({ ...req.model, vocabSize: 256 });
+function checkFits(model: ModelConfig, training: TrainConfig): void {
+  const { hidden: H, layers: L } = model;
+  const { batchSize: B, seqLen: T } = training;
+  const params = parameterCount({ ...model, vocabSize: Math.max(256, model.vocabSize) });
   // Weights, gradients, Adam m and v, transposes: ~6 copies; activations ~12 floats per unit and step.
   const bytes = 4 * (6 * params + 12 * B * T * H * L);
   const constrained = process.constrainedMemory?.() ?? 0;
@@ -190,12 +263,18 @@ function checkFits(req: TrainRequest): void {
 
 /** A checked checkpoint to resume: its metadata, vocabulary and resume state. */
 interface Prior {
+  kind: 'prior';
   meta: Meta;
   vocab: Vocab;
   resume: ResumeState;
 }
 
-async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], prior: Prior | null, ev: TrainEvents): Promise<TrainResult> {
+/** The seed of epoch e's order of sequences: a function of the run's seed and e only, so resume needs no more. */
+function epochSeed(seed: number, e: number): number {
+  return (Math.imul(seed ^ 0x2545f491, 0x9e3779b1) + Math.imul(e + 1, 0x85ebca77)) >>> 0;
+}
+
+async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], start: Prior | Fresh, ev: TrainEvents): Promise<TrainResult> {
   let meta: Meta;
   let corpus: Corpus;
   let params: Params;
@@ -206,14 +285,14 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   let rng: Rng;
   let resumedAt: number | null = null;
 
-  if (prior) {
-    const prev = prior;
+  if (start.kind === 'prior') {
+    const prev = start;
     meta = prev.meta;
     if (meta.corpus.sha256 !== corpusInfo.sha256) {
       throw inputError(`${req.corpusPath}: differs from the corpus this checkpoint was trained on (${meta.corpus.path}); resume needs the same text`);
     }
-    const t = meta.training;
-    corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction });
+    const t = { ...TRAIN_CONFIG_BEFORE, ...meta.training };
+    corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed });
     if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(prev.vocab.tokens)) {
       throw inputError(`${join(dir, FILES.meta)}: vocabulary does not match the corpus`);
     }
@@ -225,16 +304,17 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     state = r.state.length ? r.state : null;
     rng = new Rng(r.rngState);
     progress.stopped = null;
+    progress.epochIndex ??= Math.floor(progress.epoch);
     resumedAt = progress.step;
   } else {
-    const t = req.training;
-    corpus = buildCorpus(text, req.corpusPath, { segmentation: req.segmentation, minCount: t.minCount, valFraction: t.valFraction });
-    const model: ModelConfig = { ...req.model, vocabSize: corpus.vocab.size };
+    const t = start.training;
+    corpus = start.corpus;
+    const model = start.model;
     rng = new Rng(t.seed);
     params = Params.init(model, rng);
     adam = adamState(params.data.length);
     state = null;
-    progress = { step: 0, epoch: 0, window: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
+    progress = { step: 0, epoch: 0, window: 0, epochIndex: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
     history = [];
     meta = {
       format: CHECKPOINT_FORMAT,
@@ -243,7 +323,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
       savedAt: '',
       backend: req.backend,
       vocab: corpus.vocab.toJSON(),
-      segmentation: req.segmentation,
+      segmentation: start.segmentation,
       model,
       training: t,
       progress,
@@ -253,14 +333,22 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     };
   }
   const t = meta.training;
-  const bounds = rowBounds(corpus.train, t.batchSize);
-  const B = bounds.length;
-  const W = windowCount(bounds, t.seqLen);
-  const totalSteps = Math.min(t.epochs * W, req.maxSteps ?? Infinity);
+  // This epoch's stream: the training sequences in the epoch's order, cut into rows.
+  const eos = t.shuffle ? eosPositions(corpus.train) : null;
+  const epochData = (e: number) => {
+    const stream = eos ? shuffledStream(corpus.train, eos, epochSeed(t.seed, e)) : corpus.train;
+    const bounds = rowBounds(stream, t.batchSize);
+    return { stream, bounds, windows: windowCount(bounds, t.seqLen) };
+  };
+  let data = epochData(progress.epochIndex!);
+  const B = data.bounds.length;
+  const W = data.windows;
+  const totalSteps = t.epochs === null && req.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, req.maxSteps ?? Infinity);
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
 
   const pool = (req.workers ?? 1) > 1 && B > 1 ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
-  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1 });
+  const choices = start.kind === 'fresh' ? start.choices : [];
+  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices });
   try {
     return await loop();
   } finally {
@@ -268,12 +356,13 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   }
 
   async function loop(): Promise<TrainResult> {
-    const started = Date.now();
+    const now = req.clock ?? Date.now;
+    const started = now();
     const elapsedBefore = progress.elapsedSeconds;
     let stopped: TrainResult['stopped'] | null = null;
     let lastSaved = -1;
     let charsThisRun = 0;
-    const seconds = () => (Date.now() - started) / 1000;
+    const seconds = () => (now() - started) / 1000;
 
     const save = async (reason: string, best: boolean) => {
       progress.elapsedSeconds = elapsedBefore + seconds();
@@ -299,7 +388,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
         progress.evalsWithoutImprovement = 0;
       } else {
         progress.evalsWithoutImprovement++;
-        progress.lrScale *= t.lrDecay;
+        if (t.schedule === 'plateau') progress.lrScale *= t.lrDecay;
       }
       history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}) });
       progress.pending = { nats: 0, tokens: 0 };
@@ -308,38 +397,56 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
       if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
     };
 
+    const elapsed = () => elapsedBefore + seconds();
     while (stopped === null) {
       await tick(); // let signals and the spinner run
       if (req.signal?.aborted) {
         stopped = 'interrupted';
         break;
       }
-      if (progress.step >= totalSteps) {
-        stopped = progress.step >= t.epochs * W ? 'epochs' : 'steps';
+      if (t.epochs !== null && progress.epochIndex! >= t.epochs) {
+        stopped = 'epochs';
         break;
       }
-      if (t.time !== null && seconds() >= t.time) {
+      if (req.maxSteps !== undefined && progress.step >= req.maxSteps) {
+        stopped = 'steps';
+        break;
+      }
+      if (t.time !== null && elapsed() >= t.time) {
         stopped = 'time';
         break;
       }
-      const k = progress.step % W;
+      const k = progress.window;
       if (k === 0 || !state) state = zeroState(meta.model, B);
-      const win = windowAt(corpus.train, bounds, t.seqLen, k);
+      const win = windowAt(data.stream, data.bounds, t.seqLen, k);
       const opts = { train: true, lossScale: 1 / B, dropoutSeed: Math.floor(rng.next() * 2 ** 32) };
       const r = pool ? await pool.run(params, win, state, opts) : runWindow(params, win, state, opts);
       if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);
       const norm = clipByGlobalNorm(r.grads!, t.clip);
-      const lr = t.lr * Math.min(1, (progress.step + 1) / Math.max(1, t.warmup)) * progress.lrScale;
+      const lr = learningRate({
+        kind: t.schedule,
+        lr: t.lr,
+        warmup: t.warmup,
+        step: progress.step,
+        done: budgetUsed(elapsed(), t.time, progress.epoch, t.epochs),
+        lrScale: progress.lrScale,
+      });
       adamStep(params.data, r.grads!, adam, lr);
       state = r.state;
       progress.step++;
-      progress.window = progress.step % W;
-      progress.epoch = progress.step / W;
+      progress.window++;
+      if (progress.window >= data.windows) {
+        progress.epochIndex!++;
+        progress.window = 0;
+        data = epochData(progress.epochIndex!);
+      }
+      progress.epoch = progress.epochIndex! + progress.window / data.windows;
       progress.charsSeen += r.count;
       charsThisRun += r.count;
       progress.pending.nats += r.loss;
       progress.pending.tokens += r.count;
       const cps = charsThisRun / Math.max(1e-9, seconds());
+      const stepsLeft = totalSteps === null ? Infinity : ((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0));
       ev.onStep?.({
         step: progress.step,
         totalSteps,
@@ -348,7 +455,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
         lr,
         gradNorm: norm,
         charsPerSec: cps,
-        etaSeconds: Math.min(((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0)), t.time === null ? Infinity : t.time - seconds()),
+        etaSeconds: Math.min(stepsLeft, t.time === null ? Infinity : t.time - elapsed()),
       });
       if (progress.step % evalEvery === 0) await evaluate();
     }

@@ -81,15 +81,15 @@ if (argv.corpus) {
 }
 log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${argv.workers} worker(s)`);
 
-async function rnnlmSpeed(cell: CellKind, layers: number): Promise<number> {
-  const c: ModelConfig = { cell, layers, hidden: H, vocabSize, dropout: 0 };
+async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0): Promise<number> {
+  const c: ModelConfig = { cell, layers, hidden: H, vocabSize, dropout };
   const params = Params.init(c, new Rng(1));
   const pool = await DataParallel.create(argv.workers, backend);
   let state = zeroState(c, B);
   let k = 0;
   try {
     const ms = await timeSteps(argv.steps, async () => {
-      const r = await pool.run(params, windows[k++ % windows.length]!, state, { train: true, lossScale: 1 / B });
+      const r = await pool.run(params, windows[k++ % windows.length]!, state, { train: true, lossScale: 1 / B, dropoutSeed: k });
       state = r.state;
     });
     return (B * T) / (ms / 1000);
@@ -141,6 +141,16 @@ async function evalSpeed(): Promise<{ charsPerSec: number; tokens: number }> {
   }
 }
 
+/** eval of one 100,000-character document (document mode: one sequence, the per-character path). */
+async function documentEvalSpeed(): Promise<number> {
+  const doc = text.slice(0, 100_000);
+  const vocab = Vocab.fromText(doc);
+  const params = Params.init({ cell: 'lstm', layers: 1, hidden: H, vocabSize: vocab.size, dropout: 0 }, new Rng(1));
+  const t0 = performance.now();
+  const r = await scoreText(params, vocab, doc, 'document');
+  return r.tokens / ((performance.now() - t0) / 1000);
+}
+
 function memoryRun(): { corpusMB: number; peakRSSMB: number; steps: number } | null {
   if (argv.bigMb <= 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'rnnlm-bench-'));
@@ -166,10 +176,12 @@ if (argv.layersBaseline) {
 }
 log('timing 2-layer LSTM, GRU …');
 const twoLayers = await rnnlmSpeed('lstm', 2);
+const twoLayersDropout = await rnnlmSpeed('lstm', 2, 0.2);
 const gru = await rnnlmSpeed('gru', 1);
 log('timing sampling and eval …');
 const sampling = samplingSpeed();
 const evaluation = await evalSpeed();
+const documentEval = await documentEvalSpeed();
 log(argv.bigMb > 0 ? `training on a ${argv.bigMb} MB generated corpus for peak memory …` : 'memory run skipped');
 const memory = memoryRun();
 
@@ -179,9 +191,11 @@ const result = {
   config: { layers: 1, hidden: H, vocab: vocabSize, batch: B, seqLen: T, workers: argv.workers, corpus: argv.corpus ?? 'synthetic' },
   reference: { backend, rnnlm_chars_per_s: ref, layers_chars_per_s: baseline, ratio: baseline ? ref / baseline : null },
   lstm_2x256_chars_per_s: twoLayers,
+  lstm_2x256_dropout_chars_per_s: twoLayersDropout,
   gru_1x256_chars_per_s: gru,
   sampling_chars_per_s: sampling,
   eval_chars_per_s: evaluation.charsPerSec,
+  eval_document_chars_per_s: documentEval,
   memory,
 };
 
@@ -195,9 +209,11 @@ if (argv.json) {
     [`training, same config — tf.layers`, baseline ? `${f(baseline)} chars/s` : 'skipped'],
     ['  ratio', baseline ? `${(ref / baseline).toFixed(1)}×` : 'n/a'],
     [`training, LSTM 2×${H} — rnnlm`, `${f(twoLayers)} chars/s`],
+    [`training, LSTM 2×${H}, dropout 0.2 — rnnlm`, `${f(twoLayersDropout)} chars/s`],
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
+    ['eval, one 100,000-character document', `${f(documentEval)} chars/s`],
     [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));

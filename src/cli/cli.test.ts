@@ -132,6 +132,33 @@ describe('train → sample → score → eval → info', () => {
     for (const k of ['logprob', 'log10prob', 'tokens', 'oov', 'nats_per_char', 'bpc', 'ppl', 'ppl_excl_oov']) expect(e).toHaveProperty(k);
   });
 
+  it('sample --prime: every sample starts with the prime (with and without --no-stop)', () => {
+    for (const extra of [[], ['--no-stop', '--length', '30']]) {
+      const r = run(['sample', '-n', '3', '--prime', 'St', '--seed', '3', ...extra], dir);
+      expect(r.code, r.err).toBe(0);
+      if (extra.length) {
+        expect(r.out.startsWith('St')).toBe(true);
+        expect(r.out.split('St').length - 1).toBeGreaterThanOrEqual(3);
+      } else {
+        const samples = r.out.trim().split('\n');
+        expect(samples.length).toBe(3);
+        for (const line of samples) expect(line.startsWith('St'), line).toBe(true);
+      }
+    }
+    const j = JSON.parse(run(['sample', '--prime', 'St', '--seed', '3', '--json'], dir).out);
+    expect(j.prime).toBe('St');
+  });
+
+  it("eval and score print a line of scale: the model's own validation and uniform guessing", () => {
+    const e = run(['eval', 'held.txt'], dir);
+    expect(e.code, e.err).toBe(0);
+    expect(e.out).toMatch(/for scale: this model's validation \d\.\d{3} bits\/char \(random split\) · uniform guessing \d\.\d{3} \(log2 \d+\)/);
+    const j = JSON.parse(run(['eval', 'held.txt', '--json'], dir).out);
+    expect(j.scale.uniform_bpc).toBeCloseTo(Math.log2(loadCheckpoint(join(dir, 'checkpoints', 'words')).vocab.size), 10);
+    expect(j.scale.validation_bpc).toBeGreaterThan(0);
+    expect(run(['score', 'Ke'], dir).out).toMatch(/for scale: this model's validation/);
+  });
+
   it('info shows the model and progress', () => {
     const r = run(['info'], dir);
     expect(r.code, r.err).toBe(0);

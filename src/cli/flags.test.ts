@@ -63,8 +63,9 @@ describe('numeric flags', () => {
   });
 
   it('integers reject fractions; ranges have upper bounds where they matter', async () => {
-    expect((await rejection([...base.train!, '--layers', '1.5'])).message).toMatch(/--layers must be an integer ≥ 1 and ≤ 16 \(got "1\.5"\)/);
-    expect((await rejection([...base.train!, '--dropout', '1'])).message).toMatch(/--dropout must be a number ≥ 0 and < 1/);
+    expect((await rejection([...base.train!, '--layers', '1.5'])).message).toMatch(/--layers must be auto or an integer ≥ 1 and ≤ 16 \(got "1\.5"\)/);
+    expect((await rejection([...base.train!, '--dropout', '1'])).message).toMatch(/--dropout must be auto or a number ≥ 0 and < 1/);
+    expect((await rejection([...base.train!, '--hidden', 'automatic'])).message).toMatch(/--hidden must be auto or an integer/);
     expect((await rejection([...base.sample!, '--top-p', '1.5'])).message).toMatch(/--top-p must be a number > 0 and ≤ 1/);
   });
 

@@ -45,15 +45,54 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** Chart of training and validation bits/char over evaluations (needs two or more points). */
+/**
+ * Chart of training and validation bits/char over evaluations (needs two or more points).
+ * In colour the two series are blue and green lines; without colour the validation series
+ * is drawn over the training line in `•`, so the two can be told apart in plain text.
+ */
 export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10): string | null {
   const pts = history.filter((h) => Number.isFinite(h.train));
   if (pts.length < 2) return null;
   const train = pts.map((h) => h.train / LN2);
   const val = pts.map((h) => (h.val ?? h.train) / LN2);
   const hasVal = pts.some((h) => h.val !== undefined);
-  const colors = c.level > 0 ? [asciichart.blue, asciichart.green] : undefined;
-  const plot = asciichart.plot(hasVal ? [train, val] : [train], { height, colors, format: (x) => x.toFixed(2).padStart(6) });
-  const legend = `  bits/char at steps ${pts[0]!.step}…${pts[pts.length - 1]!.step}: ${c.blue('── train')}${hasVal ? '   ' + c.green('── validation') : ''}`;
-  return `${plot}\n${legend}`;
+  const format = (x: number) => x.toFixed(2).padStart(6);
+  const steps = `  bits/char at steps ${pts[0]!.step}…${pts[pts.length - 1]!.step}: `;
+  if (c.level > 0 || !hasVal) {
+    const plot = asciichart.plot(hasVal ? [train, val] : [train], { height, colors: c.level > 0 ? [asciichart.blue, asciichart.green] : undefined, format });
+    return `${plot}\n${steps}${c.blue('── train')}${hasVal ? '   ' + c.green('── validation') : ''}`;
+  }
+  // Plain text: the same scale for both, then the validation cells overlaid as dots.
+  const min = Math.min(...train, ...val);
+  const max = Math.max(...train, ...val);
+  const base = asciichart.plot(train, { height, min, max, format }).split('\n');
+  const over = asciichart.plot(val, { height, min, max, format }).split('\n');
+  const axis = format(0).length + 2; // label and axis characters before the plot area
+  const merged = base.map((line, r) => {
+    const o = [...(over[r] ?? '')];
+    const chars = [...line];
+    for (let i = axis; i < Math.max(chars.length, o.length); i++) {
+      if (o[i] !== undefined && o[i] !== ' ') chars[i] = '•';
+      else chars[i] ??= ' ';
+    }
+    return chars.join('').trimEnd();
+  });
+  return `${merged.join('\n')}\n${steps}── train   ••• validation`;
+}
+
+/**
+ * One line that puts a bits/char figure in context: the checkpoint's own best validation
+ * loss (when it has one) and uniform guessing over its V tokens (log2 V).
+ * Example: "for scale: this model's validation 2.312 bits/char · uniform guessing 6.066 (log2 67)".
+ */
+export function scaleLine(bestValNats: number | null, vocabSize: number, split?: string): string {
+  const own = bestValNats === null ? '' : `this model's validation ${(bestValNats / LN2).toFixed(3)} bits/char${split ? ` (${split} split)` : ''} · `;
+  return `for scale: ${own}uniform guessing ${Math.log2(vocabSize).toFixed(3)} (log2 ${vocabSize})`;
+}
+
+/** A progress bar of `width` cells for a fraction 0..1. Example: bar(0.5, 4) → "▕██░░▏ 50%". */
+export function bar(fraction: number, width = 20): string {
+  const f = Math.min(1, Math.max(0, fraction));
+  const full = Math.round(f * width);
+  return `▕${'█'.repeat(full)}${'░'.repeat(width - full)}▏ ${Math.floor(f * 100)}%`;
 }

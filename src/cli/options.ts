@@ -10,18 +10,24 @@ export interface Range {
   max?: number;
   maxExclusive?: boolean;
   integer?: boolean;
+  /** Also accept the word `auto` (returned as is). */
+  auto?: boolean;
 }
 
 export function describeRange(r: Range): string {
   const kind = r.integer ? 'an integer' : 'a number';
   const lo = r.min === undefined ? '' : `${r.minExclusive ? '>' : '≥'} ${r.min}`;
   const hi = r.max === undefined ? '' : `${r.maxExclusive ? '<' : '≤'} ${r.max}`;
-  return [kind, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+  const range = [kind, [lo, hi].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+  return r.auto ? `auto or ${range}` : range;
 }
 
 /** Parse one numeric flag value or throw an RnnlmError naming the flag. */
-export function checkNumber(flag: string, raw: unknown, r: Range): number {
+export function checkNumber(flag: string, raw: unknown, r: Range & { auto: true }): number | 'auto';
+export function checkNumber(flag: string, raw: unknown, r: Range): number;
+export function checkNumber(flag: string, raw: unknown, r: Range): number | 'auto' {
   const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (r.auto && typeof v === 'string' && v.trim() === 'auto') return 'auto';
   const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
   const n = s === '' ? NaN : Number(s);
   const bad =
@@ -34,7 +40,7 @@ export function checkNumber(flag: string, raw: unknown, r: Range): number {
 }
 
 /** A yargs option spec for a checked number. */
-export function numberOption(flag: string, r: Range, describe: string, defaultValue?: number) {
+export function numberOption(flag: string, r: Range, describe: string, defaultValue?: number | 'auto') {
   return {
     // No `type`: yargs keeps "abc" or "1.5x" as given, so the message can quote it.
     requiresArg: true,

@@ -202,7 +202,7 @@ describe('Ctrl-C', () => {
     const code = await new Promise((r) => child.on('exit', r));
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(code).toBe(130);
-    expect(out).toMatch(/partial: interrupted after \d+ of \d+ windows/);
+    expect(out).toMatch(/partial: interrupted after [\d,]+ of [\d,]+ windows/);
     expect(out).toMatch(/bits\/char\s+\d\.\d+/);
   });
 });

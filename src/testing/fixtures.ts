@@ -4,8 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainConfig } from '../checkpoint.js';
-import type { ModelConfig } from '../model/config.js';
+import type { TrainSettings } from '../train.js';
+import type { ModelRequest } from '../auto.js';
 import { Rng } from '../rng.js';
 import { train, type TrainEvents, type TrainRequest, type TrainResult } from '../train.js';
 
@@ -36,7 +36,7 @@ export function writeCorpus(dir: string, text: string, name = 'corpus.txt'): str
   return p;
 }
 
-export const TINY_TRAINING: TrainConfig = {
+export const TINY_TRAINING: TrainSettings = {
   seqLen: 16,
   batchSize: 8,
   lr: 0.01,
@@ -50,9 +50,12 @@ export const TINY_TRAINING: TrainConfig = {
   seed: 3,
   minCount: 1,
   valFraction: 0.1,
+  split: 'tail',
+  shuffle: false,
+  schedule: 'plateau',
 };
 
-export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainConfig> = {}, model: Partial<Omit<ModelConfig, 'vocabSize'>> = {}): TrainRequest {
+export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {
   return {
     corpusPath,
     out,

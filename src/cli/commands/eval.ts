@@ -8,7 +8,8 @@ import { DataParallel } from '../../model/parallel.js';
 import { scoreText } from '../../score.js';
 import { numberOption } from '../options.js';
 import { makeContext, type GlobalArgs } from '../context.js';
-import { int, probText } from '../format.js';
+import { bar, duration, int, probText, scaleLine } from '../format.js';
+import { LN2 } from '../../score.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
 import { announce, loadModel, modelOption } from './load.js';
@@ -42,11 +43,15 @@ export const evalCommand: CommandModule<object, Args> = {
     const pool = await DataParallel.create(argv.workers, backend);
     const interrupt = interruptible();
     let r;
+    let unitName = 'windows';
     try {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
         signal: interrupt.signal,
-        onProgress: (done, total) => progress.update(`evaluating: window ${done}/${total}`),
+        onProgress: (done, total, unit) => {
+          unitName = unit;
+          progress.update(`evaluating ${bar(done / total)} ${int(done)}/${int(total)} ${unit} · ETA ${duration(((Date.now() - started) / 1000) * (total / Math.max(done, 1) - 1))}`);
+        },
       });
     } finally {
       progress.stop();
@@ -56,17 +61,19 @@ export const evalCommand: CommandModule<object, Args> = {
     if (r.partial) process.exitCode = 130;
     const seconds = (Date.now() - started) / 1000;
     if (argv.json) {
-      process.stdout.write(JSON.stringify({ file: argv.file, ...r, seconds }) + '\n');
+      const scale = { validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2, validation_split: ck.meta.training.split, uniform_bpc: Math.log2(ck.vocab.size) };
+      process.stdout.write(JSON.stringify({ file: argv.file, ...r, scale, seconds }) + '\n');
       return;
     }
     const lines = [
-      ...(r.partial ? [`partial: interrupted after ${r.partial.done} of ${r.partial.total} windows; the numbers cover the text read so far`] : []),
+      ...(r.partial ? [`partial: interrupted after ${int(r.partial.done)} of ${int(r.partial.total)} ${unitName}; the numbers cover the text read so far`] : []),
       `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (characters + <EOS>), ${int(r.oov)} OOV`,
       `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
       `  nats/char          ${r.nats_per_char.toFixed(4)}`,
       `  bits/char          ${r.bpc.toFixed(4)}`,
       `  perplexity         ${r.ppl.toFixed(4)}`,
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
+      `  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));

@@ -68,7 +68,7 @@ export const sampleCommand: CommandModule<object, Args> = {
         });
         let text = '';
         let chars = 0;
-        let buf = argv.json || !argv.prime || i > 0 ? '' : argv.prime;
+        let buf = argv.json || !argv.prime ? '' : argv.prime; // every sample continues the prime, so each shows it
         let last = Date.now();
         let logprob = 0;
         for (;;) {

@@ -7,7 +7,7 @@ import { inputError } from '../../errors.js';
 import { Stepper } from '../../model/stepper.js';
 import { scoreSentence, type SentenceScore } from '../../score.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
-import { probText, table } from '../format.js';
+import { probText, scaleLine, table } from '../format.js';
 import { announce, loadModel, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
@@ -48,6 +48,7 @@ export const scoreCommand: CommandModule<object, Args> = {
     const oov = scores.reduce((a, s) => a + s.oov, 0);
     if (scores.length === 1) printOne(ctx, scores[0]!, argv.eos);
     else printTable(scores);
+    process.stdout.write(ctx.c.dim(`  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`) + '\n');
     if (argv.perChar) for (const s of scores) printChars(ctx, s);
     if (oov > 0) ctx.warn(`${oov} character(s) not in the model's vocabulary were scored as <UNK>`);
   },

@@ -3,14 +3,18 @@
 
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadCheckpoint, type TrainConfig } from '../../checkpoint.js';
+import { loadCheckpoint } from '../../checkpoint.js';
+import type { Auto } from '../../auto.js';
+import { SCHEDULES, type ScheduleKind } from '../../schedule.js';
+import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
+import { RUNNING_MODE } from '../../textkind.js';
 import { isStdin } from '../../corpus.js';
 import { CELLS, type CellKind } from '../../model/config.js';
 import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
 import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
-import { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { duration, int, lossChart, lossText } from '../format.js';
 import { LN2 } from '../../score.js';
@@ -25,16 +29,19 @@ interface Args extends GlobalArgs {
   resume?: boolean;
   force?: boolean;
   cell: CellKind;
-  layers: number;
-  hidden: number;
-  dropout: number;
-  segmentation: Segmentation;
+  layers: Auto<number>;
+  hidden: Auto<number>;
+  dropout: Auto<number>;
+  segmentation: Auto<Segmentation>;
   minCount: number;
   valFraction: number;
-  seqLen: number;
-  batchSize: number;
+  valSplit: Auto<SplitMethod>;
+  shuffle?: boolean;
+  seqLen: Auto<number>;
+  batchSize: Auto<number>;
   lr: number;
   warmup: number;
+  schedule: Auto<ScheduleKind>;
   lrDecay: number;
   clip: number;
   epochs?: number;
@@ -59,22 +66,30 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
-      .option('layers', numberOption('layers', { min: 1, max: 16, integer: true }, 'Stacked recurrent layers', D.layers))
-      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true }, 'Units per layer', D.hidden))
-      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true }, 'Dropout on layer outputs while training', D.dropout))
-      .option('segmentation', { alias: 'mode', choices: SEGMENTATIONS, default: D.segmentation, describe: 'What a sequence is: each line, each blank-line-separated paragraph, or the whole file' })
+      .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
+      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and --time)', D.hidden))
+      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 2M training characters, 0.1 below 20M, else 0)', D.dropout))
+      .option('segmentation', {
+        alias: 'mode',
+        choices: ['auto', ...SEGMENTATIONS],
+        default: D.segmentation,
+        describe: 'What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: lines for lists of items, ' + RUNNING_MODE + ' for running text)',
+      })
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
-      .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Last fraction of sequences held out for validation', D.valFraction))
-      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true }, 'Time steps per truncated-BPTT window', D.seqLen))
-      .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true }, 'Rows per window', D.batchSize))
-      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1 }, 'Adam learning rate', D.lr))
+      .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
+      .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
+      .option('shuffle', { type: 'boolean', describe: 'New random order of sequences every epoch [default: on in line and paragraph mode]' })
+      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64 in line mode, else 100)', D.seqLen))
+      .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true, auto: true }, 'Rows per window (auto: 32 in line mode, else 64)', D.batchSize))
+      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1 }, 'Adam (peak) learning rate', D.lr))
       .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
-      .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Learning-rate factor after an evaluation without improvement', D.lrDecay))
+      .option('schedule', { choices: ['auto', ...SCHEDULES], default: D.schedule, describe: 'Learning rate after warm-up: cosine down to 10% at the end of --time (or --epochs), or plateau decay (auto: cosine with --time)' })
+      .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Plateau schedule: learning-rate factor after an evaluation without improvement', D.lrDecay))
       .option('clip', numberOption('clip', { min: 0 }, 'Clip gradients to this global norm (0 = off)', D.clip))
-      .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `${D.epochs} (on --resume: as saved)` })
-      .option('time', { type: 'string', describe: 'Time budget, e.g. 90s, 10m, 2h (stops and saves when reached)', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
+      .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `no cap with --time, else ${EPOCH_CAP} (on --resume: as saved)` })
+      .option('time', { type: 'string', describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
       .option('eval-every', { ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'), defaultDescription: `${D.evalEvery} (on --resume: as saved)` })
-      .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `${D.patience} (on --resume: as saved)` })
+      .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `0 with --time, else 3 (on --resume: as saved)` })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Data-parallel threads, each with its own backend (results equal up to float rounding)', availableParallelism()))
@@ -86,11 +101,12 @@ export const trainCommand: CommandModule<object, Args> = {
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
     const backend = await ctx.startBackend();
-    const training: TrainConfig = {
+    const training: TrainSettings = {
       seqLen: argv.seqLen,
       batchSize: argv.batchSize,
       lr: argv.lr,
       warmup: argv.warmup,
+      schedule: argv.schedule,
       lrDecay: argv.lrDecay,
       clip: argv.clip,
       epochs: argv.epochs ?? D.epochs,
@@ -100,6 +116,8 @@ export const trainCommand: CommandModule<object, Args> = {
       seed: argv.seed,
       minCount: argv.minCount,
       valFraction: argv.valFraction,
+      split: argv.valSplit,
+      shuffle: argv.shuffle ?? 'auto',
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
@@ -134,7 +152,7 @@ export const trainCommand: CommandModule<object, Args> = {
 function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend: string, quiet?: boolean): TrainEvents {
   const { c } = ctx;
   let lastVal: number | null = null;
-  let epochs = 0;
+  let epochs: number | null = null;
   return {
     onStart: (s: StartInfo) => {
       epochs = s.training.epochs;
@@ -145,13 +163,17 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       progress.log(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
       progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
       progress.log(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
-      progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch, ${s.totalSteps} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`);
+      const steps = s.totalSteps === null ? '' : `, ${s.totalSteps} steps`;
+      const sched = t.schedule === 'cosine' ? `cosine to ${t.time ? 'the deadline' : 'the last epoch'}` : `×${t.lrDecay} on a plateau`;
+      progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`);
+      progress.log(`  data      ${s.training.shuffle ? 'sequences reshuffled every epoch' : 'in file order'}; validation ${SPLIT_TEXT[t.split]}`);
+      for (const ch of s.choices) progress.log(c.dim(`  auto      ${ch.what} ${ch.value}: ${ch.reason}`));
       progress.log(`  backend   ${backend}${s.workers > 1 ? ` × ${s.workers} threads` : ''}`);
     },
     onStep: (s: StepInfo) => {
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
       progress.update(
-        `epoch ${s.epoch.toFixed(2)}/${epochs} · step ${s.step}/${s.totalSteps} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s · ETA ${duration(s.etaSeconds)}`,
+        `epoch ${s.epoch.toFixed(2)}${epochs === null ? '' : `/${epochs}`} · step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s · ETA ${duration(s.etaSeconds)}`,
       );
     },
     onEval: (e: EvalInfo) => {
@@ -161,6 +183,12 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
     },
   };
 }
+
+const SPLIT_TEXT: Record<SplitMethod, string> = {
+  random: 'a seeded random choice of sequences',
+  blocks: 'blocks spread over the text',
+  tail: 'the last part of the text',
+};
 
 function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt): void {
   const { c } = ctx;
