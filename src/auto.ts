@@ -19,24 +19,25 @@ export interface Choice {
 
 /**
  * Model sizes `auto` picks from, smallest first, with the training characters each needs
- * before it beats the one before it, and its training speed here (chars/s, 2 cores, wasm,
- * batch 64 × 100) to judge what a time budget allows. Measured: README "How the defaults
- * were chosen".
+ * before it is chosen, and its training speed (chars/s, batch 64 × 100, 2 worker threads
+ * on the 2-core wasm machine of the README, 2026-11-26: 1 × 256 ≈ 8,100, 2 × 256 ≈ 4,050
+ * by `npm run bench`; the others scaled by their arithmetic) to judge what a time budget
+ * allows. README "How the defaults were chosen".
  */
 export const SIZES: ReadonlyArray<{ layers: number; hidden: number; minChars: number; charsPerSec: number }> = [
-  { layers: 1, hidden: 128, minChars: 0, charsPerSec: 30_000 },
-  { layers: 1, hidden: 256, minChars: 20_000, charsPerSec: 13_000 },
-  { layers: 2, hidden: 256, minChars: 500_000, charsPerSec: 6_000 },
-  { layers: 2, hidden: 512, minChars: 5_000_000, charsPerSec: 2_000 },
-  { layers: 3, hidden: 512, minChars: 50_000_000, charsPerSec: 1_300 },
+  { layers: 1, hidden: 128, minChars: 0, charsPerSec: 16_000 },
+  { layers: 1, hidden: 256, minChars: 20_000, charsPerSec: 8_000 },
+  { layers: 2, hidden: 256, minChars: 500_000, charsPerSec: 4_000 },
+  { layers: 2, hidden: 512, minChars: 5_000_000, charsPerSec: 1_300 },
+  { layers: 3, hidden: 512, minChars: 50_000_000, charsPerSec: 850 },
 ];
 
 /** A time budget should let a model see at least this many characters (else pick a smaller one). */
-export const MIN_CHARS_IN_BUDGET = 3_000_000;
+export const MIN_CHARS_IN_BUDGET = 6_000_000;
 
 /** Dropout by training characters: small corpora are memorised quickly. */
 export function autoDropout(trainChars: number): number {
-  return trainChars < 2_000_000 ? 0.2 : trainChars < 20_000_000 ? 0.1 : 0;
+  return trainChars < 500_000 ? 0.2 : trainChars < 5_000_000 ? 0.1 : 0;
 }
 
 /**
@@ -66,9 +67,15 @@ function fmtTime(s: number): string {
   return s >= 3600 ? `${+(s / 3600).toFixed(1)} h` : s >= 60 ? `${+(s / 60).toFixed(1)} min` : `${Math.round(s)} s`;
 }
 
-/** Batch rows and window length for a mode: short items fill small windows; running text wants longer context. */
-export function autoWindow(segmentation: Segmentation): { batchSize: number; seqLen: number } {
-  return segmentation === 'line' ? { batchSize: 32, seqLen: 64 } : { batchSize: 64, seqLen: 100 };
+/**
+ * Batch rows, window length and Adam's peak learning rate for a mode: short items fill
+ * small windows; running text wants longer context. The rates were measured (README "How
+ * the defaults were chosen"): 0.002, the usual PyTorch default, learned 0.17 nats/char less
+ * in the first 142 steps on tiny-shakespeare than 0.005, and on names 0.008 reached in 8
+ * epochs what 0.002 reached in 19.
+ */
+export function autoWindow(segmentation: Segmentation): { batchSize: number; seqLen: number; lr: number } {
+  return segmentation === 'line' ? { batchSize: 32, seqLen: 64, lr: 0.008 } : { batchSize: 64, seqLen: 100, lr: 0.005 };
 }
 
 /** Segmentation and split for a text: explicit values win; `auto` follows the kind of text. */

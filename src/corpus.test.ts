@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RnnlmError } from './errors.js';
-import { buildCorpus, eosPositions, readText, rowBounds, shuffledStream, windowAt, windowCount } from './corpus.js';
+import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, readText, rowBounds, shuffledStream, windowAt, windowCount } from './corpus.js';
 import { EOS_ID, Vocab, streamOf } from './tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnlm-corpus-'));
@@ -173,5 +173,39 @@ describe('training rows over a few long sequences', () => {
     expect(b.length).toBe(64);
     expect(Math.max(...b.map(([st, en]) => en - st))).toBeLessThan(1.07 * ideal);
     expect(windowCount(b, 100)).toBeLessThanOrEqual(Math.ceil((1.07 * ideal) / 100));
+  });
+});
+
+describe('chunked order of one document', () => {
+  const v = Vocab.fromText('abcdefgh');
+  const doc = streamOf(v, ['abcdefgh'.repeat(260)]).ids; // 2,081 input positions
+  it('reads every input position exactly once per epoch, a chunk in consecutive windows', () => {
+    const o = chunkOrder(doc, 4, 10, 5, 7); // chunks of 50 positions
+    const W = chunkWindowCount(o);
+    expect(o.rows).toBe(4);
+    expect(W).toBe(Math.ceil(Math.ceil(2081 / 50) / 4) * 5);
+    const seen = new Uint8Array(doc.length - 1);
+    for (let k = 0; k < W; k++) {
+      const w = chunkWindowAt(doc, o, k);
+      for (let b = 0; b < 4; b++) {
+        for (let t = 0; t < 10; t++) {
+          const i = b * 10 + t;
+          if (!w.weights[i]) continue;
+          // find the position: the target follows the input in the stream
+          const s = o.starts[b * o.perRow + Math.floor(k / 5)]!;
+          const p = s + (k % 5) * 10 + t;
+          expect(w.inputs[i]).toBe(doc[p]);
+          expect(w.targets[i]).toBe(doc[p + 1]);
+          seen[p]!++;
+        }
+      }
+    }
+    expect(seen.every((x) => x === 1)).toBe(true);
+  });
+  it('is seeded: the same seed the same order, another seed another', () => {
+    const a = chunkOrder(doc, 4, 10, 5, 1).starts;
+    expect(chunkOrder(doc, 4, 10, 5, 1).starts).toEqual(a);
+    expect(chunkOrder(doc, 4, 10, 5, 2).starts).not.toEqual(a);
+    expect([...a].filter((x) => x >= 0).sort((x, y) => x - y)).toEqual(Array.from({ length: 42 }, (_, i) => i * 50));
   });
 });

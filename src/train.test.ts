@@ -126,6 +126,21 @@ describe('training', () => {
     expect(ordered.losses.slice(perEpoch, perEpoch + 5)).not.toEqual(whole.losses.slice(perEpoch, perEpoch + 5));
   });
 
+  it('document mode in shuffled chunks keeps exact resume across an epoch boundary', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300).replace(/\n/g, ' '));
+    const t = { shuffle: true, split: 'blocks' as const, epochs: 2, seqLen: 8 };
+    const whole = await trainRecording(tinyRequest(corpus, join(dir, 'whole'), { segmentation: 'document' }, t));
+    const perEpoch = whole.result.meta.progress.step / 2;
+    expect(Number.isInteger(perEpoch)).toBe(true);
+    const first = await trainRecording(tinyRequest(corpus, join(dir, 'split'), { segmentation: 'document', maxSteps: perEpoch + 3 }, t));
+    const second = await trainRecording(tinyRequest(corpus, join(dir, 'split'), { resume: true }, t));
+    expect([...first.losses, ...second.losses]).toEqual(whole.losses);
+    expect(Array.from(loadCheckpoint(join(dir, 'split')).params.data)).toEqual(Array.from(loadCheckpoint(join(dir, 'whole')).params.data));
+    const inOrder = await trainRecording(tinyRequest(corpus, join(dir, 'o'), { segmentation: 'document' }, { ...t, shuffle: false }));
+    expect(inOrder.losses.slice(0, 10)).not.toEqual(whole.losses.slice(0, 10));
+  });
+
   it('the cosine schedule ends at the deadline (a fake clock)', async () => {
     const dir = tempDir();
     const corpus = writeCorpus(dir, syllableText(300));

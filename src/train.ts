@@ -25,7 +25,7 @@ import {
   type TrainConfig,
 } from './checkpoint.js';
 import { autoDropout, autoSize, autoWindow, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
-import { buildCorpus, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
+import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
 import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
 import { inputError, RnnlmError } from './errors.js';
@@ -46,7 +46,7 @@ export const MODEL_DEFAULTS: ModelRequest = {
   cell: 'lstm', // lstm | gru | rnn
   layers: 'auto', // stacked recurrent layers (auto: by training characters and time budget)
   hidden: 'auto', // units per layer (auto: as layers)
-  dropout: 'auto', // dropout on layer outputs (auto: 0.2 below 2M training characters, 0.1 below 20M, else 0)
+  dropout: 'auto', // dropout on layer outputs (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)
 };
 
 /** … and how it is trained. */
@@ -54,10 +54,10 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   minCount: 1, // characters seen fewer times map to <UNK>
   valFraction: 0.1, // fraction held out for validation
   split: 'auto', // random (lists) | blocks (running text) | tail
-  shuffle: 'auto', // new order of sequences every epoch (auto: line and paragraph mode)
+  shuffle: 'auto', // new order every epoch: of sequences, or of chunks of CHUNK_WINDOWS windows in document mode (auto: on)
   seqLen: 'auto', // BPTT window (auto: 64 in line mode, else 100)
   batchSize: 'auto', // rows per window (auto: 32 in line mode, else 64)
-  lr: 2e-3, // Adam peak learning rate
+  lr: 'auto', // Adam peak learning rate (auto: 0.008 in line mode, else 0.005)
   warmup: 20, // steps of linear learning-rate warm-up
   schedule: 'auto', // cosine to the deadline with --time or --epochs, else plateau
   lrDecay: 0.5, // plateau schedule: factor after an evaluation without improvement
@@ -69,13 +69,17 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   seed: 1,
 };
 
+/** Document mode with shuffling: windows per chunk read in a row before the order moves elsewhere (see corpus.chunkOrder). */
+export const CHUNK_WINDOWS = 10;
+
 /** Epoch cap without a time budget (patience usually stops first). */
 export const EPOCH_CAP = 50;
 
 export const DEFAULT_SEGMENTATION: Auto<Segmentation> = 'auto'; // auto | line | paragraph | document
 
 /** Training settings as requested: some may be `auto`, resolved from the corpus at the start. */
-export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience'> {
+export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience' | 'lr'> {
+  lr: Auto<number>;
   split: Auto<SplitMethod>;
   shuffle: Auto<boolean>;
   schedule: Auto<ScheduleKind>;
@@ -124,6 +128,7 @@ export interface StartInfo {
   resumedAt: number | null;
   /** What `auto` chose, and why (empty on resume). */
   choices: Choice[];
+  segmentation: Segmentation;
   /** Threads training in parallel. */
   workers: number;
 }
@@ -235,10 +240,11 @@ export function resolveRun(req: TrainRequest, text: string): Fresh {
   const training: TrainConfig = {
     ...t,
     split: corpus.split,
-    shuffle: t.shuffle === 'auto' ? r.segmentation !== 'document' : t.shuffle,
+    shuffle: t.shuffle === 'auto' ? true : t.shuffle,
     schedule,
     seqLen: t.seqLen === 'auto' ? win.seqLen : t.seqLen,
     batchSize: t.batchSize === 'auto' ? win.batchSize : t.batchSize,
+    lr: t.lr === 'auto' ? win.lr : t.lr,
     epochs: t.epochs === 'auto' ? (t.time !== null ? null : EPOCH_CAP) : t.epochs,
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
@@ -333,22 +339,29 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     };
   }
   const t = meta.training;
-  // This epoch's stream: the training sequences in the epoch's order, cut into rows.
-  const eos = t.shuffle ? eosPositions(corpus.train) : null;
+  // This epoch's windows: line and paragraph mode read the sequences in the epoch's order,
+  // cut into rows; document mode reads chunks of CHUNK_WINDOWS windows in the epoch's order.
+  const chunked = t.shuffle && meta.segmentation === 'document';
+  const eos = t.shuffle && !chunked ? eosPositions(corpus.train) : null;
   const epochData = (e: number) => {
+    if (chunked) {
+      const order = chunkOrder(corpus.train, t.batchSize, t.seqLen, CHUNK_WINDOWS, epochSeed(t.seed, e));
+      return { rows: order.rows, windows: chunkWindowCount(order), resetEvery: CHUNK_WINDOWS, at: (k: number) => chunkWindowAt(corpus.train, order, k) };
+    }
     const stream = eos ? shuffledStream(corpus.train, eos, epochSeed(t.seed, e)) : corpus.train;
     const bounds = rowBounds(stream, t.batchSize);
-    return { stream, bounds, windows: windowCount(bounds, t.seqLen) };
+    const windows = windowCount(bounds, t.seqLen);
+    return { rows: bounds.length, windows, resetEvery: windows, at: (k: number) => windowAt(stream, bounds, t.seqLen, k) };
   };
   let data = epochData(progress.epochIndex!);
-  const B = data.bounds.length;
+  const B = data.rows;
   const W = data.windows;
   const totalSteps = t.epochs === null && req.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, req.maxSteps ?? Infinity);
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
 
   const pool = (req.workers ?? 1) > 1 && B > 1 ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
   const choices = start.kind === 'fresh' ? start.choices : [];
-  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices });
+  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
   try {
     return await loop();
   } finally {
@@ -417,8 +430,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
         break;
       }
       const k = progress.window;
-      if (k === 0 || !state) state = zeroState(meta.model, B);
-      const win = windowAt(data.stream, data.bounds, t.seqLen, k);
+      if (k % data.resetEvery === 0 || !state) state = zeroState(meta.model, B);
+      const win = data.at(k);
       const opts = { train: true, lossScale: 1 / B, dropoutSeed: Math.floor(rng.next() * 2 ** 32) };
       const r = pool ? await pool.run(params, win, state, opts) : runWindow(params, win, state, opts);
       if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);

@@ -8,7 +8,7 @@
 // `--quick`: 2 minutes each. Run it on an otherwise idle machine: budgets are wall time.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,7 @@ function measure(corpus: string, trainFile: string, heldFile: string, flags: str
 }
 
 const work = argv.keep ?? mkdtempSync(join(tmpdir(), 'rnnlm-quality-'));
+mkdirSync(work, { recursive: true });
 const rows: Row[] = [];
 const budget = argv.quick ? '2m' : null;
 try {

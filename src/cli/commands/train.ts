@@ -14,7 +14,7 @@ import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
 import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
-import { DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { duration, int, lossChart, lossText } from '../format.js';
 import { LN2 } from '../../score.js';
@@ -39,7 +39,7 @@ interface Args extends GlobalArgs {
   shuffle?: boolean;
   seqLen: Auto<number>;
   batchSize: Auto<number>;
-  lr: number;
+  lr: Auto<number>;
   warmup: number;
   schedule: Auto<ScheduleKind>;
   lrDecay: number;
@@ -68,20 +68,20 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
       .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
       .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and --time)', D.hidden))
-      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 2M training characters, 0.1 below 20M, else 0)', D.dropout))
+      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)', D.dropout))
       .option('segmentation', {
         alias: 'mode',
         choices: ['auto', ...SEGMENTATIONS],
         default: D.segmentation,
-        describe: 'What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: lines for lists of items, ' + RUNNING_MODE + ' for running text)',
+        describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of items, ${RUNNING_MODE} for running text, by measurement)`,
       })
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
       .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
-      .option('shuffle', { type: 'boolean', describe: 'New random order of sequences every epoch [default: on in line and paragraph mode]' })
+      .option('shuffle', { type: 'boolean', describe: 'New random order every epoch: of the sequences, or in document mode of chunks of 10 windows [default: on]' })
       .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64 in line mode, else 100)', D.seqLen))
       .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true, auto: true }, 'Rows per window (auto: 32 in line mode, else 64)', D.batchSize))
-      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1 }, 'Adam (peak) learning rate', D.lr))
+      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1, auto: true }, 'Adam (peak) learning rate (auto: 0.008 in line mode, else 0.005)', D.lr))
       .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
       .option('schedule', { choices: ['auto', ...SCHEDULES], default: D.schedule, describe: 'Learning rate after warm-up: cosine down to 10% at the end of --time (or --epochs), or plateau decay (auto: cosine with --time)' })
       .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Plateau schedule: learning-rate factor after an evaluation without improvement', D.lrDecay))
@@ -166,7 +166,8 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const steps = s.totalSteps === null ? '' : `, ${s.totalSteps} steps`;
       const sched = t.schedule === 'cosine' ? `cosine to ${t.time ? 'the deadline' : 'the last epoch'}` : `×${t.lrDecay} on a plateau`;
       progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`);
-      progress.log(`  data      ${s.training.shuffle ? 'sequences reshuffled every epoch' : 'in file order'}; validation ${SPLIT_TEXT[t.split]}`);
+      const order = !t.shuffle ? 'in file order' : s.segmentation === 'document' ? `in chunks of ${CHUNK_WINDOWS * t.seqLen} characters, reshuffled every epoch` : 'sequences reshuffled every epoch';
+      progress.log(`  data      ${order}; validation ${SPLIT_TEXT[t.split]}`);
       for (const ch of s.choices) progress.log(c.dim(`  auto      ${ch.what} ${ch.value}: ${ch.reason}`));
       progress.log(`  backend   ${backend}${s.workers > 1 ? ` × ${s.workers} threads` : ''}`);
     },
