@@ -35,6 +35,7 @@ const argv = yargs(hideBin(process.argv))
   .option('steps', { type: 'number', default: 5, describe: 'Timed steps per measurement (median reported)' })
   .option('big-mb', { type: 'number', default: 100, describe: 'Size of the generated corpus for the memory run (0 = skip)' })
   .option('layers-baseline', { type: 'boolean', default: true, describe: 'Also time the tf.layers model (slow)' })
+  .option('eval-parity', { type: 'boolean', default: true, describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
   .parseSync();
@@ -141,14 +142,20 @@ async function evalSpeed(): Promise<{ charsPerSec: number; tokens: number }> {
   }
 }
 
-/** eval of one 100,000-character document (document mode: one sequence, the per-character path). */
-async function documentEvalSpeed(): Promise<number> {
+/**
+ * eval of one 100,000-character document (document mode: one sequence, the per-character
+ * path), and with --eval-parity the relative difference from the batched path's total.
+ */
+async function documentEval(): Promise<{ charsPerSec: number; relativeDifference: number | null }> {
   const doc = text.slice(0, 100_000);
   const vocab = Vocab.fromText(doc);
   const params = Params.init({ cell: 'lstm', layers: 1, hidden: H, vocabSize: vocab.size, dropout: 0 }, new Rng(1));
   const t0 = performance.now();
   const r = await scoreText(params, vocab, doc, 'document');
-  return r.tokens / ((performance.now() - t0) / 1000);
+  const charsPerSec = r.tokens / ((performance.now() - t0) / 1000);
+  if (!argv.evalParity) return { charsPerSec, relativeDifference: null };
+  const b = await scoreText(params, vocab, doc, 'document', { path: 'batched' });
+  return { charsPerSec, relativeDifference: Math.abs(r.logprob - b.logprob) / Math.abs(b.logprob) };
 }
 
 function memoryRun(): { corpusMB: number; peakRSSMB: number; steps: number } | null {
@@ -181,7 +188,7 @@ const gru = await rnnlmSpeed('gru', 1);
 log('timing sampling and eval …');
 const sampling = samplingSpeed();
 const evaluation = await evalSpeed();
-const documentEval = await documentEvalSpeed();
+const documentEvalResult = await documentEval();
 log(argv.bigMb > 0 ? `training on a ${argv.bigMb} MB generated corpus for peak memory …` : 'memory run skipped');
 const memory = memoryRun();
 
@@ -195,7 +202,8 @@ const result = {
   gru_1x256_chars_per_s: gru,
   sampling_chars_per_s: sampling,
   eval_chars_per_s: evaluation.charsPerSec,
-  eval_document_chars_per_s: documentEval,
+  eval_document_chars_per_s: documentEvalResult.charsPerSec,
+  eval_document_vs_batched_relative: documentEvalResult.relativeDifference,
   memory,
 };
 
@@ -213,7 +221,8 @@ if (argv.json) {
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
-    ['eval, one 100,000-character document', `${f(documentEval)} chars/s`],
+    ['eval, one 100,000-character document', `${f(documentEvalResult.charsPerSec)} chars/s`],
+    ['  same total as the batched path, relative difference', documentEvalResult.relativeDifference === null ? 'skipped' : documentEvalResult.relativeDifference.toExponential(1)],
     [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));

@@ -73,7 +73,7 @@ export const trainCommand: CommandModule<object, Args> = {
         alias: 'mode',
         choices: ['auto', ...SEGMENTATIONS],
         default: D.segmentation,
-        describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of items, ${RUNNING_MODE} for running text, by measurement)`,
+        describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of items and ${RUNNING_MODE} for running text, measured best for both; the kind of text also picks the validation split)`,
       })
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
@@ -95,7 +95,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Data-parallel threads, each with its own backend (results equal up to float rounding)', availableParallelism()))
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
-      .example('$0 train corpora/sotu.txt --mode paragraph --time 10m', 'prose, ten minutes')
+      .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
       .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
