@@ -220,16 +220,23 @@ export function windowCount(bounds: Array<[number, number]>, time: number): numb
  * window 1: inputs [[b pad] [pad pad]], targets [[E pad] ...], weights [[1 0] [0 0]].
  */
 export function windowAt(stream: Tokens, bounds: Array<[number, number]>, time: number, k: number): Window {
-  const batch = bounds.length;
+  return fillWindow(stream, bounds.length, time, (b) => [bounds[b]![0] + k * time, bounds[b]![1]]);
+}
+
+/**
+ * A window of `batch` rows: row b reads `time` input positions from span(b)[0], those at or
+ * past span(b)[1] being padding (input and target <EOS>, weight 0).
+ */
+function fillWindow(stream: Tokens, batch: number, time: number, span: (b: number) => [number, number]): Window {
   const inputs = new Int32Array(batch * time);
   const targets = new Int32Array(batch * time);
   const weights = new Float32Array(batch * time);
   for (let b = 0; b < batch; b++) {
-    const [s, e] = bounds[b]!;
+    const [from, end] = span(b);
     for (let t = 0; t < time; t++) {
-      const p = s + k * time + t;
+      const p = from + t;
       const i = b * time + t;
-      if (p < e) {
+      if (p < end) {
         inputs[i] = stream[p]!;
         targets[i] = stream[p + 1]!;
         weights[i] = 1;
@@ -287,27 +294,10 @@ export function chunkWindowCount(o: ChunkOrder): number {
 
 /** Window k of a chunked order (see chunkOrder); the caller resets the state when k % chunk = 0. */
 export function chunkWindowAt(stream: Tokens, o: ChunkOrder, k: number): Window {
-  const { rows: batch, time } = o;
-  const inputs = new Int32Array(batch * time);
-  const targets = new Int32Array(batch * time);
-  const weights = new Float32Array(batch * time);
   const j = Math.floor(k / o.chunk);
-  const within = (k % o.chunk) * time;
-  for (let b = 0; b < batch; b++) {
+  const within = (k % o.chunk) * o.time;
+  return fillWindow(stream, o.rows, o.time, (b) => {
     const s = o.starts[b * o.perRow + j]!;
-    const end = s < 0 ? 0 : Math.min(o.n, s + o.chunk * time);
-    for (let t = 0; t < time; t++) {
-      const p = s + within + t;
-      const i = b * time + t;
-      if (s >= 0 && p < end) {
-        inputs[i] = stream[p]!;
-        targets[i] = stream[p + 1]!;
-        weights[i] = 1;
-      } else {
-        inputs[i] = EOS_ID;
-        targets[i] = EOS_ID;
-      }
-    }
-  }
-  return { batch, time, inputs, targets, weights };
+    return s < 0 ? [0, 0] : [s + within, Math.min(o.n, s + o.chunk * o.time)]; // a row with no chunk left: padding
+  });
 }
