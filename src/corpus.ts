@@ -135,13 +135,8 @@ export function eosPositions(stream: Tokens): Uint32Array {
   return out;
 }
 
-/**
- * The stream with its sequences in a seeded random order (Fisher–Yates). The same stream
- * and seed give the same order. Example: [E a b E c E d E] with the order (2, 0, 1) →
- * [E d E a b E c E].
- */
-export function shuffledStream(stream: Tokens, eos: Uint32Array, seed: number): Tokens {
-  const n = eos.length - 1; // sequences
+/** 0 … n−1 in a seeded random order (Fisher–Yates, from the last index down). */
+function seededPermutation(n: number, seed: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rng = new Rng(seed);
@@ -151,6 +146,17 @@ export function shuffledStream(stream: Tokens, eos: Uint32Array, seed: number): 
     order[i] = order[j]!;
     order[j] = t;
   }
+  return order;
+}
+
+/**
+ * The stream with its sequences in a seeded random order (Fisher–Yates). The same stream
+ * and seed give the same order. Example: [E a b E c E d E] with the order (2, 0, 1) →
+ * [E d E a b E c E].
+ */
+export function shuffledStream(stream: Tokens, eos: Uint32Array, seed: number): Tokens {
+  const n = eos.length - 1; // sequences
+  const order = seededPermutation(n, seed);
   const out = stream instanceof Uint16Array ? new Uint16Array(stream.length) : new Int32Array(stream.length);
   out[0] = EOS_ID;
   let k = 1;
@@ -274,12 +280,7 @@ export function chunkOrder(stream: Tokens, rows: number, time: number, chunk: nu
   const n = stream.length - 1;
   const len = chunk * time;
   const k = Math.max(1, Math.ceil(n / len));
-  const order = Array.from({ length: k }, (_, i) => i);
-  const rng = new Rng(seed);
-  for (let i = k - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededPermutation(k, seed);
   const r = Math.max(1, Math.min(rows, k));
   const perRow = Math.ceil(k / r);
   const starts = new Int32Array(r * perRow).fill(-1);

@@ -7,7 +7,6 @@
 import type { Stepper } from './model/stepper.js';
 import type { Params } from './model/params.js';
 import { streamLoss, streamLossStepper } from './evaluate.js';
-import { rowBounds } from './corpus.js';
 import type { DataParallel } from './model/parallel.js';
 import { EOS_ID, segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
 
@@ -116,7 +115,7 @@ export async function scoreText(
   const seqs = segment(text, segmentation);
   const { ids } = streamOf(vocab, seqs);
   const path = o.path ?? 'auto';
-  const stepper = path === 'stepper' || (path === 'auto' && rowBounds(ids, STEPPER_MAX_ROWS + 1, true).length <= STEPPER_MAX_ROWS);
+  const stepper = path === 'stepper' || (path === 'auto' && seqs.length <= STEPPER_MAX_ROWS); // exact rows: one per sequence at most
   const { nats, tokens, unkNats, unkTokens, windows } = stepper
     ? await streamLossStepper(params, ids, { signal: o.signal, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
     : await streamLoss(params, ids, { ...o, unk: true, exact: true, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
