@@ -4,9 +4,10 @@
 // Adam 0.002 at a constant rate, clip 5, no dropout — and evaluates the last 10% (never
 // trained on) exactly, as `rnnlm eval` does, after each listed step; several seeds.
 // Per-step, so the machine's speed does not matter; resume is exact, so stopping at each
-// checkpoint and going on changes nothing.
+// checkpoint and going on changes nothing; with --dir the checkpoints and the numbers measured
+// so far are kept there, and a later run with the same --dir goes on from them.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ const argv = yargs(hideBin(process.argv))
   .option('lr', { type: 'number', default: 0.002 })
   .option('shuffle', { type: 'boolean', default: false, describe: 'Read the text in shuffled chunks of 10 windows (as train does by default) instead of in file order' })
   .option('reference', { type: 'string', default: '2.42,2.07,1.90,1.78,1.70,1.65', describe: 'Reference curve (nats/char) at the same steps, shown beside' })
+  .option('dir', { type: 'string', describe: 'Keep checkpoints and measured points here, and go on from them (default: a temporary folder, removed)' })
   .option('json', { type: 'boolean' })
   .strict()
   .parseSync();
@@ -37,7 +39,11 @@ await initBackend();
 const at = argv.at.split(',').map(Number);
 const seeds = argv.seeds.split(',').map(Number);
 const ref = argv.reference.split(',').map(Number);
-const work = mkdtempSync(join(tmpdir(), 'rnnlm-curve-'));
+const work = argv.dir ?? mkdtempSync(join(tmpdir(), 'rnnlm-curve-'));
+mkdirSync(work, { recursive: true });
+// Measured points, one file per seed (so runs of different seeds can share --dir): { step: nats/char }.
+const pointsFile = (seed: number) => join(work, `points-seed-${seed}.json`);
+const readPoints = (seed: number): Record<string, number> => (existsSync(pointsFile(seed)) ? JSON.parse(readFileSync(pointsFile(seed), 'utf8')) : {});
 const cps = Array.from(readFileSync(argv.corpus, 'utf8'));
 const cut = Math.round(cps.length * 0.9);
 const trainFile = join(work, 'train.txt');
@@ -49,11 +55,17 @@ try {
   for (const seed of seeds) {
     const curve: number[] = [];
     const out = join(work, `seed-${seed}`);
-    for (const [i, steps] of at.entries()) {
+    const done = readPoints(seed);
+    for (const steps of at) {
+      if (done[steps] !== undefined) {
+        curve.push(done[steps]!);
+        log(`seed ${seed} step ${steps}: held-out ${done[steps]!.toFixed(3)} nats/char (measured before, in ${work})`);
+        continue;
+      }
       const req: TrainRequest = {
         corpusPath: trainFile,
         out,
-        resume: i > 0,
+        resume: existsSync(join(out, 'rnnlm.json')),
         model: { cell: 'lstm', layers: 2, hidden: 256, dropout: 0 },
         training: { ...TRAINING_DEFAULTS, seqLen: 100, batchSize: 64, lr: argv.lr, clip: argv.clip, warmup: 20, schedule: 'plateau', lrDecay: 1, epochs: 1000, patience: 0, evalEvery: 1_000_000, split: 'tail', shuffle: argv.shuffle, seed },
         segmentation: 'document',
@@ -65,12 +77,14 @@ try {
       const r = await train(req);
       const s = await scoreText(r.params, r.vocab, held, 'document');
       curve.push(s.nats_per_char);
+      done[steps] = s.nats_per_char;
+      writeFileSync(pointsFile(seed), JSON.stringify(done, null, 1) + '\n');
       log(`seed ${seed} step ${steps}: held-out ${s.nats_per_char.toFixed(3)} nats/char (${Math.round(r.charsPerSec)} chars/s)`);
     }
     curves.push(curve);
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (argv.dir === undefined) rmSync(work, { recursive: true, force: true });
 }
 
 const rows = at.map((step, i) => {
