@@ -13,6 +13,8 @@ import { sampleCommand } from './commands/sample.js';
 import { scoreCommand } from './commands/score.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { serveCommand } from './commands/serve.js';
+import { exportWebCommand } from './commands/export-web.js';
 
 
 /** The yargs parser for these arguments (a bare "-" becomes STDIN_ARG). */
@@ -25,6 +27,8 @@ export function buildCli(args: string[]) {
     .command(scoreCommand)
     .command(evalCommand)
     .command(infoCommand)
+    .command(serveCommand)
+    .command(exportWebCommand)
     .option('backend', { choices: BACKENDS, describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu)', global: true })
     .option('verbose', { type: 'boolean', describe: 'More detail; stack traces on errors', global: true })
     .option('color', { type: 'boolean', describe: 'Colour output (--no-color or NO_COLOR to turn off)', global: true })
@@ -33,7 +37,8 @@ export function buildCli(args: string[]) {
     .example('$0 score "Maria" "Xqzt"', 'probability of each name')
     .example('$0 eval held-out.txt', 'bits/char and perplexity of a file')
     .example('$0 info', 'what the latest checkpoint is and how it trained')
-    .demandCommand(1, 'Give a command: train, sample, score, eval or info.')
+    .example('$0 serve --open', 'play with the latest model in the browser')
+    .demandCommand(1, 'Give a command: train, sample, score, eval, info, serve or export-web.')
     .recommendCommands()
     .strict()
     .completion('completion', 'Print a bash/zsh completion script (rnnlm completion >> ~/.bashrc)')

@@ -6,30 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { HistoryPoint } from '../checkpoint.js';
 import { LN2 } from '../score.js';
 
-/** nats/char → "1.234 bits/char (ppl 2.35)". */
-export function lossText(nats: number): string {
-  return `${(nats / LN2).toFixed(3)} bits/char (${nats.toFixed(3)} nats/char, perplexity ${Math.exp(nats).toFixed(2)})`;
-}
-
-/** A probability that may underflow a double: computed from its natural log. */
-export function probText(logprob: number): string {
-  if (logprob > -700) return Math.exp(logprob).toExponential(2);
-  const log10 = logprob / Math.LN10;
-  const e = Math.floor(log10);
-  return `${Math.pow(10, log10 - e).toFixed(2)}e${e}`;
-}
-
-export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function int(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+export { duration, int, lossText, probText } from '../units.js';
 
 /** Aligned table; numeric-looking cells right-aligned. */
 export function table(header: string[], rows: string[][]): string {

@@ -94,6 +94,16 @@ export class Stepper {
     for (const a of this.c) a.fill(0);
   }
 
+  /**
+   * Layer l's state after the last step: its output a<t> and, for an LSTM, its cell state
+   * c<t> (null for GRU and RNN), [hidden] each. Live views: copy them to keep them.
+   */
+  state(l: number): { h: Float64Array; c: Float64Array | null } {
+    const h = this.h[l];
+    if (!h) throw new Error(`no layer ${l}`);
+    return { h, c: this.config.cell === 'lstm' ? this.c[l]! : null };
+  }
+
   /** Free the backend copies of the weights. */
   dispose(): void {
     for (const m of [this.out, ...this.layers.flatMap((l) => [l.x, l.h, l.hh])]) m?.tensor?.dispose();

@@ -2,10 +2,10 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadMeta } from '../../checkpoint.js';
-import { parameterCount } from '../../model/config.js';
+import { checkpointLines, linesText } from '../../describe.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { findCheckpoint } from '../find.js';
-import { duration, int, lossChart, lossText } from '../format.js';
+import { lossChart } from '../format.js';
 
 interface Args extends GlobalArgs {
   checkpoint?: string;
@@ -30,22 +30,7 @@ export const infoCommand: CommandModule<object, Args> = {
       return;
     }
     const { c } = ctx;
-    const m = meta.model;
-    const t = meta.training;
-    const p = meta.progress;
-    const chars = vocab.tokens.slice(2).join('');
-    const lines = [
-      c.bold(dir),
-      `  model        ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`,
-      `  vocabulary   ${vocab.size} tokens: <EOS>, <UNK> and ${JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars)}`,
-      `  corpus       ${meta.corpus.path} (${int(meta.corpus.bytes)} bytes, ${meta.segmentation} mode, sha256 ${meta.corpus.sha256.slice(0, 12)}…)`,
-      `  training     batch ${t.batchSize} × ${t.seqLen}, lr ${t.lr} (${t.schedule}), clip ${t.clip}, seed ${t.seed}, epochs ${t.epochs ?? 'no cap'}${t.time ? `, budget ${duration(t.time)}` : ''}${t.shuffle ? ', shuffled' : ''}`,
-      `  validation   ${t.valFraction > 0 ? `${t.valFraction * 100}% held out, ${t.split} split` : 'none'}`,
-      `  progress     step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} characters, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`,
-      `  best         ${p.bestVal === null ? 'not evaluated yet' : `${lossText(p.bestVal)} at step ${p.bestStep}`}`,
-      `  saved        ${meta.savedAt} on ${meta.backend}, rnnlm ${meta.rnnlmVersion}`,
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${c.bold(dir)}\n${linesText(checkpointLines(meta, vocab))}\n`);
     const chart = lossChart(meta.history, c);
     if (chart) process.stdout.write('\n' + chart + '\n');
   },

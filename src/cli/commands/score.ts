@@ -6,6 +6,8 @@ import { isStdin, readText } from '../../corpus.js';
 import { inputError } from '../../errors.js';
 import { Stepper } from '../../model/stepper.js';
 import { scoreSentence, type SentenceScore } from '../../score.js';
+import { surprise } from '../../surprise.js';
+import { linesText, sentenceLines } from '../../describe.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, scaleLine, table } from '../format.js';
 import { announce, loadModel, modelOption } from './load.js';
@@ -68,16 +70,7 @@ function collect(argv: Args): string[] {
 }
 
 function printOne(ctx: Context, s: SentenceScore, eos: boolean): void {
-  const { c } = ctx;
-  const lines = [
-    c.bold(JSON.stringify(s.text)),
-    `  log P        ${s.logprob.toFixed(4)} (natural log)   ${s.log10prob.toFixed(4)} (log10)`,
-    `  P            ${probText(s.logprob)}`,
-    `  tokens       ${s.tokens} (${s.tokens - (eos ? 1 : 0)} characters${eos ? ' + <EOS>' : ''}), OOV ${s.oov}`,
-    `  bits/char    ${s.bpc.toFixed(4)}`,
-    `  perplexity   ${s.ppl.toFixed(4)}`,
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${ctx.c.bold(JSON.stringify(s.text))}\n${linesText(sentenceLines(s, eos))}\n`);
 }
 
 function printTable(scores: SentenceScore[]): void {
@@ -90,7 +83,7 @@ function printChars(ctx: Context, s: SentenceScore): void {
   const { c } = ctx;
   process.stdout.write(`\n${c.bold(JSON.stringify(s.text))}\n`);
   const rows = s.chars!.map((ch) => {
-    const shade = ch.bits < 1 ? c.green : ch.bits < 4 ? c.yellow : c.red;
+    const shade = { low: c.green, mid: c.yellow, high: c.red }[surprise(ch.bits)];
     return [JSON.stringify(ch.char), ch.p.toFixed(4), shade(ch.bits.toFixed(2)), ch.oov ? 'OOV' : ''];
   });
   process.stdout.write(table(['char', 'P', 'bits', ''], rows) + '\n');

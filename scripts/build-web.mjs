@@ -1,0 +1,30 @@
+// Builds the web page into dist/web: src/web/main.ts bundled with its imports (TF.js,
+// uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, its styles,
+// index.html, and TF.js's wasm binaries, which the page loads from beside itself.
+
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'web');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(root, 'src', 'web', 'main.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  outfile: join(out, 'app.js'),
+  logLevel: 'warning',
+});
+copyFileSync(join(root, 'src', 'web', 'index.html'), join(out, 'index.html'));
+const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  copyFileSync(join(wasmDir, 'dist', f), join(out, f));
+}

@@ -1,0 +1,90 @@
+// The probability of one sentence under a model, one character at a time by the Stepper,
+// in the conventions of KenLM `query`: log P(c1 … cn <EOS>) summed in log space, <EOS>
+// counted as a token, characters outside the vocabulary scored as <UNK>. Browser-safe: the
+// web page (src/web) scores with this same code.
+
+import type { Stepper } from './model/stepper.js';
+import { EOS_ID, UNK_ID, type Vocab } from './tokenizer.js';
+
+export interface CharScore {
+  /** The character, or "<EOS>". */
+  char: string;
+  p: number;
+  /** Surprisal −log2 p. */
+  bits: number;
+  oov: boolean;
+  /** With the `top` option: the model's most likely tokens at this position, most likely first. */
+  top?: Array<{ char: string; p: number }>;
+}
+
+export interface SentenceScore {
+  text: string;
+  /** Natural-log probability. */
+  logprob: number;
+  log10prob: number;
+  prob: number;
+  /** Characters + <EOS> (unless noEos). */
+  tokens: number;
+  oov: number;
+  /** Bits per token (character or <EOS>): −log2 P / tokens. */
+  bpc: number;
+  /** Perplexity per token: e^(−ln P / tokens). */
+  ppl: number;
+  chars?: CharScore[];
+}
+
+export const LN10 = Math.log(10);
+export const LN2 = Math.log(2);
+
+/** Summary numbers from a total natural-log probability over `tokens` tokens. */
+export function summarize(logprob: number, tokens: number) {
+  return {
+    logprob,
+    log10prob: logprob / LN10,
+    prob: Math.exp(logprob),
+    bpc: tokens > 0 ? -logprob / LN2 / tokens : 0,
+    ppl: tokens > 0 ? Math.exp(-logprob / tokens) : 1,
+  };
+}
+
+/**
+ * Score one sentence: log P(c1|<EOS>) + … + log P(<EOS>|c1…cn). With `noEos` the last term
+ * is left out (the probability that the sequence starts with this text). Example: the
+ * empty sentence has probability P(<EOS>|<EOS>), 1 token.
+ */
+export function scoreSentence(stepper: Stepper, vocab: Vocab, text: string, o: { noEos?: boolean; perChar?: boolean; top?: number } = {}): SentenceScore {
+  const { ids, oov } = vocab.encode(text);
+  const chars: CharScore[] | undefined = o.perChar ? [] : undefined;
+  stepper.reset();
+  let lp = stepper.step(EOS_ID);
+  let logprob = 0;
+  const n = ids.length + (o.noEos ? 0 : 1);
+  for (let i = 0; i < n; i++) {
+    const id = i < ids.length ? ids[i]! : EOS_ID;
+    const l = lp[id]!;
+    logprob += l;
+    chars?.push({
+      char: id === EOS_ID ? '<EOS>' : id === UNK_ID ? String.fromCodePoint(text.codePointAt(charOffset(text, i))!) : vocab.tokens[id]!,
+      p: Math.exp(l),
+      bits: -l / LN2,
+      oov: id === UNK_ID,
+      ...(o.top ? { top: topTokens(lp, o.top).map((v) => ({ char: vocab.tokens[v]!, p: Math.exp(lp[v]!) })) } : {}),
+    });
+    if (i + 1 < n) lp = stepper.step(id);
+  }
+  return { text, tokens: n, oov, ...summarize(logprob, n), ...(chars ? { chars } : {}) };
+}
+
+/** Indices of the k largest log-probabilities, largest first (ties: lower index first). */
+export function topTokens(lp: Float64Array, k: number): number[] {
+  return Array.from(lp.keys())
+    .sort((a, b) => lp[b]! - lp[a]! || a - b)
+    .slice(0, k);
+}
+
+/** UTF-16 offset of the i-th code point of s. */
+function charOffset(s: string, i: number): number {
+  let o = 0;
+  for (let k = 0; k < i; k++) o += s.codePointAt(o)! > 0xffff ? 2 : 1;
+  return o;
+}

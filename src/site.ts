@@ -1,0 +1,60 @@
+// The web page's files: what `rnnlm serve` serves and `rnnlm export-web` writes, as one
+// table from URL path to file. The page (built from src/web into dist/web by
+// scripts/build-web.mjs) loads the checkpoint from model/ beside it, by relative URLs.
+
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FILES } from './checkpoint.js';
+import { RnnlmError } from './errors.js';
+
+/** The built page: dist/web of this package (the same folder from src/ under test and from dist/). */
+export const PAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+
+/** The page's own files in PAGE_DIR: markup, the bundled script and styles, TF.js's wasm binaries. */
+export const PAGE_FILES = ['index.html', 'app.js', 'app.css', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/** The checkpoint files the page reads (resume.bin is for training only and is never served). */
+export const MODEL_FILES = [FILES.model, FILES.weights, FILES.meta];
+
+/** Where the page looks for the checkpoint, relative to itself. */
+export const MODEL_PREFIX = 'model/';
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  wasm: 'application/wasm',
+  bin: 'application/octet-stream',
+};
+
+export interface SiteFile {
+  /** Absolute path of the file on disk. */
+  path: string;
+  /** The folder the file must stay inside (symlinks are resolved against it). */
+  root: string;
+  type: string;
+}
+
+/** Content-Type by file extension. */
+export function contentType(name: string): string {
+  return TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+}
+
+/**
+ * The whole site for one checkpoint: relative URL path (no leading slash) → file.
+ * Example: "index.html" → dist/web/index.html, "model/weights.bin" → <model>/weights.bin.
+ * Throws when the page has not been built.
+ */
+export function siteFiles(modelDir: string, pageDir = PAGE_DIR): Map<string, SiteFile> {
+  const missing = PAGE_FILES.filter((f) => !existsSync(join(pageDir, f)));
+  if (missing.length > 0) {
+    throw new RnnlmError(`the web page is not built (${join(pageDir, missing[0]!)} is missing); run npm run build in the rnnlm folder`);
+  }
+  const model = resolve(modelDir);
+  const site = new Map<string, SiteFile>();
+  for (const f of PAGE_FILES) site.set(f, { path: join(pageDir, f), root: pageDir, type: contentType(f) });
+  for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
+  return site;
+}

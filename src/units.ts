@@ -1,0 +1,30 @@
+// Numbers as people read them: loss in bits/char with nats and perplexity, probabilities
+// that may underflow a double, durations, integers with separators. Shared by the CLI and
+// the web page (browser-safe).
+
+import { LN2 } from './sentence.js';
+
+/** nats/char → "1.234 bits/char (ppl 2.35)". */
+export function lossText(nats: number): string {
+  return `${(nats / LN2).toFixed(3)} bits/char (${nats.toFixed(3)} nats/char, perplexity ${Math.exp(nats).toFixed(2)})`;
+}
+
+/** A probability that may underflow a double: computed from its natural log. */
+export function probText(logprob: number): string {
+  if (logprob > -700) return Math.exp(logprob).toExponential(2);
+  const log10 = logprob / Math.LN10;
+  const e = Math.floor(log10);
+  return `${Math.pow(10, log10 - e).toFixed(2)}e${e}`;
+}
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

@@ -1,0 +1,90 @@
+// The Generate part: a prime, temperature, top-k, top-p, length and seed; the text streams
+// in as it is drawn, by the same sampler as `rnnlm sample` (the same seed gives the same
+// text here and there), until <EOS>, the length, or Stop.
+
+import { Stepper } from '../model/stepper.js';
+import { Rng } from '../rng.js';
+import { sampleChars } from '../sample.js';
+import { codePoints, EOS_ID } from '../tokenizer.js';
+import { byId, numberIn } from './dom.js';
+import type { PageModel } from './load.js';
+
+export function setupGenerate(m: PageModel): void {
+  const stepper = new Stepper(m.params); // its own: generation and scoring interleave
+  const prime = byId<HTMLTextAreaElement>('gen-prime');
+  const temp = byId<HTMLInputElement>('gen-temp');
+  const tempValue = byId<HTMLOutputElement>('gen-temp-value');
+  const topK = byId<HTMLInputElement>('gen-topk');
+  const topP = byId<HTMLInputElement>('gen-topp');
+  const length = byId<HTMLInputElement>('gen-length');
+  const seed = byId<HTMLInputElement>('gen-seed');
+  const stopAtEos = byId<HTMLInputElement>('gen-stop');
+  const run = byId<HTMLButtonElement>('gen-run');
+  const stop = byId<HTMLButtonElement>('gen-stop-button');
+  const out = byId('gen-out');
+  const primeOut = out.querySelector<HTMLElement>('.prime')!;
+  const genOut = out.querySelector<HTMLElement>('.gen')!;
+  const info = byId('gen-info');
+
+  const showTemp = () => (tempValue.textContent = Number(temp.value).toFixed(2));
+  temp.addEventListener('input', showTemp);
+  showTemp();
+  let stopRequested = false;
+  run.disabled = false;
+  stop.addEventListener('click', () => (stopRequested = true));
+  prime.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run.click();
+  });
+
+  run.addEventListener('click', () => {
+    const s = numberIn(seed) ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
+    const k = numberIn(topK);
+    const p = numberIn(topP);
+    const primeText = prime.value;
+    const unknown = [...new Set(codePoints(primeText).filter((c) => !m.vocab.has(c)))].map((c) => String.fromCodePoint(c));
+    const gen = sampleChars(stepper, m.vocab, {
+      temperature: Number(temp.value),
+      topK: k !== undefined && k >= 1 ? Math.floor(k) : undefined,
+      topP: p !== undefined && p > 0 && p < 1 ? p : undefined,
+      prime: primeText,
+      unkOk: true,
+      length: Math.max(1, Math.floor(numberIn(length) ?? 300)),
+      stopAtEos: stopAtEos.checked,
+      rng: new Rng(s >>> 0),
+    });
+    primeOut.textContent = primeText;
+    genOut.textContent = '';
+    out.dataset.state = 'running';
+    out.dataset.seed = String(s >>> 0);
+    info.textContent = unknown.length ? `The prime has characters the model never saw, read as <UNK>: ${unknown.join(' ')}` : '';
+    run.disabled = true;
+    stop.disabled = false;
+    stopRequested = false;
+    const eosStops = stopAtEos.checked;
+    let text = '';
+    let chars = 0;
+    const finish = (logprob: number | null) => {
+      genOut.textContent = text;
+      out.dataset.state = 'done';
+      run.disabled = false;
+      stop.disabled = true;
+      const lp = logprob === null ? 'stopped' : `ln P ${logprob.toFixed(3)}`;
+      info.textContent = `${info.textContent ? info.textContent + ' · ' : ''}seed ${s >>> 0} · ${chars} characters · ${lp}`;
+    };
+    // Draw for about a frame at a time, then let the page paint and take clicks.
+    const pump = () => {
+      const until = performance.now() + 15;
+      while (performance.now() < until) {
+        if (stopRequested) return finish(null);
+        const r = gen.next();
+        if (r.done) return finish(r.value);
+        if (r.value.id === EOS_ID && eosStops) continue;
+        text += r.value.text;
+        if (r.value.id !== EOS_ID) chars++;
+      }
+      genOut.textContent = text;
+      setTimeout(pump, 0);
+    };
+    pump();
+  });
+}

@@ -1,0 +1,47 @@
+// Starts a TF.js backend in the browser (wasm, else WebGL, else plain JS; `?backend=` in the
+// URL forces one) and loads the checkpoint beside the page: rnnlm.json for the vocabulary
+// and settings, model.json + weights.bin through tf.loadLayersModel.
+
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { Meta } from '../checkpoint.js';
+import { Params } from '../model/params.js';
+import { Vocab } from '../tokenizer.js';
+
+export interface PageModel {
+  meta: Meta;
+  vocab: Vocab;
+  params: Params;
+  backend: string;
+}
+
+const ORDER = ['wasm', 'webgl', 'cpu'];
+
+export async function startBackend(): Promise<string> {
+  setWasmPaths(new URL('./', location.href).href);
+  const forced = new URLSearchParams(location.search).get('backend');
+  for (const name of forced ? [forced] : ORDER) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return tf.getBackend();
+      }
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(forced ? `the ${forced} backend did not start in this browser` : 'no TF.js backend started in this browser');
+}
+
+export async function loadModel(backend: string): Promise<PageModel> {
+  const base = new URL('model/', location.href);
+  const res = await fetch(new URL('rnnlm.json', base));
+  if (!res.ok) throw new Error(`model/rnnlm.json: HTTP ${res.status}`);
+  const meta = (await res.json()) as Meta;
+  const vocab = Vocab.fromJSON(meta.vocab, 'rnnlm.json');
+  const model = await tf.loadLayersModel(new URL('model.json', base).href);
+  // Keras order: per layer kernel, recurrent kernel, bias; then the output kernel and bias.
+  const arrays = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  model.dispose();
+  return { meta, vocab, params: Params.fromKeras(meta.model, arrays), backend };
+}

@@ -1,0 +1,235 @@
+// The web page in a real browser: Debian's Chromium driven by playwright-core opens the page
+// served by `rnnlm serve` (and the folder written by `rnnlm export-web`, behind a plain
+// static server) and checks it against the CLI: Score's ln P against `rnnlm score --json`,
+// Generate against `rnnlm sample`, Inside against the Stepper's states in Node, the Model
+// part's chart and settings, and that the page asked nothing of any other host.
+// Skipped, with a message, where Chromium is not installed.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { loadCheckpoint } from '../checkpoint.js';
+import { exportSite } from '../export.js';
+import { Stepper } from '../model/stepper.js';
+import { contentType } from '../site.js';
+import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
+import { EOS_ID } from '../tokenizer.js';
+import { train } from '../train.js';
+
+const CHROMIUM = process.env.RNNLM_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  console.warn(`browser tests skipped: no Chromium at ${CHROMIUM}. Install it (sudo apt-get install chromium) or set RNNLM_CHROMIUM to its path to run them.`);
+}
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
+const root = tempDir('rnnlm-page-');
+const ck = join(root, 'ck');
+/** Screenshots of each part go here (RNNLM_SCREENSHOTS to choose the folder). */
+const shots = process.env.RNNLM_SCREENSHOTS ?? join(root, 'screenshots');
+const SENTENCES = ['Bastrou', 'Kelmoun stra', 'Doumatri'];
+const INSIDE_TEXT = 'Trastoumisben';
+
+let browser: Browser;
+let serveProcess: ChildProcess;
+let served: string;
+let staticServer: Server;
+let exported: string;
+const requests: string[] = [];
+
+function cli(args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--model', ck, '--backend', 'wasm'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`rnnlm ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Start `rnnlm serve --port 0` and read the URL it prints. */
+function startServe(): Promise<string> {
+  serveProcess = spawn(process.execPath, [BIN, 'serve', '--model', ck, '--port', '0'], { env: { ...process.env, NO_COLOR: '1' } });
+  return new Promise((ok, fail) => {
+    let out = '';
+    serveProcess.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0]!;
+      if (out.includes('\n')) ok(line.trim());
+    });
+    serveProcess.on('exit', (code) => fail(new Error(`rnnlm serve exited with ${code}`)));
+  });
+}
+
+/** Any static server: files of a folder by path, nothing else. */
+function startStatic(dir: string): Promise<string> {
+  staticServer = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentType(extname(file)) }).end(readFileSync(file));
+  });
+  return new Promise((ok) => staticServer.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(staticServer.address() as AddressInfo).port}/`)));
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url);
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 60_000 });
+  expect(await page.getAttribute('#status', 'data-state'), await page.textContent('#status') ?? '').toBe('ready');
+  return page;
+}
+
+async function setValue(page: Page, selector: string, value: string, event = 'input'): Promise<void> {
+  await page.$eval(selector, (e, [v, ev]) => {
+    (e as HTMLInputElement).value = v!;
+    e.dispatchEvent(new Event(ev!, { bubbles: true }));
+  }, [value, event]);
+}
+
+/** Type a text into Score and return the page's ln P once it has scored that text. */
+async function pageScore(page: Page, text: string): Promise<number> {
+  await page.click('#tab-score');
+  await page.fill('#score-text', text);
+  await page.waitForFunction((t) => document.querySelector<HTMLElement>('#score-totals')!.dataset.text === t, text);
+  return Number(await page.getAttribute('#score-totals', 'data-logprob'));
+}
+
+async function pageSample(page: Page, o: { prime: string; temp: string; seed: string; length: string }): Promise<string> {
+  await page.click('#tab-generate');
+  await page.fill('#gen-prime', o.prime);
+  await setValue(page, '#gen-temp', o.temp);
+  await page.fill('#gen-seed', o.seed);
+  await page.fill('#gen-length', o.length);
+  await page.click('#gen-run');
+  await page.waitForSelector('#gen-out[data-state="done"]');
+  return (await page.textContent('#gen-out .gen')) ?? '';
+}
+
+async function checkScore(page: Page): Promise<void> {
+  const want = cli(['score', '--json', ...SENTENCES]).trim().split('\n').map((l) => JSON.parse(l) as { logprob: number; oov: number });
+  expect(want.map((w) => w.oov)).toEqual([0, 1, 0]); // the second has a character the model never saw
+  for (const [i, s] of SENTENCES.entries()) {
+    const got = await pageScore(page, s);
+    expect(Math.abs(got - want[i]!.logprob) / Math.abs(want[i]!.logprob), s).toBeLessThan(1e-4);
+  }
+}
+
+async function checkGenerate(page: Page): Promise<void> {
+  const greedy = JSON.parse(cli(['sample', '--temp', '0', '--prime', 'Ba', '--length', '60', '--json'])).text;
+  expect(greedy.length).toBeGreaterThan(0);
+  expect(await pageSample(page, { prime: 'Ba', temp: '0', seed: '', length: '60' })).toBe(greedy);
+  const seeded = { prime: '', temp: '0.8', seed: '7', length: '200' };
+  const first = await pageSample(page, seeded);
+  expect(first.length).toBeGreaterThan(0);
+  expect(await pageSample(page, seeded)).toBe(first);
+  expect(await pageSample(page, { ...seeded, seed: '8' })).not.toBe(first);
+  // The same seed gives the same text as the CLI too: one sampler, one random generator.
+  expect(JSON.parse(cli(['sample', '--temp', '0.8', '--seed', '7', '--length', '200', '--json'])).text).toBe(first);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    await train(tinyRequest(writeCorpus(root, syllableText(600)), ck, {}, { epochs: 3 }, { layers: 2, hidden: 16 }));
+    served = await startServe();
+    exported = join(root, 'site');
+    exportSite(ck, exported);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    mkdirSync(shots, { recursive: true });
+    console.log(`page screenshots: ${shots}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    serveProcess?.kill('SIGINT');
+    staticServer?.close();
+  });
+
+  it('Score: ln P equals rnnlm score --json (1e-4 relative), OOV included', async () => {
+    const page = await open(served);
+    await checkScore(page);
+    expect(await page.locator('#score-chars span').count()).toBe(SENTENCES[2]!.length + 1); // + <EOS>
+    await page.focus('#score-chars span >> nth=3');
+    expect(await page.textContent('#score-detail')).toMatch(/P 0\.\d{4}, \d+\.\d\d bits.*top 5/s);
+    // The totals read as the CLI prints them.
+    const cliLines = cli(['score', SENTENCES[2]!]).split('\n').slice(0, 6).join('\n');
+    expect(await page.textContent('#score-totals')).toBe(cliLines);
+    await page.screenshot({ path: join(shots, 'score.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('Generate: temperature 0 equals rnnlm sample --temp 0; a seeded sample repeats', async () => {
+    const page = await open(served);
+    await checkGenerate(page);
+    await page.screenshot({ path: join(shots, 'generate.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('Inside: a unit’s values equal the Stepper’s states in Node (1e-5)', async () => {
+    const page = await open(served);
+    await pageScore(page, INSIDE_TEXT);
+    await page.click('#tab-inside');
+    const { params, vocab } = loadCheckpoint(ck);
+    const stepper = new Stepper(params);
+    for (const [layer, kind, unit] of [[1, 'c', 5], [0, 'h', 11]] as const) {
+      await setValue(page, '#inside-layer', String(layer), 'change');
+      await setValue(page, '#inside-kind', kind, 'change');
+      await setValue(page, '#inside-unit', String(unit));
+      await page.waitForFunction((u) => document.querySelector<HTMLElement>('#inside-chars')!.dataset.unit === u, String(unit));
+      const got = (await page.$$eval('#inside-chars span', (xs) => xs.map((x) => Number(x.getAttribute('data-act'))))) as number[];
+      stepper.reset();
+      stepper.step(EOS_ID);
+      const want = Array.from(vocab.encode(INSIDE_TEXT).ids, (id) => {
+        stepper.step(id);
+        const s = stepper.state(layer);
+        return (kind === 'c' ? s.c! : s.h)[unit]!;
+      });
+      expect(got).toHaveLength(want.length);
+      expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(0.01); // a live unit, not a trivial match
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `${kind}${layer}[${unit}] at ${i}`).toBeLessThan(1e-5);
+    }
+    await page.focus('#inside-chars span >> nth=2');
+    expect(await page.locator('#inside-detail button.unit').count()).toBe(10);
+    await page.screenshot({ path: join(shots, 'inside.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('Model: the settings and the loss chart; no request left the server', async () => {
+    const page = await open(served);
+    await page.click('#tab-model');
+    expect(await page.$$eval('#model-lines dt', (xs) => xs.map((x) => x.textContent))).toEqual(expect.arrayContaining(['model', 'vocabulary', 'corpus', 'training', 'validation', 'progress', 'best']));
+    expect(await page.textContent('#model-lines')).toContain('2-layer LSTM, hidden 16');
+    expect(await page.locator('#model-chart canvas').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
+    // A phone-width view of the Score part, for the README.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.click('#tab-score');
+    await page.screenshot({ path: join(shots, 'phone.png'), fullPage: true });
+    await page.close();
+    const origin = new URL(served).origin;
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'))).toEqual([]);
+  });
+
+  it('the exported folder behind a plain static server passes Score and Generate', async () => {
+    const url = await startStatic(exported);
+    const before = requests.length;
+    const page = await open(url);
+    await checkScore(page);
+    await checkGenerate(page);
+    await page.close();
+    const origin = new URL(url).origin;
+    expect(requests.slice(before).filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:'))).toEqual([]);
+  });
+});
