@@ -76,12 +76,12 @@ describe('checkpoint round trip', () => {
     expect(max).toBeLessThan(1e-5);
   });
 
-  it('the stepper (row lookup, JS) equals the TF.js window path (one-hot matmul)', () => {
+  it('the stepper (row lookup, JS) equals the TF.js window path (one-hot matmul)', async () => {
     const ck = loadCheckpoint(dir);
     const ids = [EOS_ID, 3, 5, 2, 6, 4, 2, 3];
     const targets = [...ids.slice(1), EOS_ID];
     const win = { batch: 1, time: ids.length, inputs: Int32Array.from(ids), targets: Int32Array.from(targets), weights: new Float32Array(ids.length).fill(1) };
-    const r = runWindow(ck.params, win, zeroState(ck.params.config, 1), { train: false, wantLogProbs: true });
+    const r = await runWindow(ck.params, win, zeroState(ck.params.config, 1), { train: false, wantLogProbs: true });
     const stepper = new Stepper(ck.params);
     ids.forEach((id, t) => expect(stepper.step(id)[targets[t]!]!).toBeCloseTo(r.logProbs![t]!, 5));
   });

@@ -57,7 +57,7 @@ export async function streamLoss(
     }
     const win = windowAt(stream, bounds, time, k);
     const o = { train: false, wantLogProbs: opts.unk };
-    const r = opts.pool ? await opts.pool.run(params, win, state, o) : runWindow(params, win, state, o);
+    const r = opts.pool ? await opts.pool.run(params, win, state, o) : await runWindow(params, win, state, o);
     if (opts.unk) {
       for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) {
           unkNats -= r.logProbs![i]!;

@@ -359,7 +359,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   const totalSteps = t.epochs === null && req.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, req.maxSteps ?? Infinity);
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
 
-  const pool = (req.workers ?? 1) > 1 && B > 1 ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
+  // One GPU is one device: worker threads are for CPU backends only.
+  const pool = (req.workers ?? 1) > 1 && B > 1 && tf.getBackend() !== 'webgpu' ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
   const choices = start.kind === 'fresh' ? start.choices : [];
   ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
   try {
@@ -433,7 +434,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
       if (k % data.resetEvery === 0 || !state) state = zeroState(meta.model, B);
       const win = data.at(k);
       const opts = { train: true, lossScale: 1 / B, dropoutSeed: Math.floor(rng.next() * 2 ** 32) };
-      const r = pool ? await pool.run(params, win, state, opts) : runWindow(params, win, state, opts);
+      const r = pool ? await pool.run(params, win, state, opts) : await runWindow(params, win, state, opts);
       if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);
       const norm = clipByGlobalNorm(r.grads!, t.clip);
       const lr = learningRate({

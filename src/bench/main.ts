@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKENDS, initBackend, type BackendName } from '../backend.js';
+import { BACKENDS, initBackend, webgpuAdapter, type BackendName } from '../backend.js';
 import { buildCorpus, readText, rowBounds, windowAt, type Window } from '../corpus.js';
 import type { CellKind, ModelConfig } from '../model/config.js';
 import { zeroState } from '../model/lm.js';
@@ -55,6 +55,7 @@ async function timeSteps(n: number, f: () => Promise<unknown> | unknown): Promis
 }
 
 const backend: BackendName = await initBackend(argv.backend);
+const workers = backend === 'webgpu' ? 1 : argv.workers; // worker threads are for CPU backends
 const B = argv.batchSize;
 const T = argv.seqLen;
 const H = argv.hidden;
@@ -80,12 +81,12 @@ if (argv.corpus) {
     weights: new Float32Array(B * T).fill(1),
   }));
 }
-log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${argv.workers} worker(s)`);
+log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${workers} worker(s)${backend === 'webgpu' ? `, GPU ${webgpuAdapter}` : ''}`);
 
 async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0): Promise<number> {
   const c: ModelConfig = { cell, layers, hidden: H, vocabSize, dropout };
   const params = Params.init(c, new Rng(1));
-  const pool = await DataParallel.create(argv.workers, backend);
+  const pool = await DataParallel.create(workers, backend);
   let state = zeroState(c, B);
   let k = 0;
   try {
@@ -131,7 +132,7 @@ async function evalSpeed(): Promise<{ charsPerSec: number; tokens: number }> {
   const oneMB = text.slice(0, 2 ** 20);
   const vocab = Vocab.fromText(oneMB);
   const params = Params.init({ cell: 'lstm', layers: 1, hidden: H, vocabSize: vocab.size, dropout: 0 }, new Rng(1));
-  const pool = await DataParallel.create(argv.workers, backend);
+  const pool = await DataParallel.create(workers, backend);
   try {
     await scoreText(params, vocab, oneMB.slice(0, 20_000), 'line', { pool });
     const t0 = performance.now();
@@ -195,7 +196,7 @@ const memory = memoryRun();
 const result = {
   backend,
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  config: { layers: 1, hidden: H, vocab: vocabSize, batch: B, seqLen: T, workers: argv.workers, corpus: argv.corpus ?? 'synthetic' },
+  config: { layers: 1, hidden: H, vocab: vocabSize, batch: B, seqLen: T, workers, corpus: argv.corpus ?? 'synthetic' },
   reference: { backend, rnnlm_chars_per_s: ref, layers_chars_per_s: baseline, ratio: baseline ? ref / baseline : null },
   lstm_2x256_chars_per_s: twoLayers,
   lstm_2x256_dropout_chars_per_s: twoLayersDropout,

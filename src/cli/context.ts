@@ -1,7 +1,7 @@
 // What every command handler gets: the colour theme, stderr printing helpers (data goes
 // to stdout, messages to stderr), --verbose lines, and the backend start-up.
 
-import { initBackend, type BackendName } from '../backend.js';
+import { initBackend, webgpuAdapter, type BackendName } from '../backend.js';
 import { makeTheme, sym, type Theme } from './theme.js';
 
 export interface GlobalArgs {
@@ -32,6 +32,10 @@ export function makeContext(argv: GlobalArgs): Context {
       if (verbose) say(theme.c.dim(line));
     },
     warn: (line) => say(theme.c.yellow(`${sym.warn} ${line}`)),
-    startBackend: () => initBackend(argv.backend, (line) => verbose && say(theme.c.dim(line))),
+    startBackend: async () => {
+      const name = await initBackend(argv.backend, (line) => verbose && say(theme.c.dim(line)));
+      if (name === 'webgpu') say(theme.c.dim(`webgpu on ${webgpuAdapter}`));
+      return name;
+    },
   };
 }

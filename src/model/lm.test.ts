@@ -45,11 +45,11 @@ describe.each(['cpu', 'wasm'] as const)('stacked model on %s', (backend) => {
     resetOps();
   });
 
-  it.each(CELLS)('%s forward equals tf.layers (2 layers) to 1e-5', (cell) => {
+  it.each(CELLS)('%s forward equals tf.layers (2 layers) to 1e-5', async (cell) => {
     const c: ModelConfig = { cell, layers: 2, hidden: 6, vocabSize: 7, dropout: 0 };
     const p = randomParams(c, 3);
     const win = randomWindow(3, 8, c.vocabSize, 4);
-    const ours = runWindow(p, win, zeroState(c, 3), { train: false, wantLogProbs: true });
+    const ours = await runWindow(p, win, zeroState(c, 3), { train: false, wantLogProbs: true });
     const model = layersModel(c, p.toKeras());
     const probs = tf.tidy(() => (model.predict(oneHotWindow(win, c.vocabSize)) as tf.Tensor).arraySync() as number[][][]);
     const theirs = Array.from({ length: 3 * 8 }, (_, i) => probs[Math.floor(i / 8)]![i % 8]![win.targets[i]!]!);
@@ -65,11 +65,11 @@ describe('gradients', () => {
     resetOps();
   });
 
-  it.each(CELLS)('%s backward matches autodiff, with an <EOS> reset mid-window', (cell) => {
+  it.each(CELLS)('%s backward matches autodiff, with an <EOS> reset mid-window', async (cell) => {
     const c: ModelConfig = { cell, layers: 2, hidden: 5, vocabSize: 6, dropout: 0 };
     const p = randomParams(c, 11);
     const win = randomWindow(2, 7, c.vocabSize, 12, [3]);
-    const ours = runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });
+    const ours = await runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });
     const vars = p.toKeras().map((w, i) => tf.tensor(w, layersModel(c, p.toKeras()).getWeights()[i]!.shape));
     const g = tf.grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5));
     const refLoss = referenceLoss(c, vars, win, 1).dataSync()[0]!;
@@ -83,12 +83,12 @@ describe('gradients', () => {
     });
   });
 
-  it('carried state: two windows equal one long window (forward)', () => {
+  it('carried state: two windows equal one long window (forward)', async () => {
     const c: ModelConfig = { cell: 'lstm', layers: 2, hidden: 4, vocabSize: 5, dropout: 0 };
     const p = randomParams(c, 5);
     const long = randomWindow(1, 10, 5, 6, [4]);
     long.weights.fill(1);
-    const whole = runWindow(p, long, zeroState(c, 1), { train: false });
+    const whole = await runWindow(p, long, zeroState(c, 1), { train: false });
     const half = (k: number): Window => ({
       batch: 1,
       time: 5,
@@ -96,8 +96,8 @@ describe('gradients', () => {
       targets: long.targets.slice(5 * k, 5 * k + 5),
       weights: long.weights.slice(5 * k, 5 * k + 5),
     });
-    const a = runWindow(p, half(0), zeroState(c, 1), { train: false });
-    const b = runWindow(p, half(1), a.state, { train: false });
+    const a = await runWindow(p, half(0), zeroState(c, 1), { train: false });
+    const b = await runWindow(p, half(1), a.state, { train: false });
     expect(a.loss + b.loss).toBeCloseTo(whole.loss, 4);
   });
 });
@@ -107,7 +107,7 @@ describe('loss', () => {
     await initBackend('cpu');
   });
 
-  it('hand-worked: zero weights give softmax(output bias) at every step', () => {
+  it('hand-worked: zero weights give softmax(output bias) at every step', async () => {
     // Stream of ["ab", "c"]: E a b E c E; vocabulary E U a b c → ids 0 1 2 3 4.
     const c: ModelConfig = { cell: 'lstm', layers: 1, hidden: 3, vocabSize: 5, dropout: 0 };
     const p = new Params(c);
@@ -124,7 +124,7 @@ describe('loss', () => {
     const z = bias.reduce((a, b) => a + Math.exp(b), 0);
     const logp = (id: number) => bias[id]! - Math.log(z);
     const expected = -(logp(2) + logp(3) + logp(0) + logp(4) + logp(0));
-    const r = runWindow(p, win, zeroState(c, 1), { train: false });
+    const r = await runWindow(p, win, zeroState(c, 1), { train: false });
     expect(r.count).toBe(5);
     expect(r.loss).toBeCloseTo(expected, 5);
   });

@@ -54,8 +54,13 @@ export interface RunResult {
   logProbs?: Float64Array;
 }
 
-/** Forward (and with opts.train, backward) over one window, starting from `state`. */
-export function runWindow(params: Params, win: Window, state: State, opts: RunOptions): RunResult {
+/**
+ * Forward (and with opts.train, backward) over one window, starting from `state`.
+ * Asynchronous: results come back with `await data()` (never `dataSync`, which a GPU
+ * backend cannot do in Node), at two points: the logits, for the loss in JS, and at the
+ * end the gradients and the carried state, together.
+ */
+export async function runWindow(params: Params, win: Window, state: State, opts: RunOptions): Promise<RunResult> {
   const c = params.config;
   const cell = CELL_IMPL[c.cell];
   const gates = GATES[c.cell];
@@ -67,7 +72,9 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
   const result: RunResult = { loss: 0, count: 0, state: zeroState(c, B) };
   const grads = train ? new Float32Array(params.data.length) : undefined;
 
-  tf.tidy(() => {
+  // A scope instead of tf.tidy, which cannot span an await: everything made here is freed at the end.
+  tf.engine().startScope();
+  try {
     // Per-step inputs (time-major) and reset masks: keep = 0 where the input is <EOS>.
     const ids: Int32Array[] = [];
     const keeps: (tf.Tensor | null)[] = [];
@@ -93,6 +100,7 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
       for (let b = 0; b < B; b++) oh[b * V + idsT[b]!] = 1;
       return tf.tensor2d(oh, [B, V]); // [B, V] one-hot
     });
+    const finalState: tf.Tensor[][] = [];
     const caches: StepOut['cache'][][] = [];
     const masks: (tf.Tensor | null)[][] = [];
     for (let l = 0; l < L; l++) {
@@ -114,11 +122,11 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
           // Forward only: keep just the new state, so memory stays flat over the window.
           st = tf.tidy(() => cell.forward(layerW[l]!, xs[t]!, one, keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
           if (t > 0) stepIn.slice(1).forEach((s) => s.dispose()); // old c; old h lives on in `next`
-          if (l > 0) xs[t]!.dispose(); // the layer below's output, used
+          if (l > 0 && t < T - 1) xs[t]!.dispose(); // the layer below's output, used (its last is that layer's final state, read at the end)
           next.push(st[0]!);
         }
       }
-      st.forEach((s, k) => result.state[l]![k]!.set(s.dataSync()));
+      finalState.push(st);
       caches.push(cacheL);
       masks.push(maskL);
       xs = next;
@@ -128,7 +136,7 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
     const top = tf.concat(xs, 0); // [T·B, H]
     const wOut = params.view('out', 0, H);
     const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
-    const lg = logits.dataSync() as Float32Array;
+    const lg = (await logits.data()) as Float32Array;
     const scale = opts.lossScale ?? 1;
     const dLogits = train ? new Float32Array(T * B * V) : undefined;
     const logProbs = opts.wantLogProbs ? new Float64Array(B * T) : undefined;
@@ -155,12 +163,22 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
       }
     }
     result.logProbs = logProbs;
-    if (!train || !grads || !dLogits) return;
+    // Read back at the end: the carried state and, training, each gradient block at its offset in `grads`.
+    const reads: Array<[tf.Tensor, Float32Array]> = [];
+    finalState.forEach((st, l) => st.forEach((t, k) => reads.push([t, result.state[l]![k]!])));
+    const readAll = async () => {
+      const data = await Promise.all(reads.map(([t]) => t.data() as Promise<Float32Array>));
+      data.forEach((d, i) => reads[i]![1].set(d));
+    };
+    if (!train || !grads || !dLogits) {
+      await readAll();
+      return result;
+    }
 
     // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
     const outSpec = params.spec('out');
     const dOut = tf.matMul(tf.transpose(top), tf.tensor2d(dLogits, [T * B, V])); // [H, V]
-    grads.set(dOut.dataSync(), outSpec.offset);
+    reads.push([dOut, grads.subarray(outSpec.offset, outSpec.offset + H * V)]);
     const dBias = grads.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
     for (let r = 0; r < T * B; r++) for (let v = 0; v < V; v++) dBias[v]! += dLogits[r * V + v]!;
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
@@ -191,13 +209,17 @@ export function runWindow(params: Params, win: Window, state: State, opts: RunOp
         const zi = cell.zOf[k]!;
         if (!zT.has(zi)) zT.set(zi, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.z[zi]!), 0))); // [I+1+H, T·B]
         const dW = tf.matMul(zT.get(zi)!, tf.concat(dGates[k]!, 0)); // [I+1+H, H]
-        grads.set(dW.dataSync(), params.spec(`l${l}.${g}`).offset);
+        const o = params.spec(`l${l}.${g}`).offset;
+        reads.push([dW, grads.subarray(o, o + dW.size)]);
       });
       dxs = below;
     }
-  });
-  result.grads = grads;
-  return result;
+    await readAll();
+    result.grads = grads;
+    return result;
+  } finally {
+    tf.engine().endScope();
+  }
 }
 
 /** Layer l's gate matrices as tensors; with `backward`, also their transposed blocks. */

@@ -35,7 +35,7 @@ describe('data-parallel workers', () => {
     const state = zeroState(c, 6);
     state[0]![0]!.fill(0.1);
     const opts = { train: true, lossScale: 1 / 6, dropoutSeed: 77 };
-    const one = runWindow(p, win, state, opts);
+    const one = await runWindow(p, win, state, opts);
     const pool = await DataParallel.create(2, 'wasm');
     try {
       expect(pool.workers).toBe(2);

@@ -104,7 +104,7 @@ export class DataParallel {
       }),
     );
     const [s0, e0] = slices[0]!;
-    const mine = runWindow(params, sliceWindow(win, s0, e0), sliceState(state, s0, e0, H), { ...opts, rowOffset: (opts.rowOffset ?? 0) + s0 });
+    const mine = await runWindow(params, sliceWindow(win, s0, e0), sliceState(state, s0, e0, H), { ...opts, rowOffset: (opts.rowOffset ?? 0) + s0 });
     const parts = [mine];
     for (const r of await Promise.all(replies)) {
       if (!r.ok || !r.result) throw new RnnlmError(`training worker failed: ${r.error ?? 'no result'}`);

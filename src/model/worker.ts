@@ -20,7 +20,7 @@ port.on('message', async (m: WorkerRequest) => {
       port.postMessage({ ok: true, backend: await initBackend(m.backend) });
       return;
     }
-    const r = runWindow(new Params(m.config, m.params), m.win, m.state, m.opts);
+    const r = await runWindow(new Params(m.config, m.params), m.win, m.state, m.opts);
     const transfer = [r.grads?.buffer, r.logProbs?.buffer, ...r.state.flat().map((s) => s.buffer)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     port.postMessage({ ok: true, result: r }, transfer);
   } catch (e) {
