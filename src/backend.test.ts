@@ -7,7 +7,7 @@ import { syllableText, tempDir, writeCorpus } from './testing/fixtures.js';
 
 // On machines without a GPU (CI, this one) `--backend webgpu` must fail in one clear line
 // with exit code 2, whether the webgpu package is missing or Dawn finds no adapter.
-const WHY = /^backend "webgpu" could not start: (the webgpu package is not installed \(npm install webgpu @tensorflow\/tfjs-backend-webgpu\)|no WebGPU adapter found .*); see README "Using a GPU"$/;
+const WHY = /^backend "webgpu" could not start: (the webgpu package is not installed \(npm install webgpu @tensorflow\/tfjs-backend-webgpu\)|no Vulkan loader \(libvulkan\.so\.1\) on this machine: .*|no WebGPU adapter found .*); see README "Using a GPU"$/;
 
 describe('backends', () => {
   it('webgpu is offered, but never chosen without being asked', async () => {

@@ -5,6 +5,8 @@
 // only: it needs two packages the user installs (`webgpu`, Dawn for Node, ~130 MB, and
 // `@tensorflow/tfjs-backend-webgpu`) and a GPU with a Vulkan, Metal or D3D12 driver.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { RnnlmError } from './errors.js';
 
@@ -56,6 +58,11 @@ async function startDawn(): Promise<string | null> {
   } catch {
     return `the webgpu package is not installed (${WEBGPU_INSTALL})`;
   }
+  // On Linux Dawn reaches the GPU through the Vulkan loader; without it Dawn only prints a
+  // warning of its own and finds nothing, so say what is missing instead.
+  if (process.platform === 'linux' && !vulkanLoaderPresent()) {
+    return 'no Vulkan loader (libvulkan.so.1) on this machine: install your GPU driver with its Vulkan support (Debian/Ubuntu: apt-get install libvulkan1)';
+  }
   const g = globalThis as { navigator?: { gpu?: Gpu } };
   if (!g.navigator?.gpu) {
     Object.assign(globalThis, dawn.globals);
@@ -74,6 +81,12 @@ async function startDawn(): Promise<string | null> {
     return `the @tensorflow/tfjs-backend-webgpu package is not installed (${WEBGPU_INSTALL})`;
   }
   return null;
+}
+
+/** Whether libvulkan.so.1 is in the library path (LD_LIBRARY_PATH or the usual folders). */
+function vulkanLoaderPresent(): boolean {
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')));
 }
 
 /**
