@@ -13,6 +13,14 @@ export interface LayerTensors {
   WxT: tf.Tensor[];
   /** Per gate, the recurrent rows transposed: [H, H]. */
   WhT: tf.Tensor[];
+  /**
+   * For cells whose gates all multiply the same z (LSTM): the gate matrices side by side,
+   * [I + 1 + H, G·H], so a step is one matmul; and for the backward pass the transposed
+   * blocks stacked, [G·H, H] (recurrent) and [G·H, I] (input, layers above the first).
+   */
+  Wcat?: tf.Tensor;
+  WhTcat?: tf.Tensor;
+  WxTcat?: tf.Tensor;
 }
 
 export interface StepOut {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import type { Window } from '../corpus.js';
 import { Rng } from '../rng.js';
 import { layersModel, oneHotWindow, referenceLoss } from '../testing/reference.js';
 import { EOS_ID } from '../tokenizer.js';
 import { CELLS, type ModelConfig } from './config.js';
-import { runWindow, zeroState } from './lm.js';
+import { runWindow, setFusedGates, zeroState } from './lm.js';
 import { resetOps } from './ops.js';
 import { Params } from './params.js';
 
@@ -127,5 +127,30 @@ describe('loss', () => {
     const r = await runWindow(p, win, zeroState(c, 1), { train: false });
     expect(r.count).toBe(5);
     expect(r.loss).toBeCloseTo(expected, 5);
+  });
+});
+
+describe('LSTM with its four gates in one matmul (the path for webgpu and tensorflow)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    resetOps();
+  });
+  afterAll(() => setFusedGates(undefined));
+
+  it('gives the per-gate loss, gradients and carried state (2 layers, <EOS> reset)', async () => {
+    const c: ModelConfig = { cell: 'lstm', layers: 2, hidden: 8, vocabSize: 7, dropout: 0 };
+    const p = randomParams(c, 5);
+    const win = randomWindow(3, 9, c.vocabSize, 6, [4]);
+    const state = zeroState(c, 3);
+    state[1]![1]!.fill(0.3);
+    setFusedGates(false);
+    const a = await runWindow(p, win, state, { train: true, lossScale: 1 / 3 });
+    setFusedGates(true);
+    const b = await runWindow(p, win, state, { train: true, lossScale: 1 / 3 });
+    expect(Math.abs(b.loss - a.loss) / a.loss).toBeLessThan(1e-6);
+    const scale = Math.max(...Array.from(a.grads!, Math.abs));
+    expect(maxAbsDiff(Array.from(b.grads!), Array.from(a.grads!)) / scale).toBeLessThan(1e-5);
+    expect(maxAbsDiff(b.state.flat().flatMap((x) => Array.from(x)), a.state.flat().flatMap((x) => Array.from(x)))).toBeLessThan(1e-6);
+    expect(scale).toBeGreaterThan(0);
   });
 });

@@ -13,10 +13,12 @@ export const lstm: Cell = {
 
   forward(w: LayerTensors, x, one, [hPrev, cPrev]): StepOut {
     const z = tf.concat([x, one, hPrev!], 1); // [B, I + 1 + H]
-    const i = tf.sigmoid(tf.matMul(z, w.W[0]!));
-    const f = tf.sigmoid(tf.matMul(z, w.W[1]!));
-    const g = tanh(tf.matMul(z, w.W[2]!));
-    const o = tf.sigmoid(tf.matMul(z, w.W[3]!));
+    // One matmul for the four gates, then their pre-activations apart: 4 × [B, H].
+    const [ai, af, ag, ao] = w.Wcat ? tf.split(tf.matMul(z, w.Wcat), 4, 1) : w.W.map((W) => tf.matMul(z, W));
+    const i = tf.sigmoid(ai!);
+    const f = tf.sigmoid(af!);
+    const g = tanh(ag!);
+    const o = tf.sigmoid(ao!);
     const c = tf.add(tf.mul(f, cPrev!), tf.mul(i, g));
     const tc = tanh(c);
     const h = tf.mul(o, tc);
@@ -32,9 +34,11 @@ export const lstm: Cell = {
     const dzg = tf.mul(tf.mul(dc, i!), dTanh(g!));
     const dzf = tf.mul(tf.mul(dc, cPrev!), dSigmoid(f!));
     const dGates = [dzi, dzf, dzg, dzo];
-    const dhPrev = tf.addN(dGates.map((d, k) => tf.matMul(d, w.WhT[k]!)));
+    // Σ_g dZ_g · W_gᵀ as one matmul: [B, 4H] · [4H, H].
+    const dAll = w.WhTcat ? tf.concat(dGates, 1) : null;
+    const dhPrev = dAll ? tf.matMul(dAll, w.WhTcat!) : tf.addN(dGates.map((d, k) => tf.matMul(d, w.WhT[k]!)));
     const dcPrev = tf.mul(dc, f!);
-    const dx = needDx ? tf.addN(dGates.map((d, k) => tf.matMul(d, w.WxT[k]!))) : undefined;
+    const dx = needDx ? (dAll && w.WxTcat ? tf.matMul(dAll, w.WxTcat) : tf.addN(dGates.map((d, k) => tf.matMul(d, w.WxT[k]!)))) : undefined;
     return { dGates, dState: [dhPrev, dcPrev], dx };
   },
 };
