@@ -15,11 +15,12 @@ export const VAL_BLOCKS = 10;
 /**
  * Which of `n` units (sequences, or characters of one document) are held out: a mask with
  * 1 for validation, `round(n·fraction)` of them (at least 1 when fraction > 0 and n > 1).
- * The same (n, fraction, method, seed) always gives the same mask.
+ * The same (n, fraction, method, seed) always gives the same mask. `blocks`: how many
+ * blocks the `blocks` method uses (bench:gap varies it).
  * Example: n 10, fraction 0.2, tail → [0,0,0,0,0,0,0,0,1,1]; blocks → two blocks of 1, one
  * in each half; random → 2 seeded positions.
  */
-export function validationMask(n: number, fraction: number, method: SplitMethod, seed: number): Uint8Array {
+export function validationMask(n: number, fraction: number, method: SplitMethod, seed: number, blocks = VAL_BLOCKS): Uint8Array {
   const mask = new Uint8Array(n);
   if (!(fraction > 0) || n < 2) return mask;
   const nVal = Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
@@ -39,7 +40,7 @@ export function validationMask(n: number, fraction: number, method: SplitMethod,
     }
   } else {
     // One block per stratum of n/k units, at a seeded offset inside its stratum.
-    const k = Math.min(VAL_BLOCKS, nVal);
+    const k = Math.min(blocks, nVal);
     for (let b = 0; b < k; b++) {
       const lo = Math.floor((b * n) / k);
       const hi = Math.floor(((b + 1) * n) / k);
