@@ -222,18 +222,32 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
   }
 }
 
-/**
- * Backends on which the LSTM's four gate matmuls stay separate: on wasm, splitting the
- * fused [B, 4H] result and concatenating the gate gradients cost more than the three
- * matmul calls saved (measured: 438 vs 347 ms per 32 × 64 window of LSTM 256). Elsewhere
- * (webgpu, tensorflow) the number of operations is what costs, so the gates are fused.
- */
-const UNFUSED_BACKENDS = ['wasm', 'cpu'];
-let fuseGates: boolean | undefined;
+/** Which of the LSTM's per-step matmuls are fused across its four gates. */
+export interface Fusion {
+  /** z·W for all gates as one [I+1+H, 4H] matmul, then split into the gates. */
+  forward: boolean;
+  /** Σ_g dZ_g·W_gᵀ as one matmul of the concatenated gate gradients [B, 4H]. */
+  backward: boolean;
+}
 
-/** Force the fused (true) or per-gate (false) LSTM step, or back to the backend's choice (undefined); for tests. */
+/**
+ * Per backend. On wasm both stay per gate: fusing the forward was slower (splitting the
+ * [B, 4H] result costs more than the three matmul calls saved: 438 vs 347 ms per 32 × 64
+ * window of LSTM 256), fusing the backward alone made no difference beyond the noise
+ * (1 × 256: 328–364 vs 351–406 ms; 2 × 256: 882–907 vs 826–906 ms). Elsewhere (webgpu,
+ * tensorflow) the number of operations is what costs, so everything is fused.
+ */
+const FUSION: Record<string, Fusion> = { wasm: { forward: false, backward: false }, cpu: { forward: false, backward: false } };
+let fusionOverride: Fusion | undefined;
+
+/** Force a fusion choice, or back to the backend's (undefined); for tests and measurements. */
+export function setFusion(f: Fusion | undefined): void {
+  fusionOverride = f;
+}
+
+/** Force all-fused (true) or all-per-gate (false), or the backend's choice (undefined). */
 export function setFusedGates(v: boolean | undefined): void {
-  fuseGates = v;
+  fusionOverride = v === undefined ? undefined : { forward: v, backward: v };
 }
 
 /** Layer l's gate matrices as tensors; with `backward`, also their transposed blocks. */
@@ -242,35 +256,38 @@ function layerTensors(params: Params, l: number, backward: boolean): LayerTensor
   const H = c.hidden;
   const I = l === 0 ? c.vocabSize : H;
   const gates = GATES[c.cell];
+  const G = gates.length;
   const out: LayerTensors = { W: [], WxT: [], WhT: [] };
-  if (c.cell === 'lstm' && (fuseGates ?? !UNFUSED_BACKENDS.includes(tf.getBackend()))) {
-    // The LSTM's gates all multiply z: one [I+1+H, 4H] matrix, and stacked transposes [4H, H], [4H, I].
-    const G = gates.length;
+  const fuse = c.cell === 'lstm' ? (fusionOverride ?? FUSION[tf.getBackend()] ?? { forward: true, backward: true }) : { forward: false, backward: false };
+  if (fuse.forward) {
+    // The LSTM's gates all multiply z: one [I+1+H, 4H] matrix.
     const cat = new Float32Array((I + 1 + H) * G * H);
     gates.forEach((g, k) => {
       const w = params.view(`l${l}.${g}`);
       for (let r = 0; r < I + 1 + H; r++) cat.set(w.subarray(r * H, (r + 1) * H), r * G * H + k * H);
     });
     out.Wcat = tf.tensor2d(cat, [I + 1 + H, G * H]);
-    if (backward) {
-      const hT = new Float32Array(G * H * H);
-      const xT = l > 0 ? new Float32Array(G * H * I) : null;
-      gates.forEach((g, k) => {
-        const w = params.view(`l${l}.${g}`);
-        hT.set(transposeJS(w.subarray((I + 1) * H), H, H), k * H * H);
-        xT?.set(transposeJS(w.subarray(0, I * H), I, H), k * H * I);
-      });
-      out.WhTcat = tf.tensor2d(hT, [G * H, H]);
-      if (xT) out.WxTcat = tf.tensor2d(xT, [G * H, I]);
-    }
-    return out;
+  } else {
+    for (const g of gates) out.W.push(tf.tensor2d(params.view(`l${l}.${g}`), [I + 1 + H, H]));
   }
-  for (const g of gates) {
-    const w = params.view(`l${l}.${g}`);
-    out.W.push(tf.tensor2d(w, [I + 1 + H, H]));
-    if (!backward) continue;
-    out.WhT.push(tf.tensor2d(transposeJS(w.subarray((I + 1) * H), H, H), [H, H]));
-    if (l > 0) out.WxT.push(tf.tensor2d(transposeJS(w.subarray(0, I * H), I, H), [H, I]));
+  if (!backward) return out;
+  if (fuse.backward) {
+    // Stacked transposes: [4H, H] (recurrent), [4H, I] (input, layers above the first).
+    const hT = new Float32Array(G * H * H);
+    const xT = l > 0 ? new Float32Array(G * H * I) : null;
+    gates.forEach((g, k) => {
+      const w = params.view(`l${l}.${g}`);
+      hT.set(transposeJS(w.subarray((I + 1) * H), H, H), k * H * H);
+      xT?.set(transposeJS(w.subarray(0, I * H), I, H), k * H * I);
+    });
+    out.WhTcat = tf.tensor2d(hT, [G * H, H]);
+    if (xT) out.WxTcat = tf.tensor2d(xT, [G * H, I]);
+  } else {
+    for (const g of gates) {
+      const w = params.view(`l${l}.${g}`);
+      out.WhT.push(tf.tensor2d(transposeJS(w.subarray((I + 1) * H), H, H), [H, H]));
+      if (l > 0) out.WxT.push(tf.tensor2d(transposeJS(w.subarray(0, I * H), I, H), [H, I]));
+    }
   }
   return out;
 }
