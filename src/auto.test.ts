@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoDropout, autoSize, resolveText, SIZES } from './auto.js';
+import { autoDropout, autoSize, autoWorkers, MIN_ROWS_PER_WORKER, resolveText, SIZES } from './auto.js';
 import { parameterCount } from './model/config.js';
 
 const size = (chars: number, time: number | null) => {
@@ -34,5 +34,25 @@ describe('auto model size', () => {
     const names = 'Anna\nBert\nCarl\nDora\n';
     expect(resolveText(names, 'auto', 'auto')).toMatchObject({ segmentation: 'line', split: 'random', kind: 'list' });
     expect(resolveText(names, 'paragraph', 'tail')).toMatchObject({ segmentation: 'paragraph', split: 'tail', choices: [] });
+  });
+});
+
+describe('autoWorkers', () => {
+  it('one per core, but at least MIN_ROWS_PER_WORKER rows each, and at least one', () => {
+    expect(autoWorkers(32, 2)).toBe(2);
+    expect(autoWorkers(32, 16)).toBe(2);
+    expect(autoWorkers(64, 16)).toBe(4);
+    expect(autoWorkers(256, 16)).toBe(16);
+    expect(autoWorkers(512, 16)).toBe(16);
+    expect(autoWorkers(8, 16)).toBe(1);
+    expect(autoWorkers(64, 1)).toBe(1);
+    for (const b of [1, 16, 31, 33, 100, 1000]) {
+      for (const cores of [1, 2, 8, 64]) {
+        const w = autoWorkers(b, cores);
+        expect(w).toBeLessThanOrEqual(cores);
+        expect(w === 1 || b / w >= MIN_ROWS_PER_WORKER).toBe(true);
+        expect(autoWorkers(b * 2, cores)).toBeGreaterThanOrEqual(w);
+      }
+    }
   });
 });

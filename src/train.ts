@@ -8,7 +8,7 @@
 
 import { basename, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import {
   FILES,
   TRAIN_CONFIG_BEFORE,
@@ -24,7 +24,7 @@ import {
   type ResumeState,
   type TrainConfig,
 } from './checkpoint.js';
-import { autoDropout, autoSize, autoWindow, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
+import { autoDropout, autoSize, autoWindow, autoWorkers, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
 import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
 import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
@@ -107,7 +107,8 @@ export interface TrainRequest {
   /** Start a new run even if the folder holds a checkpoint (it is replaced). */
   force?: boolean;
   /** Data-parallel worker threads, the calling thread included (default 1). */
-  workers?: number;
+  /** Data-parallel threads; 'auto' (or absent: 1) — see autoWorkers. */
+  workers?: number | 'auto';
   backend: string;
   version: string;
   signal?: AbortSignal;
@@ -360,7 +361,8 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
 
   // One GPU is one device: worker threads are for CPU backends only.
-  const pool = (req.workers ?? 1) > 1 && B > 1 && tf.getBackend() !== 'webgpu' ? await DataParallel.create(Math.min(req.workers!, B), tf.getBackend() as BackendName) : null;
+  const nWorkers = tf.getBackend() === 'webgpu' ? 1 : req.workers === 'auto' ? autoWorkers(B, availableParallelism()) : Math.min(req.workers ?? 1, B);
+  const pool = nWorkers > 1 ? await DataParallel.create(nWorkers, tf.getBackend() as BackendName) : null;
   const choices = start.kind === 'fresh' ? start.choices : [];
   ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
   try {

@@ -50,7 +50,7 @@ interface Args extends GlobalArgs {
   patience?: number;
   seed: number;
   steps?: number;
-  workers: number;
+  workers: number | 'auto';
   quiet?: boolean;
 }
 
@@ -92,7 +92,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `0 with --time, else 3 (on --resume: as saved)` })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
-      .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Data-parallel threads, each with its own backend (results equal up to float rounding)', availableParallelism()))
+      .option('workers', numberOption('workers', { min: 1, max: 64, integer: true, auto: true }, `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`, 'auto'))
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
