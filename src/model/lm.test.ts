@@ -154,3 +154,28 @@ describe('LSTM with its four gates in one matmul (the path for webgpu and tensor
     expect(scale).toBeGreaterThan(0);
   });
 });
+
+describe('loss on the device (the webgpu path), on wasm', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    resetOps();
+  });
+
+  it.each([false, true])('equals the loss in JS: loss, gradients, state and log-probabilities (train %s)', async (train) => {
+    const c: ModelConfig = { cell: 'lstm', layers: 2, hidden: 8, vocabSize: 7, dropout: 0 };
+    const p = randomParams(c, 8);
+    const win = randomWindow(3, 9, c.vocabSize, 9, [5]);
+    const o = { train, lossScale: 1 / 3, wantLogProbs: true };
+    const js = await runWindow(p, win, zeroState(c, 3), { ...o, deviceLoss: false });
+    const dev = await runWindow(p, win, zeroState(c, 3), { ...o, deviceLoss: true });
+    expect(dev.count).toBe(js.count);
+    expect(dev.count).toBe(3 * 9 - 1); // the padded position does not count
+    expect(Math.abs(dev.loss - js.loss) / js.loss).toBeLessThan(1e-6);
+    expect(maxAbsDiff(dev.logProbs!, js.logProbs!)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(dev.state.flat().flatMap((x) => Array.from(x)), js.state.flat().flatMap((x) => Array.from(x)))).toBe(0);
+    if (train) {
+      const scale = Math.max(...Array.from(js.grads!, Math.abs));
+      expect(maxAbsDiff(dev.grads!, js.grads!) / scale).toBeLessThan(1e-5);
+    }
+  });
+});

@@ -18,6 +18,9 @@ import { rnn } from './rnn.js';
 
 export const CELL_IMPL: Record<CellKind, Cell> = { lstm, gru, rnn };
 
+/** Backends on which the loss is computed on the device by default (see RunOptions.deviceLoss). */
+const DEVICE_LOSS_BACKENDS = ['webgpu'];
+
 /** Recurrent state carried between windows: per layer, per component ([h] or [h, c]), [B·H]. */
 export type State = Float32Array[][];
 
@@ -41,6 +44,12 @@ export interface RunOptions {
   rowOffset?: number;
   /** Also return log P(target) per position, [batch, time] row-major. */
   wantLogProbs?: boolean;
+  /**
+   * Softmax, loss and its gradient on the backend, read back once at the end of the window
+   * (default: on webgpu, where every read is a round trip to the GPU); else in JavaScript
+   * after reading the logits (float64 sums).
+   */
+  deviceLoss?: boolean;
 }
 
 export interface RunResult {
@@ -57,8 +66,9 @@ export interface RunResult {
 /**
  * Forward (and with opts.train, backward) over one window, starting from `state`.
  * Asynchronous: results come back with `await data()` (never `dataSync`, which a GPU
- * backend cannot do in Node), at two points: the logits, for the loss in JS, and at the
- * end the gradients and the carried state, together.
+ * backend cannot do in Node). With the loss in JS (CPU backends) at two points: the
+ * logits, then at the end the gradients and the carried state together; with the loss on
+ * the device (webgpu), once, at the end.
  */
 export async function runWindow(params: Params, win: Window, state: State, opts: RunOptions): Promise<RunResult> {
   const c = params.config;
@@ -132,37 +142,11 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       xs = next;
     }
 
-    // Output layer and loss, in JS (exact float64 sums, no slow reductions on the backend).
     const top = tf.concat(xs, 0); // [T·B, H]
     const wOut = params.view('out', 0, H);
     const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
-    const lg = (await logits.data()) as Float32Array;
     const scale = opts.lossScale ?? 1;
-    const dLogits = train ? new Float32Array(T * B * V) : undefined;
     const logProbs = opts.wantLogProbs ? new Float64Array(B * T) : undefined;
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * V;
-        const y = win.targets[b * T + t]!;
-        const w = win.weights[b * T + t]!;
-        let max = -Infinity;
-        for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
-        let sum = 0;
-        for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
-        const lse = max + Math.log(sum);
-        const lp = lg[r + y]! - lse;
-        if (logProbs) logProbs[b * T + t] = lp;
-        if (w === 0) continue;
-        result.loss -= w * lp;
-        result.count += w;
-        if (dLogits) {
-          const k = w * scale;
-          for (let v = 0; v < V; v++) dLogits[r + v] = k * Math.exp(lg[r + v]! - lse);
-          dLogits[r + y]! -= k;
-        }
-      }
-    }
-    result.logProbs = logProbs;
     // Read back at the end: the carried state and, training, each gradient block at its offset in `grads`.
     const reads: Array<[tf.Tensor, Float32Array]> = [];
     finalState.forEach((st, l) => st.forEach((t, k) => reads.push([t, result.state[l]![k]!])));
@@ -170,21 +154,79 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       const data = await Promise.all(reads.map(([t]) => t.data() as Promise<Float32Array>));
       data.forEach((d, i) => reads[i]![1].set(d));
     };
+    let dLogits: tf.Tensor | null = null; // [T·B, V]
+    let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
+    const lossOut = new Float32Array(1);
+    let lpOut: Float32Array | null = null; // log P(target) read from the device, time-major
+    if (opts.deviceLoss ?? DEVICE_LOSS_BACKENDS.includes(tf.getBackend())) {
+      // Loss and its gradient on the device: no read until the end of the window.
+      const y = new Float32Array(T * B * V); // one-hot targets, time-major
+      const wts = new Float32Array(T * B);
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          const r = t * B + b;
+          y[r * V + win.targets[b * T + t]!] = 1;
+          wts[r] = win.weights[b * T + t]!;
+          result.count += wts[r]!;
+        }
+      }
+      const Y = tf.tensor2d(y, [T * B, V]);
+      const Wt = tf.tensor2d(wts, [T * B, 1]);
+      const lsm = tf.logSoftmax(logits);
+      const lp = tf.sum(tf.mul(lsm, Y), 1, true); // [T·B, 1] log P(target)
+      reads.push([tf.neg(tf.sum(tf.mul(lp, Wt))), lossOut]);
+      if (logProbs) reads.push([lp, (lpOut = new Float32Array(T * B))]);
+      if (train) dLogits = tf.mul(tf.sub(tf.exp(lsm), Y), tf.mul(Wt, scale)); // w·scale·(softmax − onehot)
+    } else {
+      // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
+      const lg = (await logits.data()) as Float32Array;
+      const dl = train ? new Float32Array(T * B * V) : undefined;
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          const r = (t * B + b) * V;
+          const y = win.targets[b * T + t]!;
+          const w = win.weights[b * T + t]!;
+          let max = -Infinity;
+          for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
+          let sum = 0;
+          for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
+          const lse = max + Math.log(sum);
+          const lp = lg[r + y]! - lse;
+          if (logProbs) logProbs[b * T + t] = lp;
+          if (w === 0) continue;
+          result.loss -= w * lp;
+          result.count += w;
+          if (dl) {
+            const k = w * scale;
+            for (let v = 0; v < V; v++) dl[r + v] = k * Math.exp(lg[r + v]! - lse);
+            dl[r + y]! -= k;
+          }
+        }
+      }
+      dLogitsJS = dl;
+      if (dl) dLogits = tf.tensor2d(dl, [T * B, V]);
+    }
     if (!train || !grads || !dLogits) {
       await readAll();
+      if (reads.some(([, d]) => d === lossOut)) result.loss = lossOut[0]!;
+      if (lpOut) for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) logProbs![b * T + t] = lpOut[t * B + b]!;
+      result.logProbs = logProbs;
       return result;
     }
 
     // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
     const outSpec = params.spec('out');
-    const dOut = tf.matMul(tf.transpose(top), tf.tensor2d(dLogits, [T * B, V])); // [H, V]
-    reads.push([dOut, grads.subarray(outSpec.offset, outSpec.offset + H * V)]);
+    reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
     const dBias = grads.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
-    for (let r = 0; r < T * B; r++) for (let v = 0; v < V; v++) dBias[v]! += dLogits[r * V + v]!;
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
-    let dxs: tf.Tensor[] = [];
-    for (let t = 0; t < T; t++) {
-      dxs.push(tf.matMul(tf.tensor2d(dLogits.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // [B, H]
+    let dxs: tf.Tensor[];
+    if (dLogitsJS) {
+      // On CPU backends: bias sums in JS, and each step's rows uploaded apart (slicing a big tensor is slow on wasm).
+      for (let r = 0; r < T * B; r++) for (let v = 0; v < V; v++) dBias[v]! += dLogitsJS[r * V + v]!;
+      dxs = Array.from({ length: T }, (_, t) => tf.matMul(tf.tensor2d(dLogitsJS!.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // T × [B, H]
+    } else {
+      reads.push([tf.sum(dLogits, 0), dBias]); // [V]
+      dxs = tf.split(tf.matMul(dLogits, wOutT), T, 0); // T × [B, H]
     }
 
     for (let l = L - 1; l >= 0; l--) {
@@ -215,6 +257,9 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       dxs = below;
     }
     await readAll();
+    if (reads.some(([, d]) => d === lossOut)) result.loss = lossOut[0]!;
+    if (lpOut) for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) logProbs![b * T + t] = lpOut[t * B + b]!;
+    result.logProbs = logProbs;
     result.grads = grads;
     return result;
   } finally {

@@ -49,7 +49,8 @@ async function start(): Promise<void> {
     setupScore(m, setupInside(m));
     status.dataset.state = 'ready';
   } catch (e) {
-    status.textContent = `Could not load the model: ${(e as Error).message}`;
+    const hint = location.protocol === 'file:' ? ' — this browser does not let a page opened from a file read the files beside it; serve the folder instead (python3 -m http.server, or rnnlm serve)' : '';
+    status.textContent = `Could not load the model: ${(e as Error).message}${hint}`;
     status.dataset.state = 'error';
   }
 }
