@@ -11,7 +11,7 @@ grep -qx '.device/' .git/info/exclude 2>/dev/null || echo '.device/' >> .git/inf
 xz -T2 -6 -c "$(command -v node)" > .device/node.xz
 tmp=$(mktemp -d)
 cp package.json package-lock.json "$tmp/"
-(cd "$tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null && npm install --no-save --ignore-scripts --no-audit --no-fund webgpu @tensorflow/tfjs-backend-webgpu@4.22.0 >/dev/null)
+(cd "$tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null && npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund webgpu @tensorflow/tfjs-backend-webgpu@4.22.0 >/dev/null)
 find "$tmp/node_modules" -name '*.map' -delete
 for d in "$tmp"/node_modules/webgpu/dist/*; do case "$(basename "$d")" in linux-x64*|*.js|*.ts|*.json) ;; *) rm -rf "$d" ;; esac; done
 rm -rf "$tmp/node_modules/@tensorflow/tfjs-node"

@@ -45,7 +45,12 @@ async function on(backend, f) {
 const ok = (cond) => (cond ? 'ok' : 'FAILED');
 let failed = false;
 await initBackend('wasm');
-await initBackend(gpu);
+try {
+  await initBackend(gpu);
+} catch (e) {
+  console.log(`gpu check: ${e.message}`);
+  process.exit(2);
+}
 console.log(`gpu backend: ${gpu}${gpu === 'webgpu' ? ` on ${webgpuAdapter}` : ''}`);
 
 // 1. One window, same weights.
