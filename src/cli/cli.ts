@@ -29,7 +29,7 @@ export function buildCli(args: string[]) {
     .command(infoCommand)
     .command(serveCommand)
     .command(exportWebCommand)
-    .option('backend', { choices: BACKENDS, describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu)', global: true })
+    .option('backend', { choices: BACKENDS, describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu; webgpu only when asked, see README "Using a GPU")', global: true })
     .option('verbose', { type: 'boolean', describe: 'More detail; stack traces on errors', global: true })
     .option('color', { type: 'boolean', describe: 'Colour output (--no-color or NO_COLOR to turn off)', global: true })
     .example('$0 train corpora/names.txt', 'train an LSTM on one name per line')
