@@ -11,3 +11,13 @@ export const SURPRISE_BITS = { low: 1, mid: 4 } as const;
 export function surprise(bits: number): Surprise {
   return bits < SURPRISE_BITS.low ? 'low' : bits < SURPRISE_BITS.mid ? 'mid' : 'high';
 }
+
+/**
+ * Colour for a probability, as RGB: red (unlikely) → yellow → green (likely). `rnnlm
+ * sample --color` paints generated characters with it; so does the page's Generate part.
+ * Example: 0 → [230, 60, 60], 0.5 → [230, 230, 60], 1 → [60, 230, 60].
+ */
+export function heat(p: number): [number, number, number] {
+  const x = Math.max(0, Math.min(1, p));
+  return x < 0.5 ? [230, Math.round(60 + 340 * x), 60] : [Math.round(230 - 340 * (x - 0.5)), 230, 60];
+}

@@ -6,7 +6,8 @@ import { Stepper } from '../model/stepper.js';
 import { Rng } from '../rng.js';
 import { sampleChars } from '../sample.js';
 import { codePoints, EOS_ID } from '../tokenizer.js';
-import { byId, numberIn } from './dom.js';
+import { heat } from '../surprise.js';
+import { byId, el, numberIn } from './dom.js';
 import type { PageModel } from './load.js';
 
 export function setupGenerate(m: PageModel): void {
@@ -61,10 +62,14 @@ export function setupGenerate(m: PageModel): void {
     stop.disabled = false;
     stopRequested = false;
     const eosStops = stopAtEos.checked;
-    let text = '';
     let chars = 0;
+    let pending = document.createDocumentFragment(); // characters drawn since the last paint
+    const paint = () => {
+      genOut.append(pending);
+      pending = document.createDocumentFragment();
+    };
     const finish = (logprob: number | null) => {
-      genOut.textContent = text;
+      paint();
       out.dataset.state = 'done';
       run.disabled = false;
       stop.disabled = true;
@@ -79,10 +84,12 @@ export function setupGenerate(m: PageModel): void {
         const r = gen.next();
         if (r.done) return finish(r.value);
         if (r.value.id === EOS_ID && eosStops) continue;
-        text += r.value.text;
         if (r.value.id !== EOS_ID) chars++;
+        // Shaded by the model's own P of the character, as `rnnlm sample --color` does.
+        const [red, green, blue] = heat(r.value.p);
+        pending.append(el('span', r.value.text, { style: `background: rgba(${red}, ${green}, ${blue}, 0.35)`, title: `P ${r.value.p.toFixed(3)}` }));
       }
-      genOut.textContent = text;
+      paint();
       setTimeout(pump, 0);
     };
     pump();

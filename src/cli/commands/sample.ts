@@ -4,6 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { encodePrime, sampleChars } from '../../sample.js';
+import { heat } from '../../surprise.js';
 import { EOS_ID } from '../../tokenizer.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
@@ -104,9 +105,3 @@ export const sampleCommand: CommandModule<object, Args> = {
     if (interrupt.signal.aborted) process.exitCode = 130;
   },
 };
-
-/** Colour for a probability: red (unlikely) → yellow → green (likely). */
-function heat(p: number): [number, number, number] {
-  const x = Math.max(0, Math.min(1, p));
-  return x < 0.5 ? [230, Math.round(60 + 340 * x), 60] : [Math.round(230 - 340 * (x - 0.5)), 230, 60];
-}
