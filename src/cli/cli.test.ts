@@ -34,7 +34,7 @@ describe('help and bad corpora', () => {
   it('--help lists the five commands with examples', () => {
     const r = run(['--help'], work);
     expect(r.code).toBe(0);
-    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'info [checkpoint]']) expect(r.out).toContain(`rnnlm ${c}`);
+    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'info [checkpoint]', 'serve', 'export-web <out>']) expect(r.out).toContain(`rnnlm ${c}`);
     expect(r.out).toContain('Examples:');
     expect(run(['train', '--help'], work).out).toMatch(/--resume[\s\S]*Examples:/);
   });
