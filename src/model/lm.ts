@@ -179,30 +179,11 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       if (train) dLogits = tf.mul(tf.sub(tf.exp(lsm), Y), tf.mul(Wt, scale)); // w·scale·(softmax − onehot)
     } else {
       // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
-      const lg = (await logits.data()) as Float32Array;
       const dl = train ? new Float32Array(T * B * V) : undefined;
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < B; b++) {
-          const r = (t * B + b) * V;
-          const y = win.targets[b * T + t]!;
-          const w = win.weights[b * T + t]!;
-          let max = -Infinity;
-          for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
-          let sum = 0;
-          for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
-          const lse = max + Math.log(sum);
-          const lp = lg[r + y]! - lse;
-          if (logProbs) logProbs[b * T + t] = lp;
-          if (w === 0) continue;
-          result.loss -= w * lp;
-          result.count += w;
-          if (dl) {
-            const k = w * scale;
-            for (let v = 0; v < V; v++) dl[r + v] = k * Math.exp(lg[r + v]! - lse);
-            dl[r + y]! -= k;
-          }
-        }
-      }
+      const outSpec = params.spec('out');
+      const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V));
+      result.loss = sums.loss;
+      result.count = sums.count;
       dLogitsJS = dl;
       if (dl) dLogits = tf.tensor2d(dl, [T * B, V]);
     }
@@ -221,8 +202,7 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
     let dxs: tf.Tensor[];
     if (dLogitsJS) {
-      // On CPU backends: bias sums in JS, and each step's rows uploaded apart (slicing a big tensor is slow on wasm).
-      for (let r = 0; r < T * B; r++) for (let v = 0; v < V; v++) dBias[v]! += dLogitsJS[r * V + v]!;
+      // On CPU backends (bias sums done in lossInJS): each step's rows uploaded apart (slicing a big tensor is slow on wasm).
       dxs = Array.from({ length: T }, (_, t) => tf.matMul(tf.tensor2d(dLogitsJS!.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // T × [B, H]
     } else {
       reads.push([tf.sum(dLogits, 0), dBias]); // [V]
@@ -293,6 +273,43 @@ export function setFusion(f: Fusion | undefined): void {
 /** Force all-fused (true) or all-per-gate (false), or the backend's choice (undefined). */
 export function setFusedGates(v: boolean | undefined): void {
   fusionOverride = v === undefined ? undefined : { forward: v, backward: v };
+}
+
+/**
+ * Softmax cross-entropy of the window in float64 from the logits [T·B, V] (time-major):
+ * Σ w·(−log P(target)) and Σ w; with `dl`, fills it with the gradient w.r.t. the logits
+ * (scale·w·(softmax − onehot)) and adds its column sums to `dBias`; with `logProbs`,
+ * log P(target) per position [B, T]. A
+ * plain function, not part of the async runWindow, so its loops stay fast.
+ */
+function lossInJS(lg: Float32Array, win: Window, V: number, scale: number, dl?: Float32Array, logProbs?: Float64Array, dBias?: Float32Array): { loss: number; count: number } {
+  const { batch: B, time: T } = win;
+  let loss = 0;
+  let count = 0;
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const r = (t * B + b) * V;
+      const y = win.targets[b * T + t]!;
+      const w = win.weights[b * T + t]!;
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
+      const lse = max + Math.log(sum);
+      const lp = lg[r + y]! - lse;
+      if (logProbs) logProbs[b * T + t] = lp;
+      if (w === 0) continue;
+      loss -= w * lp;
+      count += w;
+      if (dl) {
+        const k = w * scale;
+        for (let v = 0; v < V; v++) dl[r + v] = k * Math.exp(lg[r + v]! - lse);
+        dl[r + y]! -= k;
+      }
+      if (dBias && dl) for (let v = 0; v < V; v++) dBias[v]! += dl[r + v]!; // output bias gradient: column sums, in row order
+    }
+  }
+  return { loss, count };
 }
 
 /** Layer l's gate matrices as tensors; with `backward`, also their transposed blocks. */
