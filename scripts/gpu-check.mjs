@@ -13,6 +13,7 @@ import { adamState, adamStep, clipByGlobalNorm } from '../dist/model/adam.js';
 import { runWindow, zeroState } from '../dist/model/lm.js';
 import { Params } from '../dist/model/params.js';
 import { Rng } from '../dist/rng.js';
+import { randomWindow } from '../dist/bench/text.js';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,17 +26,7 @@ const STEPS = Number(arg('steps', '10'));
 const config = { cell: 'lstm', layers: 1, hidden: 256, vocabSize: 65, dropout: 0 };
 const T = 100;
 
-function windowOf(B, seed) {
-  const r = new Rng(seed);
-  const ids = Int32Array.from({ length: B * (T + 1) }, () => 2 + Math.floor(r.next() * 63));
-  const inputs = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-    inputs[b * T + t] = ids[b * (T + 1) + t];
-    targets[b * T + t] = ids[b * (T + 1) + t + 1];
-  }
-  return { batch: B, time: T, inputs, targets, weights: new Float32Array(B * T).fill(1) };
-}
+const windowOf = (B, seed) => randomWindow(B, T, 65, seed);
 
 async function on(backend, f) {
   await initBackend(backend);

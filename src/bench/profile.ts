@@ -11,6 +11,7 @@ import { CELLS, type CellKind } from '../model/config.js';
 import { runWindow, zeroState } from '../model/lm.js';
 import { Params } from '../model/params.js';
 import { Rng } from '../rng.js';
+import { randomWindow } from './text.js';
 
 const argv = yargs(hideBin(process.argv))
   .option('layers', { type: 'number', default: 1 })
@@ -26,9 +27,7 @@ await initBackend(argv.backend);
 const { batch: B, time: T } = argv;
 const config = { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, vocabSize: 65, dropout: 0 };
 const params = Params.init(config, new Rng(1));
-const r = new Rng(2);
-const ids = () => Int32Array.from({ length: B * T }, () => 2 + Math.floor(r.next() * 63));
-const win = { batch: B, time: T, inputs: ids(), targets: ids(), weights: new Float32Array(B * T).fill(1) };
+const win = randomWindow(B, T, 65, 2);
 const opts = { train: true, lossScale: 1 / B };
 const once = () => runWindow(params, win, zeroState(config, B), opts);
 await once();

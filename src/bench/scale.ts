@@ -12,6 +12,7 @@ import { zeroState } from '../model/lm.js';
 import { DataParallel } from '../model/parallel.js';
 import { Params } from '../model/params.js';
 import { Rng } from '../rng.js';
+import { randomWindow } from './text.js';
 
 function siblings(): string {
   try {
@@ -30,9 +31,7 @@ for (const arg of process.argv.slice(2)) {
   const [B, W] = arg.split(':').map(Number) as [number, number];
   const c = { cell: 'lstm' as const, layers, hidden: 256, vocabSize: V, dropout: 0 };
   const params = Params.init(c, new Rng(1));
-  const r = new Rng(7);
-  const ids = () => Int32Array.from({ length: B * T }, () => Math.floor(r.next() * V));
-  const win = { batch: B, time: T, inputs: ids(), targets: ids(), weights: new Float32Array(B * T).fill(1) };
+  const win = randomWindow(B, T, V, 7);
   const pool = await DataParallel.create(W, backend);
   let state = zeroState(c, B);
   const ms: number[] = [];

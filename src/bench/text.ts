@@ -1,7 +1,9 @@
 // Synthetic text for benchmarks when no corpus is given: lines of pseudo-words from a
-// small syllable grammar (seeded), written in chunks so 100 MB never sits in memory.
+// small syllable grammar (seeded), written in chunks so 100 MB never sits in memory; and
+// random token windows for timing a training step.
 
 import { openSync, writeSync, closeSync } from 'node:fs';
+import type { Window } from '../corpus.js';
 import { Rng } from '../rng.js';
 
 const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'st', 'tr', 'ch', 'sh', 'th'];
@@ -35,4 +37,15 @@ export function writeSynthetic(path: string, megabytes: number): void {
   const chunk = 4 * 2 ** 20;
   for (let done = 0, seed = 1; done < megabytes * 2 ** 20; done += chunk, seed++) writeSync(fd, syntheticLines(chunk, seed));
   closeSync(fd);
+}
+
+/**
+ * A training window of random ordinary tokens (ids 2 … vocab − 1, so no <EOS> resets),
+ * inputs then targets drawn from one seeded stream, every position weighted 1: for timing
+ * a step, where the values do not matter.
+ */
+export function randomWindow(batch: number, time: number, vocab: number, seed: number): Window {
+  const r = new Rng(seed);
+  const ids = () => Int32Array.from({ length: batch * time }, () => 2 + Math.floor(r.next() * (vocab - 2)));
+  return { batch, time, inputs: ids(), targets: ids(), weights: new Float32Array(batch * time).fill(1) };
 }

@@ -150,15 +150,23 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     // Read back at the end: the carried state and, training, each gradient block at its offset in `grads`.
     const reads: Array<[tf.Tensor, Float32Array]> = [];
     finalState.forEach((st, l) => st.forEach((t, k) => reads.push([t, result.state[l]![k]!])));
-    const readAll = async () => {
-      const data = await Promise.all(reads.map(([t]) => t.data() as Promise<Float32Array>));
-      data.forEach((d, i) => reads[i]![1].set(d));
-    };
-    let dLogits: tf.Tensor | null = null; // [T·B, V]
-    let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
+    const onDevice = opts.deviceLoss ?? DEVICE_LOSS_BACKENDS.includes(tf.getBackend());
     const lossOut = new Float32Array(1);
     let lpOut: Float32Array | null = null; // log P(target) read from the device, time-major
-    if (opts.deviceLoss ?? DEVICE_LOSS_BACKENDS.includes(tf.getBackend())) {
+    // Every read in one Promise.all; then the device's loss and log-probabilities into the result.
+    const finish = async () => {
+      const data = await Promise.all(reads.map(([t]) => t.data() as Promise<Float32Array>));
+      data.forEach((d, i) => reads[i]![1].set(d));
+      if (onDevice) result.loss = lossOut[0]!;
+      if (lpOut) for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) logProbs![b * T + t] = lpOut[t * B + b]!;
+      result.logProbs = logProbs;
+      return result;
+    };
+    const outSpec = params.spec('out');
+    const dBias = grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
+    let dLogits: tf.Tensor | null = null; // [T·B, V]
+    let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
+    if (onDevice) {
       // Loss and its gradient on the device: no read until the end of the window.
       const y = new Float32Array(T * B * V); // one-hot targets, time-major
       const wts = new Float32Array(T * B);
@@ -180,25 +188,16 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     } else {
       // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
       const dl = train ? new Float32Array(T * B * V) : undefined;
-      const outSpec = params.spec('out');
-      const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V));
+      const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, dBias);
       result.loss = sums.loss;
       result.count = sums.count;
       dLogitsJS = dl;
       if (dl) dLogits = tf.tensor2d(dl, [T * B, V]);
     }
-    if (!train || !grads || !dLogits) {
-      await readAll();
-      if (reads.some(([, d]) => d === lossOut)) result.loss = lossOut[0]!;
-      if (lpOut) for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) logProbs![b * T + t] = lpOut[t * B + b]!;
-      result.logProbs = logProbs;
-      return result;
-    }
+    if (!train || !grads || !dBias || !dLogits) return await finish();
 
     // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
-    const outSpec = params.spec('out');
     reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
-    const dBias = grads.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
     let dxs: tf.Tensor[];
     if (dLogitsJS) {
@@ -236,12 +235,8 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       });
       dxs = below;
     }
-    await readAll();
-    if (reads.some(([, d]) => d === lossOut)) result.loss = lossOut[0]!;
-    if (lpOut) for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) logProbs![b * T + t] = lpOut[t * B + b]!;
-    result.logProbs = logProbs;
     result.grads = grads;
-    return result;
+    return await finish();
   } finally {
     tf.engine().endScope();
   }
