@@ -3,14 +3,17 @@
 //     in JavaScript), same weights and window (loss within 1e-3 relative);
 //  2. ten training steps (Adam, clip 5) from the same start on both: the per-step losses;
 //  3. the speed of a training window on webgpu at batch 64 … 4096 (LSTM 1 × 256, vocabulary
-//     65, 100 steps), as chars/s.
-// Usage: node scripts/gpu-check.mjs [--gpu webgpu] [--batches 64,256,1024,4096] [--check-batch 64] [--steps 10]
+//     65, 100 steps), as chars/s; at batch 1024 also with the generic per-op cell instead
+//     of the LSTM kernels, and for LSTM 2 × 512;
+//  4. what one operation costs there: a chain of 400 sigmoids on [1024, 256], and 100
+//     matmuls [1024, 513] · [513, 1024], each read once at the end.
+// Usage: node scripts/gpu-check.mjs [--gpu webgpu] [--batches 64,256,1024,4096] [--check-batch 64] [--steps 10] [--fusion-batch 1024]
 // (`--gpu cpu` rehearses the script on a machine without a GPU.) Needs `npm run build`.
 
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, webgpuAdapter } from '../dist/backend.js';
 import { adamState, adamStep, clipByGlobalNorm } from '../dist/model/adam.js';
-import { runWindow, zeroState } from '../dist/model/lm.js';
+import { runWindow, setLstmKernels, zeroState } from '../dist/model/lm.js';
 import { Params } from '../dist/model/params.js';
 import { Rng } from '../dist/rng.js';
 import { randomWindow } from '../dist/bench/text.js';
@@ -23,6 +26,7 @@ const gpu = arg('gpu', 'webgpu');
 const batches = arg('batches', '64,256,1024,4096').split(',').map(Number);
 const CB = Number(arg('check-batch', '64')); // batch of the comparison runs
 const STEPS = Number(arg('steps', '10'));
+const FB = Number(arg('fusion-batch', '1024')); // batch of the fused/unfused comparison and the op timings
 const config = { cell: 'lstm', layers: 1, hidden: 256, vocabSize: 65, dropout: 0 };
 const T = 100;
 
@@ -95,4 +99,37 @@ for (const B of batches) {
   const s = (performance.now() - t0) / 1000 / n;
   console.log(`batch ${B}: ${(s * 1000).toFixed(0)} ms per window, ${Math.round((B * T) / s).toLocaleString('en-US')} chars/s (${tf.memory().numTensors} tensors live)`);
 }
+async function windowSeconds(B, p = p0, n = 3) {
+  const w = windowOf(B, 3);
+  const o = { train: true, lossScale: 1 / B };
+  await runWindow(p, w, zeroState(p.config, B), o);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await runWindow(p, w, zeroState(p.config, B), o);
+  return (performance.now() - t0) / 1000 / n;
+}
+const line = (label, s, B) => console.log(`${label}: ${(s * 1000).toFixed(0)} ms per window, ${Math.round((B * T) / s).toLocaleString('en-US')} chars/s`);
+setLstmKernels(false);
+line(`batch ${FB}, generic per-op cell`, await windowSeconds(FB), FB);
+setLstmKernels(true);
+line(`batch ${FB}, LSTM 2 × 512`, await windowSeconds(FB, Params.init({ ...config, layers: 2, hidden: 512 }, new Rng(1))), FB);
+
+// 4. The cost of one operation.
+async function timed(label, n, f) {
+  let x = f(null);
+  await x.data();
+  x.dispose();
+  const t0 = performance.now();
+  x = null;
+  const keep = [];
+  for (let i = 0; i < n; i++) keep.push((x = f(x)));
+  await x.data();
+  const ms = performance.now() - t0;
+  keep.forEach((k) => k.dispose());
+  console.log(`${label}: ${((ms * 1000) / n).toFixed(1)} µs each`);
+}
+const a0 = tf.randomNormal([FB, 256]);
+await timed(`sigmoid [${FB}, 256]`, 400, (x) => tf.sigmoid(x ?? a0));
+const m0 = tf.randomNormal([FB, 513]);
+const m1 = tf.randomNormal([513, 1024]);
+await timed(`matmul [${FB}, 513]·[513, 1024]`, 100, () => tf.matMul(m0, m1));
 process.exitCode = failed ? 1 : 0;

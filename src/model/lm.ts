@@ -12,6 +12,7 @@ import type { Cell, LayerTensors, StepOut } from './cell.js';
 import { GATES, type CellKind, type ModelConfig } from './config.js';
 import { gru } from './gru.js';
 import { lstm } from './lstm.js';
+import { kernelStack, type KernelStack } from './lstm-kernels.js';
 import type { Params } from './params.js';
 import { transposeJS } from './ops.js';
 import { rnn } from './rnn.js';
@@ -85,64 +86,82 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
   // A scope instead of tf.tidy, which cannot span an await: everything made here is freed at the end.
   tf.engine().startScope();
   try {
-    // Per-step inputs (time-major) and reset masks: keep = 0 where the input is <EOS>.
-    const ids: Int32Array[] = [];
-    const keeps: (tf.Tensor | null)[] = [];
-    for (let t = 0; t < T; t++) {
-      const idsT = new Int32Array(B);
-      const keep = new Float32Array(B);
-      let resets = false;
-      for (let b = 0; b < B; b++) {
-        idsT[b] = win.inputs[b * T + t]!;
-        keep[b] = idsT[b] === EOS_ID ? 0 : 1;
-        if (keep[b] === 0) resets = true;
-      }
-      ids.push(idsT);
-      keeps.push(resets ? tf.tensor2d(keep, [B, 1]) : null);
-    }
-    const one = tf.ones([B, 1]);
-    const layerW: LayerTensors[] = [];
-    for (let l = 0; l < L; l++) layerW.push(layerTensors(params, l, train));
-
-    // Forward, layer by layer. xs[t] is the input of the current layer at step t.
-    let xs: tf.Tensor[] = ids.map((idsT) => {
-      const oh = new Float32Array(B * V);
-      for (let b = 0; b < B; b++) oh[b * V + idsT[b]!] = 1;
-      return tf.tensor2d(oh, [B, V]); // [B, V] one-hot
-    });
+    // The LSTM on webgpu: the whole stack in a few GPU kernels per step (lstm-kernels.ts).
+    const useKernels = c.cell === 'lstm' && kernelsEnabled && tf.getBackend() === 'webgpu';
+    let stack: KernelStack | null = null;
+    let top: tf.Tensor; // the top layer's output, [T·B, H]
     const finalState: tf.Tensor[][] = [];
     const caches: StepOut['cache'][][] = [];
     const masks: (tf.Tensor | null)[][] = [];
-    for (let l = 0; l < L; l++) {
-      let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
-      const cacheL: StepOut['cache'][] = [];
-      const maskL: (tf.Tensor | null)[] = dropout > 0 ? dropoutMasks(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l) : new Array(T).fill(null);
-      const next: tf.Tensor[] = [];
+    const keeps: (tf.Tensor | null)[] = [];
+    const layerW: LayerTensors[] = [];
+    if (useKernels) {
+      const ids = new Int32Array(T * B);
+      const keep = new Float32Array(T * B);
       for (let t = 0; t < T; t++) {
-        const keep = keeps[t];
-        const stepIn = st;
-        if (train) {
-          const kept = keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn;
-          const out = cell.forward(layerW[l]!, xs[t]!, one, kept);
-          st = out.state;
-          cacheL.push(out.cache);
-          const mask = maskL[t];
-          next.push(mask ? tf.mul(out.h, mask) : out.h);
-        } else {
-          // Forward only: keep just the new state, so memory stays flat over the window.
-          st = tf.tidy(() => cell.forward(layerW[l]!, xs[t]!, one, keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
-          if (t > 0) stepIn.slice(1).forEach((s) => s.dispose()); // old c; old h lives on in `next`
-          if (l > 0 && t < T - 1) xs[t]!.dispose(); // the layer below's output, used (its last is that layer's final state, read at the end)
-          next.push(st[0]!);
+        for (let b = 0; b < B; b++) {
+          ids[t * B + b] = win.inputs[b * T + t]!;
+          keep[t * B + b] = ids[t * B + b] === EOS_ID ? 0 : 1;
         }
       }
-      finalState.push(st);
-      caches.push(cacheL);
-      masks.push(maskL);
-      xs = next;
-    }
+      const layerMasks = Array.from({ length: L }, (_, l) => (dropout > 0 ? concatF32(dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l)) : null));
+      stack = kernelStack({ params, ids, keep, B, T, state, masks: layerMasks, train });
+      top = stack.top;
+      finalState.push(...stack.finalState);
+    } else {
+      // Per-step inputs (time-major) and reset masks: keep = 0 where the input is <EOS>.
+      const ids: Int32Array[] = [];
+      for (let t = 0; t < T; t++) {
+        const idsT = new Int32Array(B);
+        const keep = new Float32Array(B);
+        let resets = false;
+        for (let b = 0; b < B; b++) {
+          idsT[b] = win.inputs[b * T + t]!;
+          keep[b] = idsT[b] === EOS_ID ? 0 : 1;
+          if (keep[b] === 0) resets = true;
+        }
+        ids.push(idsT);
+        keeps.push(resets ? tf.tensor2d(keep, [B, 1]) : null);
+      }
+      const one = tf.ones([B, 1]);
+      for (let l = 0; l < L; l++) layerW.push(layerTensors(params, l, train));
 
-    const top = tf.concat(xs, 0); // [T·B, H]
+      // Forward, layer by layer. xs[t] is the input of the current layer at step t.
+      let xs: tf.Tensor[] = ids.map((idsT) => {
+        const oh = new Float32Array(B * V);
+        for (let b = 0; b < B; b++) oh[b * V + idsT[b]!] = 1;
+        return tf.tensor2d(oh, [B, V]); // [B, V] one-hot
+      });
+      for (let l = 0; l < L; l++) {
+        let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
+        const cacheL: StepOut['cache'][] = [];
+        const maskL: (tf.Tensor | null)[] = dropout > 0 ? dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l).map((m) => tf.tensor2d(m, [B, H])) : new Array(T).fill(null);
+        const next: tf.Tensor[] = [];
+        for (let t = 0; t < T; t++) {
+          const keep = keeps[t];
+          const stepIn = st;
+          if (train) {
+            const kept = keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn;
+            const out = cell.forward(layerW[l]!, xs[t]!, one, kept);
+            st = out.state;
+            cacheL.push(out.cache);
+            const mask = maskL[t];
+            next.push(mask ? tf.mul(out.h, mask) : out.h);
+          } else {
+            // Forward only: keep just the new state, so memory stays flat over the window.
+            st = tf.tidy(() => cell.forward(layerW[l]!, xs[t]!, one, keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
+            if (t > 0) stepIn.slice(1).forEach((s) => s.dispose()); // old c; old h lives on in `next`
+            if (l > 0 && t < T - 1) xs[t]!.dispose(); // the layer below's output, used (its last is that layer's final state, read at the end)
+            next.push(st[0]!);
+          }
+        }
+        finalState.push(st);
+        caches.push(cacheL);
+        masks.push(maskL);
+        xs = next;
+      }
+      top = tf.concat(xs, 0); // [T·B, H]
+    }
     const wOut = params.view('out', 0, H);
     const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
     const scale = opts.lossScale ?? 1;
@@ -199,6 +218,17 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
     reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
+    let after = () => {};
+    if (stack) {
+      // Kernel stack: the gradient w.r.t. the top output as one [T·B, H] tensor.
+      if (!dLogitsJS) reads.push([tf.sum(dLogits, 0), dBias]); // [V]
+      const dTop = dLogitsJS ? tf.matMul(tf.tensor2d(dLogitsJS, [T * B, V]), wOutT) : tf.matMul(dLogits, wOutT); // [T·B, H]
+      after = stack.backward(dTop, reads, grads);
+      result.grads = grads;
+      await finish();
+      after();
+      return result;
+    }
     let dxs: tf.Tensor[];
     if (dLogitsJS) {
       // On CPU backends (bias sums done in lossInJS): each step's rows uploaded apart (slicing a big tensor is slow on wasm).
@@ -254,10 +284,12 @@ export interface Fusion {
  * Per backend. On wasm both stay per gate: fusing the forward was slower (splitting the
  * [B, 4H] result costs more than the three matmul calls saved: 438 vs 347 ms per 32 × 64
  * window of LSTM 256), fusing the backward alone made no difference beyond the noise
- * (1 × 256: 328–364 vs 351–406 ms; 2 × 256: 882–907 vs 826–906 ms). Elsewhere (webgpu,
- * tensorflow) the number of operations is what costs, so everything is fused.
+ * (1 × 256: 328–364 vs 351–406 ms; 2 × 256: 882–907 vs 826–906 ms). On webgpu (H200) the
+ * fused cell was slower too, 726 vs 566 ms per 1024 × 100 window (its split is four more
+ * operations); there the LSTM runs on its own kernels anyway (lstm-kernels.ts), and this
+ * applies to the generic path only. On tensorflow (unmeasured) everything is fused.
  */
-const FUSION: Record<string, Fusion> = { wasm: { forward: false, backward: false }, cpu: { forward: false, backward: false } };
+const FUSION: Record<string, Fusion> = { wasm: { forward: false, backward: false }, cpu: { forward: false, backward: false }, webgpu: { forward: false, backward: false } };
 let fusionOverride: Fusion | undefined;
 
 /** Force a fusion choice, or back to the backend's (undefined); for tests and measurements. */
@@ -349,8 +381,8 @@ function layerTensors(params: Params, l: number, backward: boolean): LayerTensor
   return out;
 }
 
-/** Inverted dropout masks for one layer, T × [B, H]: 0 with probability p, else 1/(1−p). */
-function dropoutMasks(B: number, T: number, H: number, p: number, seed: number, rowOffset: number, layer: number): tf.Tensor[] {
+/** Inverted dropout masks for one layer, T × [B·H]: 0 with probability p, else 1/(1−p). */
+function dropoutMaskData(B: number, T: number, H: number, p: number, seed: number, rowOffset: number, layer: number): Float32Array[] {
   const m = Array.from({ length: T }, () => new Float32Array(B * H));
   const k = 1 / (1 - p);
   for (let b = 0; b < B; b++) {
@@ -360,5 +392,23 @@ function dropoutMasks(B: number, T: number, H: number, p: number, seed: number, 
       for (let j = 0; j < H; j++) row[b * H + j] = rng.next() < p ? 0 : k;
     }
   }
-  return m.map((x) => tf.tensor2d(x, [B, H]));
+  return m;
+}
+
+/** Arrays end to end. */
+function concatF32(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+let kernelsEnabled = true;
+
+/** Use the LSTM kernels on webgpu (default), or the generic per-op cell there (false); for measurements and tests. */
+export function setLstmKernels(v: boolean): void {
+  kernelsEnabled = v;
 }
