@@ -471,7 +471,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
         lr,
         gradNorm: norm,
         charsPerSec: cps,
-        etaSeconds: Math.min(stepsLeft, t.time === null ? Infinity : t.time - elapsed()),
+        etaSeconds: Math.max(0, Math.min(stepsLeft, t.time === null ? Infinity : t.time - elapsed())), // past the budget: the step in flight finishes
       });
       if (progress.step % evalEvery === 0) await evaluate();
     }
