@@ -12,6 +12,7 @@ import type { Cell, LayerTensors, StepOut } from './cell.js';
 import { GATES, type CellKind, type ModelConfig } from './config.js';
 import { gru } from './gru.js';
 import { lstm } from './lstm.js';
+import { dropoutMaskData } from './dropout.js';
 import { kernelStack, type KernelStack } from './lstm-kernels.js';
 import type { Params } from './params.js';
 import { transposeJS } from './ops.js';
@@ -36,8 +37,8 @@ export interface RunOptions {
   /** Multiplies the per-position loss in the gradient (e.g. 1/B: summed over time, mean over rows). */
   lossScale?: number;
   /**
-   * Seed of this step's dropout masks (training with dropout > 0). Row b's masks come from
-   * its own generator, seeded by (dropoutSeed, rowOffset + b, layer), so splitting a batch
+   * Seed of this step's dropout masks (training with dropout > 0). A mask value depends only
+   * on (dropoutSeed, layer, rowOffset + b, step, unit) (dropout.ts), so splitting a batch
    * across workers draws exactly the masks of the whole batch.
    */
   dropoutSeed?: number;
@@ -104,8 +105,8 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
           keep[t * B + b] = ids[t * B + b] === EOS_ID ? 0 : 1;
         }
       }
-      const layerMasks = Array.from({ length: L }, (_, l) => (dropout > 0 ? concatF32(dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l)) : null));
-      stack = kernelStack({ params, ids, keep, B, T, state, masks: layerMasks, train });
+      const drop = dropout > 0 ? { p: dropout, seed: opts.dropoutSeed!, rowOffset: opts.rowOffset ?? 0 } : null;
+      stack = kernelStack({ params, ids, keep, B, T, state, dropout: drop, train });
       top = stack.top;
       finalState.push(...stack.finalState);
     } else {
@@ -377,31 +378,6 @@ function layerTensors(params: Params, l: number, backward: boolean): LayerTensor
       out.WhT.push(tf.tensor2d(transposeJS(w.subarray((I + 1) * H), H, H), [H, H]));
       if (l > 0) out.WxT.push(tf.tensor2d(transposeJS(w.subarray(0, I * H), I, H), [H, I]));
     }
-  }
-  return out;
-}
-
-/** Inverted dropout masks for one layer, T × [B·H]: 0 with probability p, else 1/(1−p). */
-function dropoutMaskData(B: number, T: number, H: number, p: number, seed: number, rowOffset: number, layer: number): Float32Array[] {
-  const m = Array.from({ length: T }, () => new Float32Array(B * H));
-  const k = 1 / (1 - p);
-  for (let b = 0; b < B; b++) {
-    const rng = new Rng((seed ^ Math.imul(rowOffset + b + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca77)) >>> 0);
-    for (let t = 0; t < T; t++) {
-      const row = m[t]!;
-      for (let j = 0; j < H; j++) row[b * H + j] = rng.next() < p ? 0 : k;
-    }
-  }
-  return m;
-}
-
-/** Arrays end to end. */
-function concatF32(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // two backward) instead of ~45 TF.js ops per step. Same math as lstm.ts, pinned to it.
 
 import * as tf from '@tensorflow/tfjs';
+import { maskParams, WGSL_HASH32 } from './dropout.js';
 import type { Params } from './params.js';
 
 /** What TF.js's webgpu backend needs of a program (see its webgpu_program.ts). */
@@ -18,7 +19,7 @@ interface Program {
   uniforms: string;
   getUserCode(): string;
 }
-type Uniform = { type: 'int32'; data: number[] };
+type Uniform = { type: 'int32' | 'uint32' | 'float32'; data: number[] };
 interface GpuBackend {
   runWebGPUProgram(p: Program, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: Uniform[]): tf.TensorInfo;
 }
@@ -113,28 +114,54 @@ const BODIES: Record<string, { inputs: string[]; width: number; code: string }> 
   },
 };
 
-/** Run kernel `name` for step t of a window of B rows, T steps, H units. */
-function run(name: keyof typeof BODIES, inputs: tf.Tensor[], B: number, H: number, T: number, t: number): tf.Tensor {
-  const k = BODIES[name]!;
-  const outputShape = [B, k.width * H];
+/** Run a program over every element of an output of shape `outputShape` (one thread each). */
+function launch(key: string, variableNames: string[], inputs: tf.Tensor[], outputShape: number[], uniforms: string, data: Uniform[], code: string, prelude = ''): tf.Tensor {
+  const size = outputShape.reduce((a, b) => a * b, 1);
   const program: Program = {
-    variableNames: k.inputs,
+    variableNames,
     outputShape,
-    shaderKey: `rnnlm_lstm_${name}`,
-    dispatchLayout: { x: [0, 1] },
-    dispatch: [Math.ceil((B * k.width * H) / WG), 1, 1],
+    shaderKey: `rnnlm_${key}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(size / WG), 1, 1],
     workgroupSize: [WG, 1, 1],
     size: true,
-    uniforms: 't : i32, B : i32, H : i32, T : i32,',
-    getUserCode: () => `${COMMON}
+    uniforms,
+    getUserCode: () => `${COMMON}${prelude}
       fn main(index : i32) {
-        if (index < uniforms.size) {${k.code}
+        if (index < uniforms.size) {${code}
         }
       }`,
   };
   const backend = tf.backend() as unknown as GpuBackend;
-  const info = backend.runWebGPUProgram(program, inputs, 'float32', [t, B, H, T].map((v) => ({ type: 'int32', data: [v] })));
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(program, inputs, 'float32', data));
+}
+
+/** Run kernel `name` for step t of a window of B rows, T steps, H units. */
+function run(name: keyof typeof BODIES, inputs: tf.Tensor[], B: number, H: number, T: number, t: number): tf.Tensor {
+  const k = BODIES[name]!;
+  const data = [t, B, H, T].map((v): Uniform => ({ type: 'int32', data: [v] }));
+  return launch(`lstm_${name}`, k.inputs, inputs, [B, k.width * H], 't : i32, B : i32, H : i32, T : i32,', data, k.code);
+}
+
+/** A layer's dropout masks for the window, [T·B, H], as dropout.ts draws them. */
+function dropoutMask(B: number, T: number, H: number, d: { p: number; seed: number; rowOffset: number }, layer: number): tf.Tensor {
+  const { layerKey, threshold, scale } = maskParams(d.p, d.seed, layer);
+  const data: Uniform[] = [
+    { type: 'uint32', data: [layerKey] },
+    { type: 'uint32', data: [threshold] },
+    { type: 'float32', data: [scale] },
+    { type: 'int32', data: [d.rowOffset] },
+    { type: 'int32', data: [B] },
+    { type: 'int32', data: [H] },
+  ];
+  const code = `
+      let H = uniforms.H;
+      let r = index / H;
+      let t = r / uniforms.B;
+      let key = hash32(uniforms.layerKey ^ u32(uniforms.rowOffset + r % uniforms.B));
+      let v = hash32(key ^ u32(t * H + index % H));
+      setOutputAtIndex(index, select(0.0, uniforms.scale, v >= uniforms.threshold));`;
+  return launch('dropout_mask', [], [], [T * B, H], 'layerKey : u32, threshold : u32, scale : f32, rowOffset : i32, B : i32, H : i32,', data, code, WGSL_HASH32);
 }
 
 /** One layer's weights with the four gates side by side: W_x [I, 4H], b [4H], W_h [H, 4H]. */
@@ -168,8 +195,8 @@ export interface KernelStackInput {
   T: number;
   /** Carried state per layer: [h, c], each [B·H]. */
   state: Float32Array[][];
-  /** Per layer, the dropout mask of its output, time-major [T·B·H], or null. */
-  masks: (Float32Array | null)[];
+  /** Dropout on each layer's output (masks drawn on the GPU as dropout.ts draws them), or null. */
+  dropout: { p: number; seed: number; rowOffset: number } | null;
   train: boolean;
 }
 
@@ -220,7 +247,7 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
       hs.push(h);
     }
     finalState.push([h, c]);
-    const mask = inp.masks[l] ? tf.tensor2d(inp.masks[l]!, [T * B, H]) : null;
+    const mask = inp.dropout ? dropoutMask(B, T, H, inp.dropout, l) : null; // [T·B, H]
     const outAll = tf.concat(hs.slice(1), 0); // [T·B, H]
     layers.push({ blocks, xin: below, xw, acts, cs, hs, mask });
     below = mask ? tf.mul(outAll, mask) : outAll;
