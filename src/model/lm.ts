@@ -188,17 +188,17 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
     if (onDevice) {
       // Loss and its gradient on the device: no read until the end of the window.
-      const y = new Float32Array(T * B * V); // one-hot targets, time-major
+      const y = new Int32Array(T * B); // targets, time-major
       const wts = new Float32Array(T * B);
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           const r = t * B + b;
-          y[r * V + win.targets[b * T + t]!] = 1;
+          y[r] = win.targets[b * T + t]!;
           wts[r] = win.weights[b * T + t]!;
           result.count += wts[r]!;
         }
       }
-      const Y = tf.tensor2d(y, [T * B, V]);
+      const Y = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), V), 'float32'); // [T·B, V], made on the device, not uploaded (oneHot's own float32 output is all zeros on wasm)
       const Wt = tf.tensor2d(wts, [T * B, 1]);
       const lsm = tf.logSoftmax(logits);
       const lp = tf.sum(tf.mul(lsm, Y), 1, true); // [T·B, 1] log P(target)

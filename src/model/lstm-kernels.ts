@@ -272,7 +272,7 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
       const dAll = tf.concat(dA, 0); // [T·B, 4H]
       // Weight gradients for the window: rows of z = [x, 1, keep·h⟨t−1⟩].
       const hPrev = tf.mul(tf.concat(hs.slice(0, T), 0), tf.reshape(K, [T * B, 1])); // [T·B, H]
-      const x = l === 0 ? tf.oneHot(idsT, V, 1, 0, 'float32') : xin!; // [T·B, I]
+      const x = l === 0 ? tf.cast(tf.oneHot(idsT, V), 'float32') : xin!; // [T·B, I]
       const dWx = new Float32Array(I * 4 * H);
       const db = new Float32Array(4 * H);
       const dWh = new Float32Array(H * 4 * H);
