@@ -31,9 +31,39 @@ const COMMON = `
 `;
 
 /**
- * Kernel bodies. Index conventions: b a row of the batch, j a unit, H units, t the step;
- * per-window inputs (XW, DH, K) are time-major, row t·B + b. Act holds the activated gates
- * [i, f, g, o] side by side ([B, 4H]); K the reset mask (0 where the step's input is <EOS>).
+ * For the step kernels: element `index` of a [B, H] output is unit j of batch row b; its
+ * gate-i column in Act [B, 4H] is q (f, g, o at q + H, 2H, 3H), its time-major row r = t·B + b.
+ */
+const STEP = `
+  struct Unit { b : i32, j : i32, q : i32, r : i32 };
+  fn unitAt(index : i32) -> Unit {
+    let H = uniforms.H;
+    let b = index / H;
+    return Unit(b, index % H, b * 4 * H + index % H, uniforms.t * uniforms.B + b);
+  }
+`;
+
+/**
+ * For the backward kernels: the gradients w.r.t. h⟨t⟩ and c⟨t⟩ at a unit.
+ * dh = DH⟨t⟩ + keep⟨t+1⟩·DR (DR = dA⟨t+1⟩·W_hᵀ), dc = DC + dh·o·(1 − tanh²c), where DC
+ * already carries keep⟨t+1⟩·f⟨t+1⟩.
+ */
+const BACK = `
+  fn stateGrads(u : Unit) -> vec2<f32> {
+    let H = uniforms.H;
+    var kn = 0.0;
+    if (uniforms.t + 1 < uniforms.T) { kn = K[u.r + uniforms.B]; }
+    let x = u.b * H + u.j;
+    let dh = DH[u.r * H + u.j] + kn * DR[x];
+    let tc = tanhf(C[x]);
+    return vec2<f32>(dh, DC[x] + dh * Act[u.q + 3 * H] * (1.0 - tc * tc));
+  }
+`;
+
+/**
+ * Kernel bodies (`index` runs over the output). Per-window inputs (XW, DH, K) are
+ * time-major; Act holds the activated gates [i, f, g, o] side by side ([B, 4H]); K is the
+ * reset mask (0 where the step's input is <EOS>).
  */
 const BODIES: Record<string, { inputs: string[]; width: number; code: string }> = {
   // Activated gates: σ or tanh of keep·(h·W_h) + (x·W_x + b).
@@ -42,56 +72,43 @@ const BODIES: Record<string, { inputs: string[]; width: number; code: string }> 
     width: 4,
     code: `
       let H4 = 4 * uniforms.H;
-      let b = index / H4;
-      let j = index % H4;
-      let r = uniforms.t * uniforms.B + b;
-      let a = K[r] * G[index] + XW[r * H4 + j];
-      if (j / uniforms.H == 2) { setOutputAtIndex(index, tanhf(a)); } else { setOutputAtIndex(index, sigm(a)); }`,
+      let r = uniforms.t * uniforms.B + index / H4;
+      let a = K[r] * G[index] + XW[r * H4 + index % H4];
+      if ((index % H4) / uniforms.H == 2) { setOutputAtIndex(index, tanhf(a)); } else { setOutputAtIndex(index, sigm(a)); }`,
   },
   // c⟨t⟩ = f·(keep·c⟨t−1⟩) + i·g.
   cell: {
     inputs: ['Act', 'Cp', 'K'],
     width: 1,
     code: `
+      let u = unitAt(index);
       let H = uniforms.H;
-      let b = index / H;
-      let j = index % H;
-      let q = b * 4 * H + j;
-      let keep = K[uniforms.t * uniforms.B + b];
-      setOutputAtIndex(index, Act[q + H] * keep * Cp[index] + Act[q] * Act[q + 2 * H]);`,
+      setOutputAtIndex(index, Act[u.q + H] * K[u.r] * Cp[index] + Act[u.q] * Act[u.q + 2 * H]);`,
   },
   // h⟨t⟩ = o·tanh(c⟨t⟩).
   out: {
     inputs: ['Act', 'C'],
     width: 1,
     code: `
-      let H = uniforms.H;
-      let q = (index / H) * 4 * H + index % H;
-      setOutputAtIndex(index, Act[q + 3 * H] * tanhf(C[index]));`,
+      let u = unitAt(index);
+      setOutputAtIndex(index, Act[u.q + 3 * uniforms.H] * tanhf(C[index]));`,
   },
-  // Gradient w.r.t. the four pre-activations. dh = DH⟨t⟩ + keep⟨t+1⟩·DR (DR = dA⟨t+1⟩·W_hᵀ),
-  // dc = DC + dh·o·(1 − tanh²c) (DC already carries keep⟨t+1⟩·f⟨t+1⟩).
+  // Gradient w.r.t. the four pre-activations ([B, 4H]).
   dgates: {
     inputs: ['DH', 'DR', 'DC', 'Act', 'Cp', 'C', 'K'],
     width: 4,
     code: `
       let H = uniforms.H;
-      let H4 = 4 * H;
-      let b = index / H4;
-      let gate = (index % H4) / H;
-      let j = index % H;
-      let u = b * H + j;
-      let q = b * H4 + j;
-      let r = uniforms.t * uniforms.B + b;
-      var kn = 0.0;
-      if (uniforms.t + 1 < uniforms.T) { kn = K[r + uniforms.B]; }
-      let dh = DH[r * H + j] + kn * DR[u];
-      let i = Act[q]; let f = Act[q + H]; let g = Act[q + 2 * H]; let o = Act[q + 3 * H];
-      let tc = tanhf(C[u]);
-      let dc = DC[u] + dh * o * (1.0 - tc * tc);
+      let gate = (index % (4 * H)) / H;
+      let u = unitAt((index / (4 * H)) * H + index % H);
+      let d2 = stateGrads(u);
+      let dh = d2.x;
+      let dc = d2.y;
+      let i = Act[u.q]; let f = Act[u.q + H]; let g = Act[u.q + 2 * H]; let o = Act[u.q + 3 * H];
+      let tc = tanhf(C[u.b * H + u.j]);
       var d = dh * tc * o * (1.0 - o);
       if (gate == 0) { d = dc * g * i * (1.0 - i); }
-      if (gate == 1) { d = dc * K[r] * Cp[u] * f * (1.0 - f); }
+      if (gate == 1) { d = dc * K[u.r] * Cp[u.b * H + u.j] * f * (1.0 - f); }
       if (gate == 2) { d = dc * i * (1.0 - g * g); }
       setOutputAtIndex(index, d);`,
   },
@@ -100,17 +117,8 @@ const BODIES: Record<string, { inputs: string[]; width: number; code: string }> 
     inputs: ['DH', 'DR', 'DC', 'Act', 'C', 'K'],
     width: 1,
     code: `
-      let H = uniforms.H;
-      let b = index / H;
-      let j = index % H;
-      let q = b * 4 * H + j;
-      let r = uniforms.t * uniforms.B + b;
-      var kn = 0.0;
-      if (uniforms.t + 1 < uniforms.T) { kn = K[r + uniforms.B]; }
-      let dh = DH[r * H + j] + kn * DR[index];
-      let tc = tanhf(C[index]);
-      let dc = DC[index] + dh * Act[q + 3 * H] * (1.0 - tc * tc);
-      setOutputAtIndex(index, K[r] * dc * Act[q + H]);`,
+      let u = unitAt(index);
+      setOutputAtIndex(index, K[u.r] * stateGrads(u).y * Act[u.q + uniforms.H]);`,
   },
 };
 
@@ -140,7 +148,8 @@ function launch(key: string, variableNames: string[], inputs: tf.Tensor[], outpu
 function run(name: keyof typeof BODIES, inputs: tf.Tensor[], B: number, H: number, T: number, t: number): tf.Tensor {
   const k = BODIES[name]!;
   const data = [t, B, H, T].map((v): Uniform => ({ type: 'int32', data: [v] }));
-  return launch(`lstm_${name}`, k.inputs, inputs, [B, k.width * H], 't : i32, B : i32, H : i32, T : i32,', data, k.code);
+  const prelude = name.startsWith('d') ? STEP + BACK : STEP;
+  return launch(`lstm_${name}`, k.inputs, inputs, [B, k.width * H], 't : i32, B : i32, H : i32, T : i32,', data, k.code, prelude);
 }
 
 /** A layer's dropout masks for the window, [T·B, H], as dropout.ts draws them. */
