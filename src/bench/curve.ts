@@ -27,6 +27,7 @@ const argv = yargs(hideBin(process.argv))
   .option('workers', { type: 'number', default: 2 })
   .option('clip', { type: 'number', default: 5, describe: 'Gradient clip (global norm of the loss summed over time, mean over rows)' })
   .option('lr', { type: 'number', default: 0.002 })
+  .option('warmup', { type: 'number', default: 20, describe: 'Steps of linear learning-rate warm-up' })
   .option('val-fraction', { type: 'number', default: 0, describe: 'Fraction of the training text held out for validation (the reference trained on all of it; the README table before 2026-11-26 08:30 used 0.1)' })
   .option('shuffle', { type: 'boolean', default: false, describe: 'Read the text in shuffled chunks of 10 windows (as train does by default) instead of in file order' })
   .option('reference', { type: 'string', default: '2.42,2.07,1.90,1.78,1.70,1.65', describe: 'Reference curve (nats/char) at the same steps, shown beside' })
@@ -68,7 +69,7 @@ try {
         out,
         resume: existsSync(join(out, 'rnnlm.json')),
         model: { cell: 'lstm', layers: 2, hidden: 256, dropout: 0 },
-        training: { ...TRAINING_DEFAULTS, valFraction: argv.valFraction, seqLen: 100, batchSize: 64, lr: argv.lr, clip: argv.clip, warmup: 20, schedule: 'plateau', lrDecay: 1, epochs: 1000, patience: 0, evalEvery: 1_000_000, split: 'tail', shuffle: argv.shuffle, seed },
+        training: { ...TRAINING_DEFAULTS, valFraction: argv.valFraction, seqLen: 100, batchSize: 64, lr: argv.lr, clip: argv.clip, warmup: argv.warmup, schedule: 'plateau', lrDecay: 1, epochs: 1000, patience: 0, evalEvery: 1_000_000, split: 'tail', shuffle: argv.shuffle, seed },
         segmentation: 'document',
         maxSteps: steps,
         workers: argv.workers,
