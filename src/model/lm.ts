@@ -219,23 +219,20 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
     reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
     const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
-    let after = () => {};
+    if (!dLogitsJS) reads.push([tf.sum(dLogits, 0), dBias]); // [V] (with the loss in JS, lossInJS summed it)
     if (stack) {
       // Kernel stack: the gradient w.r.t. the top output as one [T·B, H] tensor.
-      if (!dLogitsJS) reads.push([tf.sum(dLogits, 0), dBias]); // [V]
-      const dTop = dLogitsJS ? tf.matMul(tf.tensor2d(dLogitsJS, [T * B, V]), wOutT) : tf.matMul(dLogits, wOutT); // [T·B, H]
-      after = stack.backward(dTop, reads, grads);
+      const scatter = stack.backward(tf.matMul(dLogits, wOutT), reads, grads);
       result.grads = grads;
       await finish();
-      after();
+      scatter();
       return result;
     }
     let dxs: tf.Tensor[];
     if (dLogitsJS) {
-      // On CPU backends (bias sums done in lossInJS): each step's rows uploaded apart (slicing a big tensor is slow on wasm).
+      // On CPU backends: each step's rows uploaded apart (slicing a big tensor is slow on wasm).
       dxs = Array.from({ length: T }, (_, t) => tf.matMul(tf.tensor2d(dLogitsJS!.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // T × [B, H]
     } else {
-      reads.push([tf.sum(dLogits, 0), dBias]); // [V]
       dxs = tf.split(tf.matMul(dLogits, wOutT), T, 0); // T × [B, H]
     }
 

@@ -5,7 +5,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { maskParams, WGSL_HASH32 } from './dropout.js';
-import type { Params } from './params.js';
+import { Params } from './params.js';
 
 /** What TF.js's webgpu backend needs of a program (see its webgpu_program.ts). */
 interface Program {
@@ -173,27 +173,6 @@ function dropoutMask(B: number, T: number, H: number, d: { p: number; seed: numb
   return launch('dropout_mask', [], [], [T * B, H], 'layerKey : u32, threshold : u32, scale : f32, rowOffset : i32, B : i32, H : i32,', data, code, WGSL_HASH32);
 }
 
-/** One layer's weights with the four gates side by side: W_x [I, 4H], b [4H], W_h [H, 4H]. */
-function gateBlocks(params: Params, l: number): { Wx: Float32Array; b: Float32Array; Wh: Float32Array } {
-  const { hidden: H, vocabSize: V } = params.config;
-  const I = l === 0 ? V : H;
-  const cat = new Float32Array((I + 1 + H) * 4 * H); // [I + 1 + H, 4H]
-  ['i', 'f', 'c', 'o'].forEach((g, k) => {
-    const w = params.view(`l${l}.${g}`); // [I + 1 + H, H]
-    for (let r = 0; r < I + 1 + H; r++) cat.set(w.subarray(r * H, (r + 1) * H), r * 4 * H + k * H);
-  });
-  return { Wx: cat.subarray(0, I * 4 * H), b: cat.subarray(I * 4 * H, (I + 1) * 4 * H), Wh: cat.subarray((I + 1) * 4 * H) };
-}
-
-/** Scatter a [rows, 4H] gradient block into the per-gate matrices of `grads`, from row `row0`. */
-function scatterGates(params: Params, l: number, block: Float32Array, rows: number, row0: number, grads: Float32Array): void {
-  const H = params.config.hidden;
-  ['i', 'f', 'c', 'o'].forEach((g, k) => {
-    const o = params.spec(`l${l}.${g}`).offset;
-    for (let r = 0; r < rows; r++) grads.set(block.subarray(r * 4 * H + k * H, r * 4 * H + (k + 1) * H), o + (row0 + r) * H);
-  });
-}
-
 export interface KernelStackInput {
   params: Params;
   /** Input ids, time-major [T·B]. */
@@ -227,21 +206,23 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
   const { hidden: H, vocabSize: V, layers: L } = params.config;
   const K = tf.tensor1d(inp.keep); // [T·B]
   const idsT = tf.tensor1d(inp.ids, 'int32'); // [T·B]
-  const layers: { blocks: ReturnType<typeof gateBlocks>; xin: tf.Tensor | null; xw: tf.Tensor; acts: tf.Tensor[]; cs: tf.Tensor[]; hs: tf.Tensor[]; mask: tf.Tensor | null }[] = [];
+  const layers: { Wx: tf.Tensor | null; Wh: tf.Tensor; xin: tf.Tensor | null; acts: tf.Tensor[]; cs: tf.Tensor[]; hs: tf.Tensor[]; mask: tf.Tensor | null }[] = [];
   const finalState: tf.Tensor[][] = [];
   let below: tf.Tensor | null = null; // the layer below's output, [T·B, H]
   for (let l = 0; l < L; l++) {
-    const blocks = gateBlocks(params, l);
+    // The four gates side by side: W_x [I, 4H], W_h [H, 4H], b [4H].
+    const { kernel, recurrent, bias } = params.layerToKeras(l);
     let xw: tf.Tensor; // x·W_x + b for every step: [T·B, 4H]
+    let Wx: tf.Tensor | null = null;
     if (l === 0) {
       // One-hot input: a row of W_x (plus the bias) per step and row.
-      const table = new Float32Array(V * 4 * H);
-      for (let v = 0; v < V; v++) for (let j = 0; j < 4 * H; j++) table[v * 4 * H + j] = blocks.Wx[v * 4 * H + j]! + blocks.b[j]!;
-      xw = tf.gather(tf.tensor2d(table, [V, 4 * H]), idsT);
+      for (let v = 0; v < V; v++) for (let j = 0; j < 4 * H; j++) kernel[v * 4 * H + j]! += bias[j]!;
+      xw = tf.gather(tf.tensor2d(kernel, [V, 4 * H]), idsT);
     } else {
-      xw = tf.add(tf.matMul(below!, tf.tensor2d(blocks.Wx, [H, 4 * H])), tf.tensor1d(blocks.b));
+      Wx = tf.tensor2d(kernel, [H, 4 * H]);
+      xw = tf.add(tf.matMul(below!, Wx), tf.tensor1d(bias));
     }
-    const Wh = tf.tensor2d(blocks.Wh, [H, 4 * H]);
+    const Wh = tf.tensor2d(recurrent, [H, 4 * H]);
     let h: tf.Tensor = tf.tensor2d(inp.state[l]![0]!, [B, H]);
     let c: tf.Tensor = tf.tensor2d(inp.state[l]![1]!, [B, H]);
     const acts: tf.Tensor[] = [];
@@ -258,18 +239,18 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
     finalState.push([h, c]);
     const mask = inp.dropout ? dropoutMask(B, T, H, inp.dropout, l) : null; // [T·B, H]
     const outAll = tf.concat(hs.slice(1), 0); // [T·B, H]
-    layers.push({ blocks, xin: below, xw, acts, cs, hs, mask });
+    layers.push({ Wx, Wh, xin: below, acts, cs, hs, mask });
     below = mask ? tf.mul(outAll, mask) : outAll;
   }
 
   const backward = (dTop: tf.Tensor, reads: Array<[tf.Tensor, Float32Array]>, grads: Float32Array): (() => void) => {
     const scatters: (() => void)[] = [];
+    const gradView = new Params(params.config, grads); // the gradients in the parameters' layout
     let dOut = dTop; // gradient w.r.t. layer l's output (after its dropout), [T·B, H]
     for (let l = L - 1; l >= 0; l--) {
-      const { blocks, xin, acts, cs, hs, mask } = layers[l]!;
+      const { Wx, Wh, xin, acts, cs, hs, mask } = layers[l]!;
       const I = l === 0 ? V : H;
       const DH = mask ? tf.mul(dOut, mask) : dOut;
-      const Wh = tf.tensor2d(blocks.Wh, [H, 4 * H]);
       let DR: tf.Tensor = tf.zeros([B, H]);
       let DC = DR;
       const dA: tf.Tensor[] = new Array<tf.Tensor>(T);
@@ -286,12 +267,8 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
       const db = new Float32Array(4 * H);
       const dWh = new Float32Array(H * 4 * H);
       reads.push([tf.matMul(x, dAll, true, false), dWx], [tf.sum(dAll, 0), db], [tf.matMul(hPrev, dAll, true, false), dWh]);
-      scatters.push(() => {
-        scatterGates(params, l, dWx, I, 0, grads);
-        scatterGates(params, l, db, 1, I, grads);
-        scatterGates(params, l, dWh, H, I + 1, grads);
-      });
-      if (l > 0) dOut = tf.matMul(dAll, tf.tensor2d(blocks.Wx, [H, 4 * H]), false, true); // [T·B, H]
+      scatters.push(() => gradView.setLayerFromKeras(l, dWx, dWh, db));
+      if (Wx) dOut = tf.matMul(dAll, Wx, false, true); // [T·B, H]
     }
     return () => scatters.forEach((s) => s());
   };
