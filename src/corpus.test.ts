@@ -208,4 +208,27 @@ describe('chunked order of one document', () => {
     expect(chunkOrder(doc, 4, 10, 5, 2).starts).not.toEqual(a);
     expect([...a].filter((x) => x >= 0).sort((x, y) => x - y)).toEqual(Array.from({ length: 42 }, (_, i) => i * 50));
   });
+  it('shifted: the grid starts at the seeded offset and reads every position after it once', () => {
+    const offsets = [3, 4, 5, 6].map((seed) => {
+      const o = chunkOrder(doc, 4, 10, 1, seed, true); // independent windows of 10 positions
+      const shift = seed % 10;
+      expect([...o.starts].filter((x) => x >= 0).sort((x, y) => x - y)).toEqual(Array.from({ length: Math.ceil((2081 - shift) / 10) }, (_, i) => shift + i * 10));
+      const seen = new Uint8Array(doc.length - 1);
+      for (let k = 0; k < chunkWindowCount(o); k++) {
+        const w = chunkWindowAt(doc, o, k);
+        for (let b = 0; b < 4; b++) {
+          const s = o.starts[b * o.perRow + k]!;
+          for (let t = 0; t < 10; t++) {
+            if (!w.weights[b * 10 + t]) continue;
+            expect(w.inputs[b * 10 + t]).toBe(doc[s + t]);
+            seen[s + t]!++;
+          }
+        }
+      }
+      expect(seen.slice(0, shift).every((x) => x === 0) && seen.slice(shift).every((x) => x === 1)).toBe(true);
+      return o.starts[0]! % 10;
+    });
+    expect(offsets).toEqual([3, 4, 5, 6]);
+    expect(chunkOrder(doc, 4, 10, 1, 13, false).starts.every((x) => x % 10 === 0 || x === -1)).toBe(true);
+  });
 });

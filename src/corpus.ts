@@ -276,15 +276,18 @@ export interface ChunkOrder {
   n: number;
 }
 
-export function chunkOrder(stream: Tokens, rows: number, time: number, chunk: number, seed: number): ChunkOrder {
+export function chunkOrder(stream: Tokens, rows: number, time: number, chunk: number, seed: number, shifted = false): ChunkOrder {
   const n = stream.length - 1;
   const len = chunk * time;
-  const k = Math.max(1, Math.ceil(n / len));
+  // shifted: the grid starts at a seeded offset below len, so successive epochs cut other
+  // windows; the positions before it are not read in this epoch.
+  const shift = shifted && n > len ? (seed >>> 0) % len : 0;
+  const k = Math.max(1, Math.ceil((n - shift) / len));
   const order = seededPermutation(k, seed);
   const r = Math.max(1, Math.min(rows, k));
   const perRow = Math.ceil(k / r);
   const starts = new Int32Array(r * perRow).fill(-1);
-  order.forEach((c, i) => (starts[i] = c * len));
+  order.forEach((c, i) => (starts[i] = shift + c * len));
   return { starts, perRow, rows: r, chunk, time, n };
 }
 

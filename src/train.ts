@@ -112,6 +112,13 @@ export interface TrainRequest {
   backend: string;
   version: string;
   signal?: AbortSignal;
+  /**
+   * Document mode with shuffling: windows per chunk (default CHUNK_WINDOWS; 1 = independent
+   * windows from a zero state, as random-window trainers read) and whether each epoch's chunk
+   * grid starts at a seeded offset. For bench:curve; not stored in the checkpoint, so a resume
+   * must pass the same.
+   */
+  chunking?: { windows: number; shifted: boolean };
   /** Milliseconds since some origin (default Date.now); tests pass a fake clock to check the schedule. */
   clock?: () => number;
 }
@@ -346,8 +353,9 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   const eos = t.shuffle && !chunked ? eosPositions(corpus.train) : null;
   const epochData = (e: number) => {
     if (chunked) {
-      const order = chunkOrder(corpus.train, t.batchSize, t.seqLen, CHUNK_WINDOWS, epochSeed(t.seed, e));
-      return { rows: order.rows, windows: chunkWindowCount(order), resetEvery: CHUNK_WINDOWS, at: (k: number) => chunkWindowAt(corpus.train, order, k) };
+      const { windows: chunk, shifted } = req.chunking ?? { windows: CHUNK_WINDOWS, shifted: false };
+      const order = chunkOrder(corpus.train, t.batchSize, t.seqLen, chunk, epochSeed(t.seed, e), shifted);
+      return { rows: order.rows, windows: chunkWindowCount(order), resetEvery: chunk, at: (k: number) => chunkWindowAt(corpus.train, order, k) };
     }
     const stream = eos ? shuffledStream(corpus.train, eos, epochSeed(t.seed, e)) : corpus.train;
     const bounds = rowBounds(stream, t.batchSize);
