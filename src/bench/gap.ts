@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validationMask } from '../split.js';
+import { VAL_BLOCKS, validationMask } from '../split.js';
 import { countCodePoints, segment, streamOf, Vocab } from '../tokenizer.js';
 import { NGram } from './ngram.js';
 
@@ -34,8 +34,18 @@ function ngram(train: string[], tests: string[][]): number[] {
   });
 }
 
+/** The 4-gram on rnnlm's validation split of `train` (`blocks` blocks) against `held`, seeds 1 / 2 / 3, as a table row. */
+function splitRow(label: string | number, train: string[], held: string[], blocks: number): string {
+  const rows = [1, 2, 3].map((seed) => {
+    const mask = validationMask(train.length, 0.1, 'blocks', seed, blocks);
+    const [v, h] = ngram(train.filter((_, i) => !mask[i]), [train.filter((_, i) => mask[i]), held]);
+    return { v: v!, h: h! };
+  });
+  const f3 = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
+  return `| ${label} | ${f3(rows.map((r) => r.v))} | ${f3(rows.map((r) => r.h))} | ${f3(rows.map((r) => r.h - r.v))} |`;
+}
+
 const all = segment(text, 'line');
-const f3 = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
 const deciles: string[] = [];
 const folds: string[] = [];
 for (let f = 0; f < 10; f++) {
@@ -44,12 +54,7 @@ for (let f = 0; f < 10; f++) {
   const nine = [...all.slice(0, lo), ...all.slice(hi)];
   const tenth = all.slice(lo, hi);
   deciles.push(ngram(nine, [tenth])[0]!.toFixed(3));
-  const rows = [1, 2, 3].map((seed) => {
-    const mask = validationMask(nine.length, 0.1, 'blocks', seed);
-    const [v, h] = ngram(nine.filter((_, i) => !mask[i]), [nine.filter((_, i) => mask[i]), tenth]);
-    return { v: v!, h: h! };
-  });
-  folds.push(`| ${f + 1} | ${f3(rows.map((r) => r.v))} | ${f3(rows.map((r) => r.h))} | ${f3(rows.map((r) => r.h - r.v))} |`);
+  folds.push(splitRow(f + 1, nine, tenth, VAL_BLOCKS));
 }
 console.log(`Each tenth of ${path} scored by a 4-gram trained on the other nine (nats/char):`);
 console.log(`| tenth | ${deciles.map((_, i) => i + 1).join(' | ')} |\n| --- |${' --- |'.repeat(10)}\n| 4-gram | ${deciles.join(' | ')} |\n`);
@@ -61,11 +66,4 @@ const train = segment(cps.slice(0, cut).join(''), 'line');
 const held = segment(cps.slice(cut).join(''), 'line');
 console.log('Validation split of the first 90% (10% held out for validation) against the last 10%, 4-gram nats/char, seeds 1 / 2 / 3:');
 console.log('| blocks | validation | held-out | gap (held-out − validation) |\n| --- | --- | --- | --- |');
-for (const k of [1, 2, 3, 5, 10, 20, 100]) {
-  const rows = [1, 2, 3].map((seed) => {
-    const mask = validationMask(train.length, 0.1, 'blocks', seed, k);
-    const [v, h] = ngram(train.filter((_, i) => !mask[i]), [train.filter((_, i) => mask[i]), held]);
-    return { v: v!, h: h!, gap: h! - v! };
-  });
-  console.log(`| ${k} | ${f3(rows.map((r) => r.v))} | ${f3(rows.map((r) => r.h))} | ${f3(rows.map((r) => r.gap))} |`);
-}
+for (const k of [1, 2, 3, 5, 10, 20, 100]) console.log(splitRow(k, train, held, k));
