@@ -65,8 +65,10 @@ describe('gradients', () => {
     resetOps();
   });
 
-  it.each(CELLS)('%s backward matches autodiff, with an <EOS> reset mid-window', async (cell) => {
-    const c: ModelConfig = { cell, layers: 2, hidden: 5, vocabSize: 6, dropout: 0 };
+  it.each(CELLS.flatMap((cell) => [2, 3].map((layers) => [cell, layers] as const)))('%s × %i layers: backward matches autodiff, with an <EOS> reset mid-window', async (cell, layers) => {
+    // The input part of each layer's gates is computed for the whole window (projection.ts):
+    // a lookup for layer 0, one matmul per gate above; so is the gradient w.r.t. each input.
+    const c: ModelConfig = { cell, layers, hidden: 5, vocabSize: 6, dropout: 0 };
     const p = randomParams(c, 11);
     const win = randomWindow(2, 7, c.vocabSize, 12, [3]);
     const ours = await runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });

@@ -16,6 +16,7 @@ import { dropoutMaskData } from './dropout.js';
 import { kernelStack, type KernelStack } from './lstm-kernels.js';
 import type { Params } from './params.js';
 import { transposeJS } from './ops.js';
+import { inputGradient, inputsT, lookupInputs, matmulInputs, perStep, type StepInputs } from './projection.js';
 import { rnn } from './rnn.js';
 
 export const CELL_IMPL: Record<CellKind, Cell> = { lstm, gru, rnn };
@@ -96,6 +97,8 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     const masks: (tf.Tensor | null)[][] = [];
     const keeps: (tf.Tensor | null)[] = [];
     const layerW: LayerTensors[] = [];
+    const layerX: tf.Tensor[] = []; // per layer above the first, its input [T·B, H] (training)
+    const ids: Int32Array[] = []; // per step, the inputs [B] (generic path)
     if (useKernels) {
       const ids = new Int32Array(T * B);
       const keep = new Float32Array(T * B);
@@ -111,7 +114,6 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       finalState.push(...stack.finalState);
     } else {
       // Per-step inputs (time-major) and reset masks: keep = 0 where the input is <EOS>.
-      const ids: Int32Array[] = [];
       for (let t = 0; t < T; t++) {
         const idsT = new Int32Array(B);
         const keep = new Float32Array(B);
@@ -124,16 +126,24 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
         ids.push(idsT);
         keeps.push(resets ? tf.tensor2d(keep, [B, 1]) : null);
       }
-      const one = tf.ones([B, 1]);
       for (let l = 0; l < L; l++) layerW.push(layerTensors(params, l, train));
 
-      // Forward, layer by layer. xs[t] is the input of the current layer at step t.
-      let xs: tf.Tensor[] = ids.map((idsT) => {
-        const oh = new Float32Array(B * V);
-        for (let b = 0; b < B; b++) oh[b * V + idsT[b]!] = 1;
-        return tf.tensor2d(oh, [B, V]); // [B, V] one-hot
-      });
+      // Forward, layer by layer. The input part of every step's gates comes first, for the
+      // whole window (projection.ts): a lookup for layer 0, one matmul per gate above it.
+      let xs: tf.Tensor[] = []; // the layer below's output per step, [B, H]
       for (let l = 0; l < L; l++) {
+        let px: StepInputs;
+        if (l === 0) {
+          px = lookupInputs(params, ids, B);
+        } else {
+          const X = tf.concat(xs, 0); // [T·B, H]
+          px = await matmulInputs(params, l, X, B, T);
+          if (train) layerX[l] = X;
+          else {
+            X.dispose();
+            xs.slice(0, T - 1).forEach((x) => x.dispose()); // used; the last is the layer below's final state, read at the end
+          }
+        }
         let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
         const cacheL: StepOut['cache'][] = [];
         const maskL: (tf.Tensor | null)[] = dropout > 0 ? dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l).map((m) => tf.tensor2d(m, [B, H])) : new Array(T).fill(null);
@@ -143,16 +153,15 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
           const stepIn = st;
           if (train) {
             const kept = keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn;
-            const out = cell.forward(layerW[l]!, xs[t]!, one, kept);
+            const out = cell.forward(layerW[l]!, px.at(t), kept);
             st = out.state;
             cacheL.push(out.cache);
             const mask = maskL[t];
             next.push(mask ? tf.mul(out.h, mask) : out.h);
           } else {
             // Forward only: keep just the new state, so memory stays flat over the window.
-            st = tf.tidy(() => cell.forward(layerW[l]!, xs[t]!, one, keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
+            st = tf.tidy(() => cell.forward(layerW[l]!, px.at(t), keep ? stepIn.map((s) => tf.mul(s, keep)) : stepIn).state);
             if (t > 0) stepIn.slice(1).forEach((s) => s.dispose()); // old c; old h lives on in `next`
-            if (l > 0 && t < T - 1) xs[t]!.dispose(); // the layer below's output, used (its last is that layer's final state, read at the end)
             next.push(st[0]!);
           }
         }
@@ -238,30 +247,33 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
 
     for (let l = L - 1; l >= 0; l--) {
       const w = layerW[l]!;
+      const I = l === 0 ? V : H;
       const dGates: tf.Tensor[][] = gates.map(() => new Array<tf.Tensor>(T));
-      const below: tf.Tensor[] = new Array<tf.Tensor>(T);
       let dhRec: tf.Tensor | null = null;
       let dCarry: tf.Tensor[] = [];
       for (let t = T - 1; t >= 0; t--) {
         const mask = masks[l]![t];
         let dh = mask ? tf.mul(dxs[t]!, mask) : dxs[t]!;
         if (dhRec) dh = tf.add(dh, dhRec);
-        const back = cell.backward(w, caches[l]![t]!, dh, dCarry, l > 0);
+        const back = cell.backward(w, caches[l]![t]!, dh, dCarry);
         back.dGates.forEach((d, k) => (dGates[k]![t] = d));
         const keep = keeps[t];
         [dhRec, ...dCarry] = keep ? back.dState.map((d) => tf.mul(d, keep)) : back.dState;
-        if (back.dx) below[t] = back.dx;
       }
-      // Weight gradients for the whole window: dW_g = Zᵀ · dZ_g.
-      const zT = new Map<number, tf.Tensor>();
+      // Weight gradients for the whole window: input and bias rows [X, 1]ᵀ·dZ_g, recurrent rows Sᵀ·dZ_g.
+      const dZ = dGates.map((d) => tf.concat(d, 0)); // G × [T·B, H]
+      const xT = inputsT(params, l, ids, layerX[l] ?? null, B); // [I + 1, T·B]
+      const sT = new Map<number, tf.Tensor>();
       gates.forEach((g, k) => {
-        const zi = cell.zOf[k]!;
-        if (!zT.has(zi)) zT.set(zi, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.z[zi]!), 0))); // [I+1+H, T·B]
-        const dW = tf.matMul(zT.get(zi)!, tf.concat(dGates[k]!, 0)); // [I+1+H, H]
+        const si = cell.sOf[k]!;
+        if (!sT.has(si)) sT.set(si, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.s[si]!), 0))); // [H, T·B]
         const o = params.spec(`l${l}.${g}`).offset;
-        reads.push([dW, grads.subarray(o, o + dW.size)]);
+        const split = o + (I + 1) * H;
+        reads.push([tf.matMul(xT, dZ[k]!), grads.subarray(o, split)]); // [I + 1, H]
+        reads.push([tf.matMul(sT.get(si)!, dZ[k]!), grads.subarray(split, split + H * H)]); // [H, H]
       });
-      dxs = below;
+      // The gradient w.r.t. this layer's input, for the layer below: one matmul per gate for the window.
+      if (l > 0) dxs = await perStep(inputGradient(params, l, dZ), T, B); // [T·B, H] → T × [B, H]
     }
     result.grads = grads;
     return await finish();
@@ -270,11 +282,11 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
   }
 }
 
-/** Which of the LSTM's per-step matmuls are fused across its four gates. */
+/** Which of the LSTM's per-step (recurrent) matmuls are fused across its four gates. */
 export interface Fusion {
-  /** z·W for all gates as one [I+1+H, 4H] matmul, then split into the gates. */
+  /** a<t-1>·W_h for all gates as one [H, 4H] matmul, then split into the gates. */
   forward: boolean;
-  /** Σ_g dZ_g·W_gᵀ as one matmul of the concatenated gate gradients [B, 4H]. */
+  /** Σ_g dZ_g·W_h,gᵀ as one matmul of the concatenated gate gradients [B, 4H]. */
   backward: boolean;
 }
 
@@ -337,44 +349,35 @@ function lossInJS(lg: Float32Array, win: Window, V: number, scale: number, dl?: 
   return { loss, count };
 }
 
-/** Layer l's gate matrices as tensors; with `backward`, also their transposed blocks. */
+/** Layer l's recurrent rows W_h as tensors; with `backward`, also their transposes. */
 function layerTensors(params: Params, l: number, backward: boolean): LayerTensors {
   const c = params.config;
   const H = c.hidden;
-  const I = l === 0 ? c.vocabSize : H;
+  const I = l === 0 ? c.vocabSize : c.hidden;
   const gates = GATES[c.cell];
   const G = gates.length;
-  const out: LayerTensors = { W: [], WxT: [], WhT: [] };
+  const wh = gates.map((g) => params.view(`l${l}.${g}`).subarray((I + 1) * H)); // [H, H] each, row-major
+  const out: LayerTensors = { Wh: [], WhT: [] };
   const fuse = c.cell === 'lstm' ? (fusionOverride ?? FUSION[tf.getBackend()] ?? { forward: true, backward: true }) : { forward: false, backward: false };
   if (fuse.forward) {
-    // The LSTM's gates all multiply z: one [I+1+H, 4H] matrix.
-    const cat = new Float32Array((I + 1 + H) * G * H);
-    gates.forEach((g, k) => {
-      const w = params.view(`l${l}.${g}`);
-      for (let r = 0; r < I + 1 + H; r++) cat.set(w.subarray(r * H, (r + 1) * H), r * G * H + k * H);
+    // The LSTM's gates all act on a<t-1>: one [H, 4H] matrix.
+    const cat = new Float32Array(H * G * H);
+    wh.forEach((w, k) => {
+      for (let r = 0; r < H; r++) cat.set(w.subarray(r * H, (r + 1) * H), r * G * H + k * H);
     });
-    out.Wcat = tf.tensor2d(cat, [I + 1 + H, G * H]);
+    out.Whcat = tf.tensor2d(cat, [H, G * H]);
   } else {
-    for (const g of gates) out.W.push(tf.tensor2d(params.view(`l${l}.${g}`), [I + 1 + H, H]));
+    out.Wh = wh.map((w) => tf.tensor2d(w, [H, H]));
   }
   if (!backward) return out;
+  const whT = wh.map((w) => transposeJS(w, H, H));
   if (fuse.backward) {
-    // Stacked transposes: [4H, H] (recurrent), [4H, I] (input, layers above the first).
-    const hT = new Float32Array(G * H * H);
-    const xT = l > 0 ? new Float32Array(G * H * I) : null;
-    gates.forEach((g, k) => {
-      const w = params.view(`l${l}.${g}`);
-      hT.set(transposeJS(w.subarray((I + 1) * H), H, H), k * H * H);
-      xT?.set(transposeJS(w.subarray(0, I * H), I, H), k * H * I);
-    });
-    out.WhTcat = tf.tensor2d(hT, [G * H, H]);
-    if (xT) out.WxTcat = tf.tensor2d(xT, [G * H, I]);
+    // Stacked transposes: [4H, H].
+    const cat = new Float32Array(G * H * H);
+    whT.forEach((w, k) => cat.set(w, k * H * H));
+    out.WhTcat = tf.tensor2d(cat, [G * H, H]);
   } else {
-    for (const g of gates) {
-      const w = params.view(`l${l}.${g}`);
-      out.WhT.push(tf.tensor2d(transposeJS(w.subarray((I + 1) * H), H, H), [H, H]));
-      if (l > 0) out.WxT.push(tf.tensor2d(transposeJS(w.subarray(0, I * H), I, H), [H, I]));
-    }
+    out.WhT = whT.map((w) => tf.tensor2d(w, [H, H]));
   }
   return out;
 }

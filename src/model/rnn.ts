@@ -1,4 +1,5 @@
-// Vanilla (Elman) RNN cell, as Keras SimpleRNN: a<t> = tanh([x, 1, a<t-1>]·W).
+// Vanilla (Elman) RNN cell, as Keras SimpleRNN: a<t> = tanh([x, 1, a<t-1>]·W)
+// = tanh(px + a<t-1>·W_h), with px = x·W_x + b given for the step (cell.ts).
 // Backward by hand; pinned against tf.layers.simpleRNN (forward) and autodiff (gradients).
 
 import * as tf from '@tensorflow/tfjs';
@@ -7,18 +8,15 @@ import { dTanh, tanh } from './ops.js';
 
 export const rnn: Cell = {
   stateSize: 1,
-  zOf: [0],
+  sOf: [0],
 
-  forward(w: LayerTensors, x, one, [hPrev]): StepOut {
-    const z = tf.concat([x, one, hPrev!], 1); // [B, I + 1 + H]
-    const h = tanh(tf.matMul(z, w.W[0]!));
-    return { h, state: [h], cache: { z: [z], h } };
+  forward(w: LayerTensors, px, [hPrev]): StepOut {
+    const h = tanh(tf.add(px[0]!, tf.matMul(hPrev!, w.Wh[0]!)));
+    return { h, state: [h], cache: { s: [hPrev!], h } };
   },
 
-  backward(w, cache, dh, _carry, needDx): BackOut {
+  backward(w, cache, dh): BackOut {
     const dzh = tf.mul(dh, dTanh(cache.h as tf.Tensor));
-    const dhPrev = tf.matMul(dzh, w.WhT[0]!);
-    const dx = needDx ? tf.matMul(dzh, w.WxT[0]!) : undefined;
-    return { dGates: [dzh], dState: [dhPrev], dx };
+    return { dGates: [dzh], dState: [tf.matMul(dzh, w.WhT[0]!)] };
   },
 };
