@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RnnlmError } from './errors.js';
-import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, readText, rowBounds, shuffledStream, windowAt, windowCount } from './corpus.js';
-import { EOS_ID, Vocab, streamOf } from './tokenizer.js';
+import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, readText, rowBounds, shuffledStream, wholeLines, windowAt, windowCount } from './corpus.js';
+import { EOS_ID, Vocab, streamOf, type Tokens } from './tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnlm-corpus-'));
 const file = (name: string, data: string | Uint8Array) => {
@@ -230,5 +230,29 @@ describe('chunked order of one document', () => {
     });
     expect(offsets).toEqual([3, 4, 5, 6]);
     expect(chunkOrder(doc, 4, 10, 1, 13, false).starts.every((x) => x % 10 === 0 || x === -1)).toBe(true);
+  });
+});
+
+describe('document split at line starts', () => {
+  it('hand-worked: each line takes the side of its first character', () => {
+    const cps = Array.from('ab\ncd\nef\n');
+    const mask = Uint8Array.from([0, 0, 0, 0, 1, 1, 1, 0, 0]); // "d\ne" held out
+    expect(Array.from(wholeLines(cps, mask, 1))).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  });
+  it('a few long lines keep the character split', () => {
+    const cps = Array.from('abcdefgh\nijklmnop\n');
+    const mask = Uint8Array.from(Array.from({ length: 18 }, (_, i) => (i >= 3 && i < 6 ? 1 : 0)));
+    expect(wholeLines(cps, mask)).toBe(mask);
+  });
+  it('document mode: no line is cut between training and validation', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} of the play, spoken`);
+    const c = buildCorpus(lines.join('\n') + '\n', 'x.txt', { segmentation: 'document', minCount: 1, valFraction: 0.1, split: 'blocks', seed: 3 });
+    const decode = (ids: Tokens) => Array.from(ids, (i) => c.vocab.tokens[i]!).join('');
+    const val = decode(c.val!).split('<EOS>').filter(Boolean);
+    expect(val.length).toBe(10);
+    for (const block of val) {
+      expect(block.endsWith('\n')).toBe(true);
+      for (const l of block.slice(0, -1).split('\n')) expect(l).toMatch(/^line \d+ of the play, spoken$/);
+    }
   });
 });

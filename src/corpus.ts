@@ -103,7 +103,7 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
   let valSeqs: string[];
   if (seqs.length === 1) {
     const cps = Array.from(seqs[0]!);
-    const runs = runsOf(cps, validationMask(cps.length, opts.valFraction, method, opts.seed ?? 1));
+    const runs = runsOf(cps, wholeLines(cps, validationMask(cps.length, opts.valFraction, method, opts.seed ?? 1)));
     trainSeqs = runs.train.map((r) => r.join(''));
     valSeqs = runs.val.map((r) => r.join(''));
   } else {
@@ -123,6 +123,31 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
   const train = streamOf(vocab, trainSeqs);
   const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
   return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
+}
+
+/**
+ * A character mask moved to line boundaries: each line takes the side of its first
+ * character, so no line (and no record of lines) is cut between training and validation.
+ * Left as it is where lines are too long for that (fewer than `perChange` line breaks per
+ * change of side), so a file of a few long lines still splits by characters.
+ * Example (perChange 1): "ab\ncd\nef\n" with "d\ne" held out → "ef\n" held out: the line
+ * "cd\n" starts in training and stays there, "ef\n" starts in validation.
+ */
+export function wholeLines(cps: readonly string[], mask: Uint8Array, perChange = 20): Uint8Array {
+  let breaks = 0;
+  let changes = 0;
+  for (let i = 0; i < cps.length; i++) {
+    if (cps[i] === '\n') breaks++;
+    if (i > 0 && mask[i] !== mask[i - 1]) changes++;
+  }
+  if (changes === 0 || breaks < perChange * changes) return mask;
+  const out = new Uint8Array(mask.length);
+  let side = mask[0]!;
+  for (let i = 0; i < cps.length; i++) {
+    if (i === 0 || cps[i - 1] === '\n') side = mask[i]!;
+    out[i] = side;
+  }
+  return out;
 }
 
 /** Positions of the <EOS> tokens of a stream: sequence i is stream(eos[i], eos[i+1]). */
