@@ -19,48 +19,78 @@ export interface Choice {
 
 /**
  * Model sizes `auto` picks from, smallest first, with the training characters each needs
- * before it is chosen, and its training speed (chars/s, batch 64 × 100, 2 worker threads
- * on the 2-core wasm machine of the README, 2026-11-26: 1 × 256 ≈ 8,100, 2 × 256 ≈ 4,050
- * by `npm run bench`; the others scaled by their arithmetic) to judge what a time budget
- * allows. README "How the defaults were chosen".
+ * before it is chosen. Which of them a time budget allows is measured on the machine at
+ * hand before training (chooseSize), not assumed.
  */
-export const SIZES: ReadonlyArray<{ layers: number; hidden: number; minChars: number; charsPerSec: number }> = [
-  { layers: 1, hidden: 128, minChars: 0, charsPerSec: 16_000 },
-  { layers: 1, hidden: 256, minChars: 20_000, charsPerSec: 8_000 },
-  { layers: 2, hidden: 256, minChars: 500_000, charsPerSec: 4_000 },
-  { layers: 2, hidden: 512, minChars: 5_000_000, charsPerSec: 1_300 },
-  { layers: 3, hidden: 512, minChars: 50_000_000, charsPerSec: 850 },
+export const SIZES: ReadonlyArray<{ layers: number; hidden: number; minChars: number }> = [
+  { layers: 1, hidden: 128, minChars: 0 },
+  { layers: 1, hidden: 256, minChars: 20_000 },
+  { layers: 2, hidden: 256, minChars: 500_000 },
+  { layers: 2, hidden: 512, minChars: 5_000_000 },
+  { layers: 3, hidden: 512, minChars: 50_000_000 },
 ];
 
 /** A time budget should let a model see at least this many characters (else pick a smaller one). */
 export const MIN_CHARS_IN_BUDGET = 6_000_000;
 
-/** Dropout by training characters: small corpora are memorised quickly. */
-export function autoDropout(trainChars: number): number {
-  return trainChars < 500_000 ? 0.2 : trainChars < 5_000_000 ? 0.1 : 0;
+/**
+ * Dropout: against memorising, so it follows how often the run will read each character.
+ * With a budget and a measured speed, by the epochs the budget allows (speed × time /
+ * training characters): fewer than 3 → 0 (the text is read too few times to be memorised),
+ * fewer than 8 → 0.1, more → 0.2. Without, by training characters: 0.2 below 500K, 0.1
+ * below 5M, else 0. README "How the defaults were chosen".
+ * Example: 0.9M characters, 15 min at 12K chars/s → 12 epochs → 0.2; 3 min → 2.4 → 0.
+ */
+export function autoDropout(trainChars: number, epochs: number | null = null): { dropout: number; reason: string } {
+  if (epochs !== null) {
+    const dropout = epochs < 3 ? 0 : epochs < 8 ? 0.1 : 0.2;
+    return { dropout, reason: `about ${epochs.toFixed(1)} epochs in the budget${dropout > 0 ? ': against memorising what it reads again and again' : ': too few to memorise the text'}` };
+  }
+  const dropout = trainChars < 500_000 ? 0.2 : trainChars < 5_000_000 ? 0.1 : 0;
+  return { dropout, reason: dropout > 0 ? 'against memorising a small corpus' : 'enough text not to need it' };
+}
+
+export interface SizeChoice {
+  layers: number;
+  hidden: number;
+  /** Measured training speed of the chosen size (chars/s), when a budget asked for measuring. */
+  charsPerSec: number | null;
+  reason: string;
 }
 
 /**
  * The model size for `trainChars` characters of training text and an optional budget in
- * seconds: the largest size whose data need is met and, with a budget, that can read
- * MIN_CHARS_IN_BUDGET characters in it.
- * Monotone: more text never gives a smaller model; more time never gives a smaller model.
+ * seconds: the largest size whose data need is met and, with a budget, that reads
+ * MIN_CHARS_IN_BUDGET characters in it at the speed `measure` finds for it here (a few
+ * training windows). Sizes are measured smallest first and measuring stops at the first
+ * that is too slow; the smallest is never measured (it is the fallback).
+ * Monotone: more text, more time or a faster machine never give a smaller model.
+ * Example: 1.1M characters, 15 min, measured 12,000 chars/s for 1 × 256 and 5,000 for
+ * 2 × 256 → 1 × 256 (10.8M characters in the budget; 2 × 256 would read 4.5M).
  */
-export function autoSize(trainChars: number, time: number | null): { layers: number; hidden: number; reason: string } {
-  let pick = SIZES[0]!;
-  let limitedByTime = false;
-  for (const s of SIZES) {
+export async function chooseSize(trainChars: number, time: number | null, measure: (layers: number, hidden: number) => Promise<number>): Promise<SizeChoice> {
+  let pick: { layers: number; hidden: number; cps: number | null } = { ...SIZES[0]!, cps: null };
+  let tooSlow: { layers: number; hidden: number; cps: number } | null = null;
+  for (const s of SIZES.slice(1)) {
     if (trainChars < s.minChars) break;
-    if (time !== null && s.charsPerSec * time < MIN_CHARS_IN_BUDGET) {
-      limitedByTime = true;
+    if (time === null) {
+      pick = { ...s, cps: null };
+      continue;
+    }
+    const cps = await measure(s.layers, s.hidden);
+    if (cps * time < MIN_CHARS_IN_BUDGET) {
+      tooSlow = { ...s, cps };
       break;
     }
-    pick = s;
+    pick = { ...s, cps };
   }
   const chars = trainChars >= 1e6 ? `${(trainChars / 1e6).toFixed(1)}M` : `${Math.round(trainChars / 1e3)}K`;
+  const k = (x: number) => (x >= 1e4 ? `${Math.round(x / 1e3)}K` : `${(x / 1e3).toFixed(1)}K`);
+  const measured = [pick.cps !== null ? `${k(pick.cps)} chars/s for ${pick.layers} × ${pick.hidden}` : null, tooSlow ? `${k(tooSlow.cps)} for ${tooSlow.layers} × ${tooSlow.hidden}` : null].filter(Boolean);
+  const speed = measured.length ? `measured ${measured.join(', ')} here; ` : '';
+  const why = tooSlow ? ` (${tooSlow.layers} × ${tooSlow.hidden} would read ${(tooSlow.cps * time! / 1e6).toFixed(1)}M characters in the time, under ${MIN_CHARS_IN_BUDGET / 1e6}M)` : '';
   const budget = time === null ? '' : `, ${fmtTime(time)}`;
-  const why = limitedByTime ? ' (a bigger model would not train enough in the time)' : '';
-  return { layers: pick.layers, hidden: pick.hidden, reason: `${chars} training characters${budget}: ${pick.layers} × ${pick.hidden}${why}` };
+  return { layers: pick.layers, hidden: pick.hidden, charsPerSec: pick.cps, reason: `${speed}${chars} training characters${budget}: ${pick.layers} × ${pick.hidden}${why}` };
 }
 
 function fmtTime(s: number): string {
@@ -68,14 +98,28 @@ function fmtTime(s: number): string {
 }
 
 /**
- * Batch rows, window length and Adam's peak learning rate for a mode: short items fill
- * small windows; running text wants longer context. The rates were measured (README "How
- * the defaults were chosen"): 0.002, the usual PyTorch default, learned 0.17 nats/char less
- * in the first 142 steps on tiny-shakespeare than 0.005, and on names 0.008 reached in 8
- * epochs what 0.002 reached in 19.
+ * Batch rows, window length and Adam's peak learning rate: 32 rows × 64 steps at 0.008 in
+ * every mode. Measured (README "How the defaults were chosen"): on names 0.008 reached in 8
+ * epochs what 0.002 reached in 19; on tiny-shakespeare in 3 minutes, 32 × 64 windows make
+ * twice the steps of 64 × 100 and won in line mode (1.790 against 2.041–2.024 nats/char for
+ * the other modes at 64 × 100, 0.005); document mode with 32 × 64 at 0.008 then reached
+ * 1.522 in 15 minutes, where 64 × 100 at 0.005 had reached 1.858.
  */
-export function autoWindow(segmentation: Segmentation): { batchSize: number; seqLen: number; lr: number } {
-  return segmentation === 'line' ? { batchSize: 32, seqLen: 64, lr: 0.008 } : { batchSize: 64, seqLen: 100, lr: 0.005 };
+export function autoWindow(_segmentation: Segmentation): { batchSize: number; seqLen: number; lr: number } {
+  return { batchSize: 32, seqLen: 64, lr: 0.008 };
+}
+
+/**
+ * `--clip auto`: the global-norm bound on the gradient of the loss summed over time and
+ * averaged over the batch rows. Line mode keeps 5 (measured on names). A stream is clipped
+ * as the PyTorch reference clips it, 5 on the loss summed over the rows too, i.e. 5 / rows
+ * here: active at nearly every step, so Adam sees gradients of one size. Measured on
+ * tiny-shakespeare, 2 × 256, 64 × 100 windows, seed 1: 2.183 nats/char held out after 284
+ * steps against 2.209 with clip 5 (README "How the defaults were chosen").
+ * Example: document mode, batch 32 → 0.15625.
+ */
+export function autoClip(segmentation: Segmentation, batchSize: number): number {
+  return segmentation === 'line' ? 5 : 5 / batchSize;
 }
 
 /** Segmentation and split for a text: explicit values win; `auto` follows the kind of text. */

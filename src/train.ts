@@ -24,7 +24,7 @@ import {
   type ResumeState,
   type TrainConfig,
 } from './checkpoint.js';
-import { autoDropout, autoSize, autoWindow, autoWorkers, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
+import { autoClip, autoDropout, autoWindow, chooseSize, autoWorkers, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
 import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
 import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
@@ -55,13 +55,13 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   valFraction: 0.1, // fraction held out for validation
   split: 'auto', // random (lists) | blocks (running text) | tail
   shuffle: 'auto', // new order every epoch: of sequences, or of chunks of CHUNK_WINDOWS windows in document mode (auto: on)
-  seqLen: 'auto', // BPTT window (auto: 64 in line mode, else 100)
-  batchSize: 'auto', // rows per window (auto: 32 in line mode, else 64)
-  lr: 'auto', // Adam peak learning rate (auto: 0.008 in line mode, else 0.005)
+  seqLen: 'auto', // BPTT window (auto: 64)
+  batchSize: 'auto', // rows per window (auto: 32)
+  lr: 'auto', // Adam peak learning rate (auto: 0.008)
   warmup: 20, // steps of linear learning-rate warm-up
   schedule: 'auto', // cosine to the deadline with --time or --epochs, else plateau
   lrDecay: 0.5, // plateau schedule: factor after an evaluation without improvement
-  clip: 5, // max global gradient norm (0 = off)
+  clip: 'auto', // max global gradient norm (0 = off; auto: 5 in line mode, else 5 / batch rows: 5 on the loss summed over the rows, as the PyTorch reference clips)
   epochs: 'auto', // passes over the training split (auto: no cap with --time, else 50)
   time: null, // time budget in seconds (null = none)
   evalEvery: 0, // steps between evaluations (0 = once per epoch, at most every 200 steps)
@@ -78,8 +78,9 @@ export const EPOCH_CAP = 50;
 export const DEFAULT_SEGMENTATION: Auto<Segmentation> = 'auto'; // auto | line | paragraph | document
 
 /** Training settings as requested: some may be `auto`, resolved from the corpus at the start. */
-export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience' | 'lr'> {
+export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience' | 'lr' | 'clip'> {
   lr: Auto<number>;
+  clip: Auto<number>;
   split: Auto<SplitMethod>;
   shuffle: Auto<boolean>;
   schedule: Auto<ScheduleKind>;
@@ -192,7 +193,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };
-  let start: Prior | Fresh;
+  let start: Prior | Fresh | undefined;
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
     // is reported and left exactly as it is.
@@ -202,16 +203,51 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     if (existsSync(join(dir, FILES.meta)) && !req.force) {
       throw inputError(`${dir} already holds a checkpoint: continue it with --resume, or start over with --force (replaces it)`);
     }
-    start = resolveRun(req, text);
-    checkFits(start.model, start.training);
   }
-  const release = acquireLock(join(dir, FILES.lock), dir);
-  removeStaleTemporaries(dir);
+  let pool: DataParallel | null = null;
   try {
-    return await run(req, dir, text, corpusInfo, start, ev);
+    if (start === undefined) {
+      // The pool first: auto sizing measures candidate models on the workers that will train.
+      const r = resolveText(text, req.segmentation, req.training.split);
+      pool = await openPool(req, req.training.batchSize === 'auto' ? autoWindow(r.segmentation).batchSize : req.training.batchSize);
+      start = await resolveRun(req, text, (model, batch, seqLen, corpus) => measureSpeed(model, batch, seqLen, corpus, pool));
+      checkFits(start.model, start.training);
+    } else if (start.kind === 'prior') {
+      pool = await openPool(req, start.meta.training.batchSize);
+    }
+    const release = acquireLock(join(dir, FILES.lock), dir);
+    try {
+      removeStaleTemporaries(dir);
+      return await run(req, dir, text, corpusInfo, start, ev, pool);
+    } finally {
+      release();
+    }
   } finally {
-    release();
+    await pool?.close();
   }
+}
+
+/** Worker threads for a batch of `rows`: one GPU is one device, so none on webgpu (see autoWorkers). */
+async function openPool(req: TrainRequest, rows: number): Promise<DataParallel | null> {
+  const n = tf.getBackend() === 'webgpu' ? 1 : req.workers === 'auto' ? autoWorkers(rows, availableParallelism()) : Math.min(req.workers ?? 1, rows);
+  return n > 1 ? await DataParallel.create(n, tf.getBackend() as BackendName) : null;
+}
+
+/**
+ * Training speed of a model here (chars/s): one window of the corpus forward and backward
+ * to warm up, then one timed, on the workers that will train. Weights are random: the
+ * time does not depend on them.
+ */
+async function measureSpeed(model: ModelConfig, batch: number, seqLen: number, corpus: Corpus, pool: DataParallel | null): Promise<number> {
+  const params = Params.init(model, new Rng(1));
+  const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
+  const state = zeroState(model, win.batch);
+  const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
+  const once = () => (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));
+  await once();
+  const t0 = performance.now();
+  const r = await once();
+  return r.count / Math.max(1e-6, (performance.now() - t0) / 1000);
 }
 
 /** A new run with every `auto` resolved: the corpus as split, the model and the training configuration. */
@@ -225,7 +261,7 @@ interface Fresh {
 }
 
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
-export function resolveRun(req: TrainRequest, text: string): Fresh {
+export async function resolveRun(req: TrainRequest, text: string, measure: (model: ModelConfig, batch: number, seqLen: number, corpus: Corpus) => Promise<number>): Promise<Fresh> {
   const t = req.training;
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
@@ -233,26 +269,34 @@ export function resolveRun(req: TrainRequest, text: string): Fresh {
   const trainChars = corpus.train.length - corpus.sequences.train - 1;
   const m = req.model;
   let { layers, hidden, dropout } = m;
+  const win = autoWindow(r.segmentation);
+  const batchSize = t.batchSize === 'auto' ? win.batchSize : t.batchSize;
+  const seqLen = t.seqLen === 'auto' ? win.seqLen : t.seqLen;
+  let speed: number | null = null; // measured chars/s of the chosen size
   if (layers === 'auto' || hidden === 'auto') {
-    const size = autoSize(trainChars, t.time);
+    const size = await chooseSize(trainChars, t.time, (l, h) =>
+      measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen, corpus),
+    );
     if (layers === 'auto') layers = size.layers;
     if (hidden === 'auto') hidden = size.hidden;
+    speed = size.charsPerSec;
     choices.push({ what: 'model', value: `${layers} × ${hidden}`, reason: size.reason });
   }
   if (dropout === 'auto') {
-    dropout = autoDropout(trainChars);
-    choices.push({ what: 'dropout', value: String(dropout), reason: dropout > 0 ? 'against memorising a small corpus' : 'enough text not to need it' });
+    const d = autoDropout(trainChars, speed !== null && t.time !== null ? (speed * t.time) / Math.max(1, trainChars) : null);
+    dropout = d.dropout;
+    choices.push({ what: 'dropout', value: String(dropout), reason: d.reason });
   }
-  const win = autoWindow(r.segmentation);
   const schedule: ScheduleKind = t.schedule !== 'auto' ? t.schedule : t.time !== null ? 'cosine' : 'plateau';
   const training: TrainConfig = {
     ...t,
     split: corpus.split,
     shuffle: t.shuffle === 'auto' ? true : t.shuffle,
     schedule,
-    seqLen: t.seqLen === 'auto' ? win.seqLen : t.seqLen,
-    batchSize: t.batchSize === 'auto' ? win.batchSize : t.batchSize,
+    seqLen,
+    batchSize,
     lr: t.lr === 'auto' ? win.lr : t.lr,
+    clip: t.clip === 'auto' ? autoClip(r.segmentation, batchSize) : t.clip,
     epochs: t.epochs === 'auto' ? (t.time !== null ? null : EPOCH_CAP) : t.epochs,
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
@@ -288,7 +332,7 @@ function epochSeed(seed: number, e: number): number {
   return (Math.imul(seed ^ 0x2545f491, 0x9e3779b1) + Math.imul(e + 1, 0x85ebca77)) >>> 0;
 }
 
-async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], start: Prior | Fresh, ev: TrainEvents): Promise<TrainResult> {
+async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], start: Prior | Fresh, ev: TrainEvents, pool: DataParallel | null): Promise<TrainResult> {
   let meta: Meta;
   let corpus: Corpus;
   let params: Params;
@@ -368,16 +412,9 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
   const totalSteps = t.epochs === null && req.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, req.maxSteps ?? Infinity);
   const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
 
-  // One GPU is one device: worker threads are for CPU backends only.
-  const nWorkers = tf.getBackend() === 'webgpu' ? 1 : req.workers === 'auto' ? autoWorkers(B, availableParallelism()) : Math.min(req.workers ?? 1, B);
-  const pool = nWorkers > 1 ? await DataParallel.create(nWorkers, tf.getBackend() as BackendName) : null;
   const choices = start.kind === 'fresh' ? start.choices : [];
   ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
-  try {
-    return await loop();
-  } finally {
-    await pool?.close();
-  }
+  return await loop();
 
   async function loop(): Promise<TrainResult> {
     const now = req.clock ?? Date.now;

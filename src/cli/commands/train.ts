@@ -43,7 +43,7 @@ interface Args extends GlobalArgs {
   warmup: number;
   schedule: Auto<ScheduleKind>;
   lrDecay: number;
-  clip: number;
+  clip: number | 'auto';
   epochs?: number;
   time?: number;
   evalEvery?: number;
@@ -67,25 +67,25 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
       .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
-      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and --time)', D.hidden))
+      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and, with --time, from a few training steps of each size timed here before training)', D.hidden))
       .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)', D.dropout))
       .option('segmentation', {
         alias: 'mode',
         choices: ['auto', ...SEGMENTATIONS],
         default: D.segmentation,
-        describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of items and ${RUNNING_MODE} for running text, measured best for both; the kind of text also picks the validation split)`,
+        describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of independent items; ${RUNNING_MODE} for running text — paragraphs, plays with speaker lines, records between separator lines such as %, verse and code — so the state and the blank lines carry what follows a line; the kind of text also picks the validation split)`,
       })
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
       .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
       .option('shuffle', { type: 'boolean', describe: 'New random order every epoch: of the sequences, or in document mode of chunks of 10 windows [default: on]' })
-      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64 in line mode, else 100)', D.seqLen))
-      .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true, auto: true }, 'Rows per window (auto: 32 in line mode, else 64)', D.batchSize))
-      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1, auto: true }, 'Adam (peak) learning rate (auto: 0.008 in line mode, else 0.005)', D.lr))
+      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64)', D.seqLen))
+      .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true, auto: true }, 'Rows per window (auto: 32)', D.batchSize))
+      .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1, auto: true }, 'Adam (peak) learning rate (auto: 0.008)', D.lr))
       .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
       .option('schedule', { choices: ['auto', ...SCHEDULES], default: D.schedule, describe: 'Learning rate after warm-up: cosine down to 10% at the end of --time (or --epochs), or plateau decay (auto: cosine with --time)' })
       .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Plateau schedule: learning-rate factor after an evaluation without improvement', D.lrDecay))
-      .option('clip', numberOption('clip', { min: 0 }, 'Clip gradients to this global norm (0 = off)', D.clip))
+      .option('clip', numberOption('clip', { min: 0, auto: true }, 'Clip gradients to this global norm of the loss summed over time, averaged over rows (0 = off; auto: 5 in line mode, else 5 / batch rows, which is 5 on the loss summed over the rows as PyTorch trainers usually clip it)', D.clip))
       .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `no cap with --time, else ${EPOCH_CAP} (on --resume: as saved)` })
       .option('time', { type: 'string', describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
       .option('eval-every', { ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'), defaultDescription: `${D.evalEvery} (on --resume: as saved)` })
