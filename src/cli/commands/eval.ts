@@ -60,9 +60,14 @@ export const evalCommand: CommandModule<object, Args> = {
     }
     if (r.partial) process.exitCode = 130;
     const seconds = (Date.now() - started) / 1000;
+    // Every character of the file (and the final <EOS>), or fewer: line and paragraph mode
+    // drop blank lines and read each sequence from the zero state, so their numbers do not
+    // compare with a document-mode model's on the same file.
+    const fileTokens = [...text].length + 1;
+    const everyChar = r.tokens >= fileTokens;
     if (argv.json) {
       const scale = { validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2, validation_split: ck.meta.training.split, uniform_bpc: Math.log2(ck.vocab.size) };
-      process.stdout.write(JSON.stringify({ file: argv.file, ...r, scale, seconds }) + '\n');
+      process.stdout.write(JSON.stringify({ file: argv.file, ...r, file_tokens: fileTokens, every_char: everyChar, scale, seconds }) + '\n');
       return;
     }
     const lines = [
@@ -76,6 +81,11 @@ export const evalCommand: CommandModule<object, Args> = {
       `  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
+    if (!everyChar) {
+      ctx.warn(
+        `${ck.meta.segmentation} mode predicts ${int(r.tokens)} of the file's ${int(fileTokens)} tokens (characters + the final <EOS>): blank lines are dropped and each ${ck.meta.segmentation === 'line' ? 'line' : 'paragraph'} starts from the zero state, so compare it only with models scored on the same tokens (a document-mode model predicts every character)`,
+      );
+    }
     ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));
   },
 };
