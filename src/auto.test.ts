@@ -31,14 +31,16 @@ describe('auto model size', () => {
     }
   });
   it('takes the largest size that reads MIN_CHARS_IN_BUDGET in the budget, and says what it measured', async () => {
-    const speeds: Record<string, number> = { '1x256': 12_000, '2x256': 5_000 };
+    const speeds: Record<string, number> = { '1x128': 20_000, '1x256': 12_000, '2x256': 5_000 };
     const asked: string[] = [];
     const m = async (l: number, h: number) => (asked.push(`${l}x${h}`), speeds[`${l}x${h}`] ?? 1_000);
     const s = await chooseSize(1.1e6, 900, m);
     expect(s).toMatchObject({ layers: 1, hidden: 256, charsPerSec: 12_000 });
     expect(12_000 * 900).toBeGreaterThanOrEqual(MIN_CHARS_IN_BUDGET);
     expect(5_000 * 900).toBeLessThan(MIN_CHARS_IN_BUDGET);
-    expect(asked).toEqual(['1x256', '2x256']); // the smallest is not measured; measuring stops at the first too slow
+    expect(asked).toEqual(['1x128', '1x256', '2x256']); // smallest first; measuring stops at the first too slow
+    const slow = await chooseSize(1.1e6, 60, m); // even the smallest is too slow for a minute: it is the fallback
+    expect(slow).toMatchObject({ layers: 1, hidden: 128, charsPerSec: 20_000 });
     expect(s.reason).toBe('measured 12K chars/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training characters, 15 min: 1 × 256 (2 × 256 would read 4.5M characters in the time, under 6M)');
     const none = await chooseSize(5e4, null, async () => {
       throw new Error('no budget: nothing to measure');

@@ -63,7 +63,7 @@ export interface SizeChoice {
  * seconds: the largest size whose data need is met and, with a budget, that reads
  * MIN_CHARS_IN_BUDGET characters in it at the speed `measure` finds for it here (a few
  * training windows). Sizes are measured smallest first and measuring stops at the first
- * that is too slow; the smallest is never measured (it is the fallback).
+ * that is too slow; the smallest is the fallback, measured too (dropout follows its speed).
  * Monotone: more text, more time or a faster machine never give a smaller model.
  * Example: 1.1M characters, 15 min, measured 12,000 chars/s for 1 × 256 and 5,000 for
  * 2 × 256 → 1 × 256 (10.8M characters in the budget; 2 × 256 would read 4.5M).
@@ -71,14 +71,14 @@ export interface SizeChoice {
 export async function chooseSize(trainChars: number, time: number | null, measure: (layers: number, hidden: number) => Promise<number>): Promise<SizeChoice> {
   let pick: { layers: number; hidden: number; cps: number | null } = { ...SIZES[0]!, cps: null };
   let tooSlow: { layers: number; hidden: number; cps: number } | null = null;
-  for (const s of SIZES.slice(1)) {
+  for (const [i, s] of SIZES.entries()) {
     if (trainChars < s.minChars) break;
     if (time === null) {
       pick = { ...s, cps: null };
       continue;
     }
     const cps = await measure(s.layers, s.hidden);
-    if (cps * time < MIN_CHARS_IN_BUDGET) {
+    if (i > 0 && cps * time < MIN_CHARS_IN_BUDGET) {
       tooSlow = { ...s, cps };
       break;
     }

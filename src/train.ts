@@ -210,7 +210,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
       // The pool first: auto sizing measures candidate models on the workers that will train.
       const r = resolveText(text, req.segmentation, req.training.split);
       pool = await openPool(req, req.training.batchSize === 'auto' ? autoWindow(r.segmentation).batchSize : req.training.batchSize);
-      start = await resolveRun(req, text, (model, batch, seqLen, corpus) => measureSpeed(model, batch, seqLen, corpus, pool));
+      start = await resolveRun(req, text, (corpus) => speedMeter(corpus, pool));
       checkFits(start.model, start.training);
     } else if (start.kind === 'prior') {
       pool = await openPool(req, start.meta.training.batchSize);
@@ -234,20 +234,27 @@ async function openPool(req: TrainRequest, rows: number): Promise<DataParallel |
 }
 
 /**
- * Training speed of a model here (chars/s): one window of the corpus forward and backward
- * to warm up, then one timed, on the workers that will train. Weights are random: the
- * time does not depend on them.
+ * Training speed of a model here (chars/s): windows of the corpus forward and backward on
+ * the workers that will train, one to warm up (three more on the first call: a fresh
+ * process runs its first windows 2–7× slower) and the faster of two timed. Weights are
+ * random: the time does not depend on them.
  */
-async function measureSpeed(model: ModelConfig, batch: number, seqLen: number, corpus: Corpus, pool: DataParallel | null): Promise<number> {
-  const params = Params.init(model, new Rng(1));
-  const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
-  const state = zeroState(model, win.batch);
-  const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
-  const once = () => (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));
-  await once();
-  const t0 = performance.now();
-  const r = await once();
-  return r.count / Math.max(1e-6, (performance.now() - t0) / 1000);
+function speedMeter(corpus: Corpus, pool: DataParallel | null): (model: ModelConfig, batch: number, seqLen: number) => Promise<number> {
+  let warm = false;
+  return async (model, batch, seqLen) => {
+    const params = Params.init(model, new Rng(1));
+    const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
+    const state = zeroState(model, win.batch);
+    const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
+    const once = async () => {
+      const t0 = performance.now();
+      const r = await (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));
+      return r.count / Math.max(1e-6, (performance.now() - t0) / 1000);
+    };
+    for (let i = warm ? 1 : 4; i > 0; i--) await once();
+    warm = true;
+    return Math.max(await once(), await once());
+  };
 }
 
 /** A new run with every `auto` resolved: the corpus as split, the model and the training configuration. */
@@ -261,7 +268,7 @@ interface Fresh {
 }
 
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
-export async function resolveRun(req: TrainRequest, text: string, measure: (model: ModelConfig, batch: number, seqLen: number, corpus: Corpus) => Promise<number>): Promise<Fresh> {
+export async function resolveRun(req: TrainRequest, text: string, meter: (corpus: Corpus) => (model: ModelConfig, batch: number, seqLen: number) => Promise<number>): Promise<Fresh> {
   const t = req.training;
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
@@ -274,8 +281,9 @@ export async function resolveRun(req: TrainRequest, text: string, measure: (mode
   const seqLen = t.seqLen === 'auto' ? win.seqLen : t.seqLen;
   let speed: number | null = null; // measured chars/s of the chosen size
   if (layers === 'auto' || hidden === 'auto') {
+    const measure = meter(corpus);
     const size = await chooseSize(trainChars, t.time, (l, h) =>
-      measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen, corpus),
+      measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen),
     );
     if (layers === 'auto') layers = size.layers;
     if (hidden === 'auto') hidden = size.hidden;
