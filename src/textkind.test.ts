@@ -66,6 +66,7 @@ describe('auto segmentation: what kind of text', () => {
     ['He said: hello', false],
     ['note:', false],
     ['So may you lose your arms:', false],
+    ['A tender there:', false],
     ['Second Lord Mayor:', true],
     ['A very long line that just happens to end in a colon and is no name:', false],
   ])('speaker line %j → %s', (line, yes) => expect(isSpeakerLine(line)).toBe(yes));

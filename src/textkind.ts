@@ -38,9 +38,9 @@ export function isSeparatorLine(line: string): boolean {
   return true;
 }
 
-/** A speaker line of a play or dialogue: a name of one to three words, ending in a colon, alone on its line ("MENENIUS:", "First Citizen:"). */
+/** A speaker line of a play or dialogue: a name of one to three capitalised words, ending in a colon, alone on its line ("MENENIUS:", "First Citizen:"; not "A tender there:"). */
 export function isSpeakerLine(line: string): boolean {
-  return /^\s*\p{Lu}[\p{L}'’.\-]*( [\p{L}'’.\-]+){0,2}:\s*$/u.test(line) && line.trim().length <= 32;
+  return /^\s*\p{Lu}[\p{L}'’.\-]*( \p{Lu}[\p{L}'’.\-]*){0,2}:\s*$/u.test(line) && line.trim().length <= 32;
 }
 
 /** Code: a line that ends in a bracket or a semicolon, or is one. */

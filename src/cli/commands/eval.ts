@@ -3,6 +3,7 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { isStdin, readText } from '../../corpus.js';
+import { segment } from '../../tokenizer.js';
 import { availableParallelism } from 'node:os';
 import { DataParallel } from '../../model/parallel.js';
 import { scoreText } from '../../score.js';
@@ -60,10 +61,11 @@ export const evalCommand: CommandModule<object, Args> = {
     }
     if (r.partial) process.exitCode = 130;
     const seconds = (Date.now() - started) / 1000;
-    // Every character of the file (and the final <EOS>), or fewer: line and paragraph mode
-    // drop blank lines and read each sequence from the zero state, so their numbers do not
-    // compare with a document-mode model's on the same file.
-    const fileTokens = [...text].length + 1;
+    // Every character of the file, or fewer: document mode predicts each one and <EOS> at the
+    // end (trailing newlines are the end of the document, read as that <EOS>); line and
+    // paragraph mode drop blank lines and read each sequence from the zero state, so their
+    // numbers do not compare with a document-mode model's on the same file.
+    const fileTokens = segment(text, 'document').reduce((n, d) => n + [...d].length + 1, 0);
     const everyChar = r.tokens >= fileTokens;
     if (argv.json) {
       const scale = { validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2, validation_split: ck.meta.training.split, uniform_bpc: Math.log2(ck.vocab.size) };
@@ -83,7 +85,7 @@ export const evalCommand: CommandModule<object, Args> = {
     process.stdout.write(lines.join('\n') + '\n');
     if (!everyChar) {
       ctx.warn(
-        `${ck.meta.segmentation} mode predicts ${int(r.tokens)} of the file's ${int(fileTokens)} tokens (characters + the final <EOS>): blank lines are dropped and each ${ck.meta.segmentation === 'line' ? 'line' : 'paragraph'} starts from the zero state, so compare it only with models scored on the same tokens (a document-mode model predicts every character)`,
+        `${ck.meta.segmentation} mode predicts ${int(r.tokens)} of the file's ${int(fileTokens)} tokens (characters, the final newline read as <EOS>): blank lines are dropped and each ${ck.meta.segmentation === 'line' ? 'line' : 'paragraph'} starts from the zero state, so compare it only with models scored on the same tokens (a document-mode model predicts every character)`,
       );
     }
     ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));
