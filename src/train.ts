@@ -207,14 +207,11 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   let pool: DataParallel | null = null;
   try {
     if (start === undefined) {
-      // The pool first: auto sizing measures candidate models on the workers that will train.
-      const r = resolveText(text, req.segmentation, req.training.split);
-      pool = await openPool(req, req.training.batchSize === 'auto' ? autoWindow(r.segmentation).batchSize : req.training.batchSize);
-      start = await resolveRun(req, text, (corpus) => speedMeter(corpus, pool));
+      // Auto sizing measures candidate models on the workers that will train: the pool opens at the first measurement.
+      start = await resolveRun(req, text, async (corpus, rows) => speedMeter(corpus, (pool ??= await openPool(req, rows))));
       checkFits(start.model, start.training);
-    } else if (start.kind === 'prior') {
-      pool = await openPool(req, start.meta.training.batchSize);
     }
+    pool ??= await openPool(req, start.kind === 'prior' ? start.meta.training.batchSize : start.training.batchSize);
     const release = acquireLock(join(dir, FILES.lock), dir);
     try {
       removeStaleTemporaries(dir);
@@ -268,7 +265,11 @@ interface Fresh {
 }
 
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
-export async function resolveRun(req: TrainRequest, text: string, meter: (corpus: Corpus) => (model: ModelConfig, batch: number, seqLen: number) => Promise<number>): Promise<Fresh> {
+export async function resolveRun(
+  req: TrainRequest,
+  text: string,
+  meter: (corpus: Corpus, rows: number) => Promise<(model: ModelConfig, batch: number, seqLen: number) => Promise<number>>,
+): Promise<Fresh> {
   const t = req.training;
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
@@ -281,7 +282,7 @@ export async function resolveRun(req: TrainRequest, text: string, meter: (corpus
   const seqLen = t.seqLen === 'auto' ? win.seqLen : t.seqLen;
   let speed: number | null = null; // measured chars/s of the chosen size
   if (layers === 'auto' || hidden === 'auto') {
-    const measure = meter(corpus);
+    const measure = await meter(corpus, batchSize);
     const size = await chooseSize(trainChars, t.time, (l, h) =>
       measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen),
     );
