@@ -4,6 +4,9 @@
 //                             config, progress, loss history, corpus identity, weights hash
 //   resume.bin                exact-resume state: latest weights, Adam moments, carried
 //                             recurrent state, random state, position in the epoch
+//   ngram.bin                 the Kneser–Ney n-gram of the training split (ngram/format.ts),
+//                             mixed with the network by the λ in rnnlm.json; older
+//                             checkpoints have none and load as the network alone
 // Every file is written atomically. Loading checks each file and fails with one line
 // naming the file and the problem.
 
@@ -13,6 +16,10 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from './errors.js';
 import { readFileChecked, readJSON, sha256, writeFileAtomic } from './files.js';
 import type { AdamState } from './model/adam.js';
+import type { MixtureWeights } from './mixture.js';
+import { decodeNGram } from './ngram/format.js';
+import type { NGramModel } from './ngram/model.js';
+import type { OrderResult } from './ngram/build.js';
 import { CELLS, type ModelConfig } from './model/config.js';
 import { layersModel } from './model/keras.js';
 import type { State } from './model/lm.js';
@@ -63,6 +70,29 @@ export interface HistoryPoint {
   train: number;
   /** Validation loss, nats/char (absent without a validation split). */
   val?: number;
+  /** Validation loss of the network mixed with the n-gram at this point, nats/char. */
+  mix?: number;
+}
+
+/** The checkpoint's n-gram (ngram.bin) as rnnlm.json describes it. */
+export interface NGramMeta {
+  file: 'ngram.bin';
+  sha256: string;
+  bytes: number;
+  order: number;
+  entries: number;
+  /** Validation nats/char of the chosen order; each order tried. */
+  val: number | null;
+  orders: OrderResult[];
+  buildSeconds: number;
+}
+
+/** The mixture weights fit on validation for the saved (best) network, and what they gave. */
+export interface MixtureMeta extends MixtureWeights {
+  /** Validation nats/char of the mixture and of the network alone, at the saved step. */
+  val: number;
+  network: number;
+  step: number;
 }
 
 export interface Progress {
@@ -99,6 +129,9 @@ export interface Meta {
   corpus: { path: string; bytes: number; sha256: string };
   /** sha256 of weights.bin; `previous` is also accepted (a save interrupted between renames). */
   weights: { file: 'weights.bin'; sha256: string; previous: string | null };
+  /** Absent in checkpoints from before the n-gram (and with --no-ngram). */
+  ngram?: NGramMeta;
+  mixture?: MixtureMeta;
 }
 
 export interface Loaded {
@@ -106,9 +139,33 @@ export interface Loaded {
   meta: Meta;
   vocab: Vocab;
   params: Params;
+  /** The n-gram, when the checkpoint has one. */
+  ngram: NGramModel | null;
 }
 
-export const FILES = { model: 'model.json', weights: 'weights.bin', meta: 'rnnlm.json', resume: 'resume.bin', lock: '.lock' };
+export const FILES = { model: 'model.json', weights: 'weights.bin', meta: 'rnnlm.json', resume: 'resume.bin', ngram: 'ngram.bin', lock: '.lock' };
+
+/** Write ngram.bin (once per run: the training split does not change) and describe it in `meta`. */
+export function saveNGram(dir: string, meta: Meta, bytes: Uint8Array, info: Omit<NGramMeta, 'file' | 'sha256' | 'bytes'>): void {
+  writeFileAtomic(join(dir, FILES.ngram), bytes);
+  meta.ngram = { file: 'ngram.bin', sha256: sha256(bytes), bytes: bytes.length, ...info };
+}
+
+/** Read and check the n-gram of a checkpoint (null when it has none). */
+export function loadNGram(dir: string, meta: Meta): NGramModel | null {
+  if (!meta.ngram) return null;
+  const path = join(dir, FILES.ngram);
+  const bytes = readFileChecked(path);
+  if (sha256(bytes) !== meta.ngram.sha256) throw inputError(`${path}: does not match the sha256 recorded in rnnlm.json (the file was changed or damaged)`);
+  let m: NGramModel;
+  try {
+    m = decodeNGram(bytes, path);
+  } catch (e) {
+    throw inputError((e as Error).message);
+  }
+  if (m.vocabSize !== meta.model.vocabSize) throw inputError(`${path}: has a vocabulary of ${m.vocabSize}, the model ${meta.model.vocabSize}`);
+  return m;
+}
 
 /** Bytes of a Float32Array list, concatenated. */
 function concatFloats(arrays: Float32Array[]): Uint8Array {
@@ -251,7 +308,7 @@ export function loadCheckpoint(dir: string): Loaded {
     arrays.push(all.subarray(o, o + n));
     o += n;
   }
-  return { dir, meta, vocab, params: Params.fromKeras(c, arrays) };
+  return { dir, meta, vocab, params: Params.fromKeras(c, arrays), ngram: loadNGram(dir, meta) };
 }
 
 /** Everything needed to continue training exactly where it stopped. */

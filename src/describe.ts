@@ -23,8 +23,21 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
     ['validation', t.valFraction > 0 ? `${t.valFraction * 100}% held out, ${t.split} split` : 'none'],
     ['progress', `step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} characters, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`],
     ['best', p.bestVal === null ? 'not evaluated yet' : `${lossText(p.bestVal)} at step ${p.bestStep}`],
+    ...ngramLines(meta),
     ['saved', `${meta.savedAt} on ${meta.backend}, rnnlm ${meta.rnnlmVersion}`],
   ];
+}
+
+/** The n-gram baseline and the mixture, when the checkpoint has them. */
+function ngramLines(meta: Meta): Line[] {
+  const g = meta.ngram;
+  if (!g) return [['n-gram', 'none (trained before rnnlm had one, or with --no-ngram): the network alone']];
+  const lines: Line[] = [
+    ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val)} on validation`}`],
+  ];
+  const x = meta.mixture;
+  if (x) lines.push(['mixture', `${lossText(x.val)} on validation (network alone ${lossText(x.network)}); network weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
+  return lines;
 }
 
 /** One sentence's numbers, KenLM-style. `eos`: whether P(<EOS> | sentence) was included. */

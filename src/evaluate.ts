@@ -39,6 +39,8 @@ export async function streamLoss(
     /** Stop between windows when aborted; the result covers the windows done. */
     signal?: AbortSignal;
     onProgress?: (done: number, total: number) => void;
+    /** Filled with ln P(stream[p + 1]) at each input position p (length stream.length − 1), for the mixture. */
+    perPosition?: Float64Array;
   } = {},
 ): Promise<StreamLoss> {
   const bounds = rowBounds(stream, opts.batch ?? EVAL_BATCH, opts.exact);
@@ -56,13 +58,23 @@ export async function streamLoss(
       if (opts.signal.aborted) break;
     }
     const win = windowAt(stream, bounds, time, k);
-    const o = { train: false, wantLogProbs: opts.unk };
+    const o = { train: false, wantLogProbs: opts.unk || opts.perPosition !== undefined };
     const r = opts.pool ? await opts.pool.run(params, win, state, o) : await runWindow(params, win, state, o);
     if (opts.unk) {
       for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) {
           unkNats -= r.logProbs![i]!;
           unkTokens++;
         }
+    }
+    if (opts.perPosition) {
+      // Row b of window k reads positions bounds[b][0] + k·time + t.
+      for (let b = 0; b < win.batch; b++) {
+        const [from, end] = bounds[b]!;
+        for (let t = 0; t < time; t++) {
+          const p = from + k * time + t;
+          if (p < end) opts.perPosition[p] = r.logProbs![b * time + t]!;
+        }
+      }
     }
     nats += r.loss;
     tokens += r.count;
@@ -81,7 +93,7 @@ export async function streamLoss(
 export async function streamLossStepper(
   params: Params,
   stream: Tokens,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; perPosition?: Float64Array } = {},
 ): Promise<StreamLoss> {
   const stepper = new Stepper(params);
   const n = stream.length - 1; // predicted positions
@@ -100,6 +112,7 @@ export async function streamLossStepper(
       if (input === EOS_ID) stepper.reset();
       const lp = stepper.step(input)[stream[p + 1]!]!;
       nats -= lp;
+      if (opts.perPosition) opts.perPosition[p] = lp;
       if (stream[p + 1] === UNK_ID) {
         unkNats -= lp;
         unkTokens++;

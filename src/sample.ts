@@ -4,7 +4,7 @@
 // carried between characters, never recomputed over the prefix.
 
 import { inputError } from './errors.js';
-import type { Stepper } from './model/stepper.js';
+import type { Predictor } from './mixture.js';
 import type { Rng } from './rng.js';
 import { EOS_ID, UNK_ID, codePoints, type Vocab } from './tokenizer.js';
 
@@ -85,7 +85,7 @@ export function draw(logProbs: Float64Array, o: Pick<SampleOptions, 'temperature
  * Generate one sample, yielding characters as they are drawn. Returns the total
  * log-probability of what was generated (natural log, including a final <EOS>).
  */
-export function* sampleChars(stepper: Stepper, vocab: Vocab, o: SampleOptions): Generator<SampledChar, number> {
+export function* sampleChars(stepper: Predictor, vocab: Vocab, o: SampleOptions): Generator<SampledChar, number> {
   stepper.reset();
   let lp = stepper.step(EOS_ID);
   for (const id of encodePrime(vocab, o.prime ?? '', o.unkOk)) lp = stepper.step(id);
@@ -108,7 +108,7 @@ export function* sampleChars(stepper: Stepper, vocab: Vocab, o: SampleOptions): 
 }
 
 /** Generate one whole sample: its text (without the final <EOS>) and log-probability. */
-export function sampleText(stepper: Stepper, vocab: Vocab, o: SampleOptions): { text: string; logprob: number; chars: number } {
+export function sampleText(stepper: Predictor, vocab: Vocab, o: SampleOptions): { text: string; logprob: number; chars: number } {
   const gen = sampleChars(stepper, vocab, o);
   let text = '';
   let chars = 0;

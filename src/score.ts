@@ -7,7 +7,9 @@
 import type { Params } from './model/params.js';
 import { streamLoss, streamLossStepper } from './evaluate.js';
 import type { DataParallel } from './model/parallel.js';
-import { segment, streamOf, type Segmentation, type Vocab } from './tokenizer.js';
+import { mixLog, type MixtureWeights } from './mixture.js';
+import type { NGramModel } from './ngram/model.js';
+import { segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
 import { summarize } from './sentence.js';
 
 export { LN10, LN2, scoreSentence, summarize, type CharScore, type SentenceScore } from './sentence.js';
@@ -25,6 +27,16 @@ export interface FileScore {
   ppl_excl_oov: number;
   /** Set when stopped early: the numbers cover this many of the windows. */
   partial: { done: number; total: number } | null;
+  /** Which model the numbers above are of. */
+  model: 'mixture' | 'network';
+  /** With a mixture: nats per token of each part and of the mixture, on the same tokens. */
+  parts?: { network: number; ngram: number; mixture: number };
+}
+
+/** The n-gram and the mixture weights of a checkpoint, to score with the mixture. */
+export interface Mix {
+  ngram: NGramModel;
+  weights: MixtureWeights;
 }
 
 /**
@@ -44,15 +56,50 @@ export async function scoreText(
   vocab: Vocab,
   text: string,
   segmentation: Segmentation,
-  o: { pool?: DataParallel | null; signal?: AbortSignal; onProgress?: (done: number, total: number, unit: 'windows' | 'characters') => void; path?: 'auto' | 'batched' | 'stepper' } = {},
+  o: {
+    pool?: DataParallel | null;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number, unit: 'windows' | 'characters') => void;
+    path?: 'auto' | 'batched' | 'stepper';
+    /** Score with the mixture of the network and this n-gram (and report all three). */
+    mix?: Mix | null;
+  } = {},
 ): Promise<FileScore> {
   const seqs = segment(text, segmentation);
   const { ids } = streamOf(vocab, seqs);
   const path = o.path ?? 'auto';
   const stepper = path === 'stepper' || (path === 'auto' && seqs.length <= STEPPER_MAX_ROWS); // exact rows: one per sequence at most
-  const { nats, tokens, unkNats, unkTokens, windows } = stepper
-    ? await streamLossStepper(params, ids, { signal: o.signal, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
-    : await streamLoss(params, ids, { ...o, unk: true, exact: true, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
+  const perPosition = o.mix ? new Float64Array(Math.max(0, ids.length - 1)).fill(NaN) : undefined;
+  const net = stepper
+    ? await streamLossStepper(params, ids, { signal: o.signal, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
+    : await streamLoss(params, ids, { ...o, unk: true, exact: true, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
+  const { windows } = net;
+  let { nats, tokens, unkNats, unkTokens } = net;
+  let parts: FileScore['parts'];
+  if (o.mix && perPosition) {
+    // Each position the network predicted, under the n-gram and the mixture too.
+    const ng = o.mix.ngram.scoreStream(ids);
+    let netNats = 0;
+    let ngNats = 0;
+    nats = 0;
+    tokens = 0;
+    unkNats = 0;
+    unkTokens = 0;
+    for (let p = 0; p < perPosition.length; p++) {
+      const a = perPosition[p]!;
+      if (Number.isNaN(a)) continue;
+      const m = mixLog(a, ng.logProbs[p]!, o.mix.weights.lambdas[ng.buckets[p]!]!);
+      netNats -= a;
+      ngNats -= ng.logProbs[p]!;
+      nats -= m;
+      tokens++;
+      if (ids[p + 1] === UNK_ID) {
+        unkNats -= m;
+        unkTokens++;
+      }
+    }
+    parts = { network: netNats / Math.max(1, tokens), ngram: ngNats / Math.max(1, tokens), mixture: nats / Math.max(1, tokens) };
+  }
   const partial = windows.done < windows.total ? windows : null;
   const oov = unkTokens!;
   const s = summarize(-nats, tokens);
@@ -68,5 +115,7 @@ export async function scoreText(
     ppl: s.ppl,
     ppl_excl_oov: kept > 0 ? Math.exp((nats - unkNats!) / kept) : 1,
     partial,
+    model: parts ? 'mixture' : 'network',
+    ...(parts ? { parts } : {}),
   };
 }

@@ -3,7 +3,7 @@
 // counted as a token, characters outside the vocabulary scored as <UNK>. Browser-safe: the
 // web page (src/web) scores with this same code.
 
-import type { Stepper } from './model/stepper.js';
+import type { Predictor } from './mixture.js';
 import { EOS_ID, UNK_ID, type Vocab } from './tokenizer.js';
 
 export interface CharScore {
@@ -52,7 +52,7 @@ export function summarize(logprob: number, tokens: number) {
  * is left out (the probability that the sequence starts with this text). Example: the
  * empty sentence has probability P(<EOS>|<EOS>), 1 token.
  */
-export function scoreSentence(stepper: Stepper, vocab: Vocab, text: string, o: { noEos?: boolean; perChar?: boolean; top?: number } = {}): SentenceScore {
+export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o: { noEos?: boolean; perChar?: boolean; top?: number } = {}): SentenceScore {
   const { ids, oov } = vocab.encode(text);
   const chars: CharScore[] | undefined = o.perChar ? [] : undefined;
   stepper.reset();

@@ -8,7 +8,7 @@ import { initBackend } from './backend.js';
 import { RnnlmError } from './errors.js';
 import { exportSite } from './export.js';
 import { serve, type RunningServer } from './serve.js';
-import { MODEL_FILES, PAGE_FILES } from './site.js';
+import { MODEL_FILES, OPTIONAL_MODEL_FILES, PAGE_FILES } from './site.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { train } from './train.js';
 
@@ -65,8 +65,8 @@ describe('rnnlm serve: what it serves', () => {
     expect((await get('/tfjs-backend-wasm.wasm')).headers['content-type']).toBe('application/wasm');
   });
 
-  it('the checkpoint files under /model/, byte for byte; HEAD gives the headers only', async () => {
-    for (const f of MODEL_FILES) {
+  it('the checkpoint files under /model/ (its n-gram too), byte for byte; HEAD gives the headers only', async () => {
+    for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) {
       const r = await get(`/model/${f}`);
       expect(r.status).toBe(200);
       expect(r.body.equals(readFileSync(join(ck, f)))).toBe(true);
@@ -170,9 +170,9 @@ describe('rnnlm export-web', () => {
   it('writes the site as serve serves it, and refuses a non-empty folder without force', () => {
     const out = join(root, 'site');
     const r = exportSite(ck, out, { pageDir: page });
-    expect(r.files).toEqual([...PAGE_FILES, ...MODEL_FILES.map((f) => `model/${f}`)]);
+    expect(r.files).toEqual([...PAGE_FILES, ...[...MODEL_FILES, ...OPTIONAL_MODEL_FILES].map((f) => `model/${f}`)]);
     for (const f of PAGE_FILES) expect(readFileSync(join(out, f), 'utf8')).toBe(`page file ${f}`);
-    for (const f of MODEL_FILES) expect(readFileSync(join(out, 'model', f)).equals(readFileSync(join(ck, f)))).toBe(true);
+    for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) expect(readFileSync(join(out, 'model', f)).equals(readFileSync(join(ck, f)))).toBe(true);
     expect(() => exportSite(ck, out, { pageDir: page })).toThrow(/exists and is not empty; use --force/);
     expect(exportSite(ck, out, { pageDir: page, force: true }).files).toHaveLength(r.files.length);
   });

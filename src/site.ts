@@ -16,6 +16,8 @@ export const PAGE_FILES = ['index.html', 'app.js', 'app.css', 'tfjs-backend-wasm
 
 /** The checkpoint files the page reads (resume.bin is for training only and is never served). */
 export const MODEL_FILES = [FILES.model, FILES.weights, FILES.meta];
+/** Served and exported when the checkpoint has it (older checkpoints have no n-gram). */
+export const OPTIONAL_MODEL_FILES = [FILES.ngram];
 
 /** Where the page looks for the checkpoint, relative to itself. */
 export const MODEL_PREFIX = 'model/';
@@ -56,5 +58,6 @@ export function siteFiles(modelDir: string, pageDir = PAGE_DIR): Map<string, Sit
   const site = new Map<string, SiteFile>();
   for (const f of PAGE_FILES) site.set(f, { path: join(pageDir, f), root: pageDir, type: contentType(f) });
   for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
+  for (const f of OPTIONAL_MODEL_FILES) if (existsSync(join(model, f))) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
   return site;
 }

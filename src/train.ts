@@ -2,7 +2,9 @@
 // reset at <EOS>), sequences reshuffled every epoch, summed cross-entropy, Adam with
 // warm-up and a cosine schedule to the deadline (or plateau decay without one), clipping by
 // global norm, evaluation of the whole validation split every `evalEvery` steps, best and
-// latest checkpoints, early stopping, a time budget, and exact resume. `auto` settings are
+// latest checkpoints, early stopping, a time budget, and exact resume. Before the first step
+// it counts a Kneser–Ney n-gram of the training split (the baseline the network has to beat)
+// and at each evaluation fits the mixture of the two on validation. `auto` settings are
 // resolved here from the corpus (auto.ts). Silent: it reports through callbacks and stops
 // cleanly when `signal` aborts.
 
@@ -14,7 +16,9 @@ import {
   TRAIN_CONFIG_BEFORE,
   loadCheckpoint,
   loadResume,
+  loadNGram,
   saveCheckpoint,
+  saveNGram,
   saveResume,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -30,6 +34,10 @@ import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
 import { inputError, RnnlmError } from './errors.js';
 import { streamLoss } from './evaluate.js';
+import { fitMixture, mixtureNats } from './mixture.js';
+import { buildNGram, type OrderResult } from './ngram/build.js';
+import { encodeNGram } from './ngram/format.js';
+import type { NGramModel, StreamScore } from './ngram/model.js';
 import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
 import { adamState, adamStep, clipByGlobalNorm, type AdamState } from './model/adam.js';
 import { parameterCount, type ModelConfig } from './model/config.js';
@@ -105,6 +113,8 @@ export interface TrainRequest {
   resumeOverrides?: Partial<Pick<TrainConfig, 'epochs' | 'time' | 'patience' | 'evalEvery'>>;
   /** Stop after this many steps in total (for tests and quick looks). */
   maxSteps?: number;
+  /** Count the n-gram baseline and fit the mixture (default true; a resume follows its checkpoint). */
+  ngram?: boolean;
   /** Start a new run even if the folder holds a checkpoint (it is replaced). */
   force?: boolean;
   /** Data-parallel worker threads, the calling thread included (default 1). */
@@ -158,11 +168,26 @@ export interface EvalInfo {
   step: number;
   train: number;
   val: number | null;
+  /** Validation nats/char of the n-gram (fixed) and of the mixture fit now, with an n-gram. */
+  ngram: number | null;
+  mix: number | null;
   improved: boolean;
+}
+
+/** The n-gram counted before the first step. */
+export interface NGramInfo {
+  order: number;
+  entries: number;
+  bytes: number;
+  seconds: number;
+  /** Validation nats/char (null without validation), and each order tried. */
+  val: number | null;
+  orders: OrderResult[];
 }
 
 export interface TrainEvents {
   onStart?(s: StartInfo): void;
+  onNGram?(n: NGramInfo): void;
   onStep?(s: StepInfo): void;
   onEval?(e: EvalInfo): void;
   onSave?(dir: string, reason: string): void;
@@ -423,7 +448,21 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
 
   const choices = start.kind === 'fresh' ? start.choices : [];
   ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
+  const ngram = baseline();
+  const ngramVal: StreamScore | null = ngram && corpus.val ? ngram.scoreStream(corpus.val) : null;
   return await loop();
+
+  /** The n-gram: counted on a new run (and written at once), read back on resume. */
+  function baseline(): NGramModel | null {
+    if (start.kind === 'prior') return loadNGram(dir, meta);
+    if (req.ngram === false) return null;
+    const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
+    const bytes = encodeNGram(b.model);
+    const info = { order: b.model.order, entries: b.model.entryCount, val: b.val, orders: b.orders, buildSeconds: b.seconds };
+    saveNGram(dir, meta, bytes, info);
+    ev.onNGram?.({ order: info.order, entries: info.entries, bytes: bytes.length, seconds: b.seconds, val: b.val, orders: b.orders });
+    return b.model;
+  }
 
   async function loop(): Promise<TrainResult> {
     const now = req.clock ?? Date.now;
@@ -448,21 +487,26 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
 
     const evaluate = async () => {
       const trainLoss = progress.pending.tokens > 0 ? progress.pending.nats / progress.pending.tokens : NaN;
-      const val = corpus.val ? await streamLoss(params, corpus.val, { pool }) : null;
+      const perPosition = ngramVal ? new Float64Array(ngramVal.logProbs.length) : undefined;
+      const val = corpus.val ? await streamLoss(params, corpus.val, { pool, perPosition }) : null;
       const valLoss = val ? val.nats / val.tokens : null;
+      // The mixture with the n-gram, its weights fit on this validation run.
+      const mixture = ngramVal && perPosition && val ? fitMixture(perPosition, ngramVal.logProbs, ngramVal.buckets) : null;
+      const mixLoss = mixture && val ? mixtureNats(perPosition!, ngramVal!.logProbs, ngramVal!.buckets, mixture) / val.tokens : null;
       const score = valLoss ?? trainLoss;
       const improved = progress.bestVal === null || score < progress.bestVal;
       if (improved) {
         progress.bestVal = score;
         progress.bestStep = progress.step;
         progress.evalsWithoutImprovement = 0;
+        if (mixture && mixLoss !== null) meta.mixture = { ...mixture, val: mixLoss, network: valLoss!, step: progress.step };
       } else {
         progress.evalsWithoutImprovement++;
         if (t.schedule === 'plateau') progress.lrScale *= t.lrDecay;
       }
-      history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}) });
+      history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}), ...(mixLoss !== null ? { mix: mixLoss } : {}) });
       progress.pending = { nats: 0, tokens: 0 };
-      ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, improved });
+      ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, ngram: meta.ngram?.val ?? null, mix: mixLoss, improved });
       await save('evaluation', improved);
       if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
     };

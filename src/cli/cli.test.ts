@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
+import { MixedPredictor } from '../mixture.js';
 import { Stepper } from '../model/stepper.js';
 import { scoreSentence } from '../score.js';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
@@ -105,10 +106,13 @@ describe('train → sample → score → eval → info', () => {
     const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => x.text)).toEqual(['Stoubar', 'Ke', '']);
     const ck = loadCheckpoint(join(dir, 'checkpoints', 'words'));
+    // By default the CLI scores with the mixture of the network and the checkpoint's n-gram; --no-mix with the network alone.
+    const mixed = new MixedPredictor(new Stepper(ck.params), ck.ngram!, ck.meta.mixture!);
+    const alone = run(['score', '--json', '--no-mix', 'Stoubar', 'Ke', '', '--backend', 'wasm'], dir).out.trim().split('\n').map((l) => JSON.parse(l));
     const st = new Stepper(ck.params);
-    for (const row of rows) {
-      const lib = scoreSentence(st, ck.vocab, row.text);
-      expect(row.logprob).toBeCloseTo(lib.logprob, 10);
+    for (const [i, row] of rows.entries()) {
+      expect(row.logprob).toBeCloseTo(scoreSentence(mixed, ck.vocab, row.text).logprob, 10);
+      expect(alone[i].logprob).toBeCloseTo(scoreSentence(st, ck.vocab, row.text).logprob, 10);
       for (const k of ['logprob', 'log10prob', 'prob', 'tokens', 'oov', 'bpc', 'ppl']) expect(row).toHaveProperty(k);
     }
     const table = run(['score', 'Stoubar', 'Ke'], dir);

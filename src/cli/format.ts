@@ -27,34 +27,41 @@ export function table(header: string[], rows: string[][]): string {
  * In colour the two series are blue and green lines; without colour the validation series
  * is drawn over the training line in `•`, so the two can be told apart in plain text.
  */
-export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10): string | null {
+export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10, ngram: number | null = null): string | null {
   const pts = history.filter((h) => Number.isFinite(h.train));
   if (pts.length < 2) return null;
   const train = pts.map((h) => h.train / LN2);
   const val = pts.map((h) => (h.val ?? h.train) / LN2);
   const hasVal = pts.some((h) => h.val !== undefined);
+  const base = ngram === null ? null : pts.map(() => ngram / LN2);
   const format = (x: number) => x.toFixed(2).padStart(6);
   const steps = `  bits/char at steps ${pts[0]!.step}…${pts[pts.length - 1]!.step}: `;
+  const min = Math.min(...train, ...val, ...(base ?? []));
+  const max = Math.max(...train, ...val, ...(base ?? []));
   if (c.level > 0 || !hasVal) {
-    const plot = asciichart.plot(hasVal ? [train, val] : [train], { height, colors: c.level > 0 ? [asciichart.blue, asciichart.green] : undefined, format });
-    return `${plot}\n${steps}${c.blue('── train')}${hasVal ? '   ' + c.green('── validation') : ''}`;
+    const series = [train, ...(hasVal ? [val] : []), ...(base ? [base] : [])];
+    const colors = c.level > 0 ? [asciichart.blue, ...(hasVal ? [asciichart.green] : []), ...(base ? [asciichart.yellow] : [])] : undefined;
+    const plot = asciichart.plot(series, { height, min, max, colors, format });
+    return `${plot}\n${steps}${c.blue('── train')}${hasVal ? '   ' + c.green('── validation') : ''}${base ? '   ' + c.yellow(`── n-gram ${(ngram! / LN2).toFixed(3)}`) : ''}`;
   }
-  // Plain text: the same scale for both, then the validation cells overlaid as dots.
-  const min = Math.min(...train, ...val);
-  const max = Math.max(...train, ...val);
-  const base = asciichart.plot(train, { height, min, max, format }).split('\n');
-  const over = asciichart.plot(val, { height, min, max, format }).split('\n');
+  // Plain text: the same scale for all, then validation (and the n-gram) overlaid as dots (and dashes).
+  const lines = asciichart.plot(train, { height, min, max, format }).split('\n');
   const axis = format(0).length + 2; // label and axis characters before the plot area
-  const merged = base.map((line, r) => {
-    const o = [...(over[r] ?? '')];
-    const chars = [...line];
-    for (let i = axis; i < Math.max(chars.length, o.length); i++) {
-      if (o[i] !== undefined && o[i] !== ' ') chars[i] = '•';
-      else chars[i] ??= ' ';
-    }
-    return chars.join('').trimEnd();
-  });
-  return `${merged.join('\n')}\n${steps}── train   ••• validation`;
+  const overlay = (series: number[], mark: string) => {
+    const over = asciichart.plot(series, { height, min, max, format }).split('\n');
+    lines.forEach((line, r) => {
+      const o = [...(over[r] ?? '')];
+      const chars = [...line];
+      for (let i = axis; i < Math.max(chars.length, o.length); i++) {
+        if (o[i] !== undefined && o[i] !== ' ') chars[i] = mark;
+        else chars[i] ??= ' ';
+      }
+      lines[r] = chars.join('').trimEnd();
+    });
+  };
+  if (base) overlay(base, '-');
+  overlay(val, '•');
+  return `${lines.join('\n')}\n${steps}── train   ••• validation${base ? `   --- n-gram ${(ngram! / LN2).toFixed(3)}` : ''}`;
 }
 
 /**

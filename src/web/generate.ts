@@ -2,16 +2,15 @@
 // in as it is drawn, by the same sampler as `rnnlm sample` (the same seed gives the same
 // text here and there), until <EOS>, the length, or Stop.
 
-import { Stepper } from '../model/stepper.js';
 import { Rng } from '../rng.js';
 import { sampleChars } from '../sample.js';
 import { codePoints, EOS_ID } from '../tokenizer.js';
 import { heat } from '../surprise.js';
 import { byId, el, numberIn } from './dom.js';
-import type { PageModel } from './load.js';
+import { predictor, type PageModel } from './load.js';
 
 export function setupGenerate(m: PageModel): void {
-  const stepper = new Stepper(m.params); // its own: generation and scoring interleave
+  const stepper = predictor(m); // its own: generation and scoring interleave
   const prime = byId<HTMLTextAreaElement>('gen-prime');
   const temp = byId<HTMLInputElement>('gen-temp');
   const tempValue = byId<HTMLOutputElement>('gen-temp-value');

@@ -6,6 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Meta } from '../checkpoint.js';
 import { Params } from '../model/params.js';
+import { MixedPredictor, type Predictor } from '../mixture.js';
+import { Stepper } from '../model/stepper.js';
+import { decodeNGram } from '../ngram/format.js';
+import type { NGramModel } from '../ngram/model.js';
 import { Vocab } from '../tokenizer.js';
 
 export interface PageModel {
@@ -13,6 +17,14 @@ export interface PageModel {
   vocab: Vocab;
   params: Params;
   backend: string;
+  /** The checkpoint's n-gram (absent in older ones): Generate and Score use the mixture, as the CLI does. */
+  ngram: NGramModel | null;
+}
+
+/** What Generate and Score draw from: the network mixed with the n-gram when there is one, as `rnnlm sample` and `score`. */
+export function predictor(m: PageModel): Predictor {
+  const net = new Stepper(m.params);
+  return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture) : net;
 }
 
 const ORDER = ['wasm', 'webgl', 'cpu'];
@@ -43,5 +55,11 @@ export async function loadModel(backend: string): Promise<PageModel> {
   // Keras order: per layer kernel, recurrent kernel, bias; then the output kernel and bias.
   const arrays = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
   model.dispose();
-  return { meta, vocab, params: Params.fromKeras(meta.model, arrays), backend };
+  let ngram: NGramModel | null = null;
+  if (meta.ngram) {
+    const r = await fetch(new URL('ngram.bin', base));
+    if (!r.ok) throw new Error(`model/ngram.bin: HTTP ${r.status}`);
+    ngram = decodeNGram(new Uint8Array(await r.arrayBuffer()), 'model/ngram.bin');
+  }
+  return { meta, vocab, params: Params.fromKeras(meta.model, arrays), backend, ngram };
 }

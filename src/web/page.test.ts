@@ -115,9 +115,12 @@ async function pageSample(page: Page, o: { prime: string; temp: string; seed: st
 async function checkScore(page: Page): Promise<void> {
   const want = cli(['score', '--json', ...SENTENCES]).trim().split('\n').map((l) => JSON.parse(l) as { logprob: number; oov: number });
   expect(want.map((w) => w.oov)).toEqual([0, 1, 0]); // the second has a character the model never saw
+  // The page scores with the checkpoint's mixture, as the CLI does by default; the network alone differs.
+  const alone = cli(['score', '--json', '--no-mix', ...SENTENCES]).trim().split('\n').map((l) => JSON.parse(l) as { logprob: number });
   for (const [i, s] of SENTENCES.entries()) {
     const got = await pageScore(page, s);
     expect(Math.abs(got - want[i]!.logprob) / Math.abs(want[i]!.logprob), s).toBeLessThan(1e-4);
+    expect(Math.abs(got - alone[i]!.logprob) / Math.abs(alone[i]!.logprob), `${s}: network alone`).toBeGreaterThan(1e-3);
   }
 }
 
@@ -138,6 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     await train(tinyRequest(writeCorpus(root, syllableText(600)), ck, {}, { epochs: 3 }, { layers: 2, hidden: 16 }));
+    expect(existsSync(join(ck, 'ngram.bin'))).toBe(true); // the page mixes with it
     served = await startServe();
     exported = join(root, 'site');
     exportSite(ck, exported);
@@ -208,7 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
   it('Model: the settings and the loss chart; no request left the server', async () => {
     const page = await open(served);
     await page.click('#tab-model');
-    expect(await page.$$eval('#model-lines dt', (xs) => xs.map((x) => x.textContent))).toEqual(expect.arrayContaining(['model', 'vocabulary', 'corpus', 'training', 'validation', 'progress', 'best']));
+    expect(await page.$$eval('#model-lines dt', (xs) => xs.map((x) => x.textContent))).toEqual(expect.arrayContaining(['model', 'vocabulary', 'corpus', 'training', 'validation', 'progress', 'best', 'n-gram', 'mixture']));
     expect(await page.textContent('#model-lines')).toContain('2-layer LSTM, hidden 16');
     expect(await page.locator('#model-chart canvas').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });

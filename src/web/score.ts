@@ -4,15 +4,14 @@
 // or focus.
 
 import { linesText, sentenceLines } from '../describe.js';
-import { Stepper } from '../model/stepper.js';
 import { scoreSentence, type CharScore } from '../sentence.js';
 import { surprise } from '../surprise.js';
 import { arrowNavigation, byId, el, shown } from './dom.js';
-import type { PageModel } from './load.js';
+import { predictor, type PageModel } from './load.js';
 
 /** `onText` receives the text after each scoring, for the Inside part. */
 export function setupScore(m: PageModel, onText: (text: string) => void): void {
-  const stepper = new Stepper(m.params);
+  const stepper = predictor(m);
   const input = byId<HTMLTextAreaElement>('score-text');
   const eos = byId<HTMLInputElement>('score-eos');
   const chars = byId('score-chars');

@@ -13,13 +13,14 @@ import { bar, duration, int, probText, scaleLine } from '../format.js';
 import { LN2 } from '../../score.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
-import { announce, loadModel, modelOption } from './load.js';
+import { announce, loadModel, mixOf, mixOption, modelOption, modelWords } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
   workers: number;
   model?: string;
   json?: boolean;
+  mix: boolean;
 }
 
 export const evalCommand: CommandModule<object, Args> = {
@@ -30,6 +31,7 @@ export const evalCommand: CommandModule<object, Args> = {
       .positional('file', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
       .option('model', modelOption)
       .option('json', { type: 'boolean', describe: 'One JSON object with the results' })
+      .option('mix', mixOption)
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Threads (data-parallel)', availableParallelism()))
       .example('$0 eval held-out.txt', 'evaluate with the latest model')
       .example('$0 eval test.txt --model checkpoints/names --json', 'machine-readable') as unknown as Argv<Args>,
@@ -38,7 +40,7 @@ export const evalCommand: CommandModule<object, Args> = {
     const text = readText(argv.file);
     const ck = loadModel(argv.model);
     const backend = await ctx.startBackend();
-    announce(ctx, ck, backend);
+    announce(ctx, ck, backend, argv.mix);
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
@@ -48,6 +50,7 @@ export const evalCommand: CommandModule<object, Args> = {
     try {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
+        mix: mixOf(ck, argv.mix),
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
           unitName = unit;
@@ -80,6 +83,9 @@ export const evalCommand: CommandModule<object, Args> = {
       `  bits/char          ${r.bpc.toFixed(4)}`,
       `  perplexity         ${r.ppl.toFixed(4)}`,
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
+      ...(r.parts
+        ? [`  bits/char by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
+        : []),
       `  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');

@@ -2,6 +2,9 @@
 // ./checkpoints), say which on stderr, load and check it.
 
 import { loadCheckpoint, type Loaded } from '../../checkpoint.js';
+import { MixedPredictor, type Predictor } from '../../mixture.js';
+import { Stepper } from '../../model/stepper.js';
+import type { Mix } from '../../score.js';
 import type { Context } from '../context.js';
 import { findCheckpoint } from '../find.js';
 
@@ -9,10 +12,30 @@ export function loadModel(model: string | undefined): Loaded {
   return loadCheckpoint(findCheckpoint(model));
 }
 
+/** The checkpoint's n-gram and mixture weights, unless `mix` is off or it has none (older checkpoints). */
+export function mixOf(ck: Loaded, mix = true): Mix | null {
+  return mix && ck.ngram && ck.meta.mixture ? { ngram: ck.ngram, weights: ck.meta.mixture } : null;
+}
+
+/** What scores and samples: the network, mixed with the n-gram when the checkpoint has one and `mix` is on. */
+export function predictorOf(ck: Loaded, mix = true): Predictor {
+  const m = mixOf(ck, mix);
+  const net = new Stepper(ck.params);
+  return m ? new MixedPredictor(net, m.ngram, m.weights) : net;
+}
+
+/** How the model in use reads: "network + 6-gram mixture" or "network alone". */
+export function modelWords(ck: Loaded, mix = true): string {
+  if (mixOf(ck, mix)) return `network + ${ck.ngram!.order}-gram mixture`;
+  return ck.ngram && !mix ? 'network alone (--no-mix)' : 'network alone';
+}
+
+export const mixOption = { type: 'boolean' as const, default: true, describe: 'Mix the network with the checkpoint’s n-gram, with weights fit on validation (--no-mix: the network alone)' };
+
 /** Say which checkpoint is in use (after the inputs were checked, so errors stay one line). */
-export function announce(ctx: Context, ck: Loaded, backend: string): void {
+export function announce(ctx: Context, ck: Loaded, backend: string, mix = true): void {
   const m = ck.meta.model;
-  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}) on ${backend}`));
+  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${modelWords(ck, mix)}) on ${backend}`));
 }
 
 export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder [default: the most recently trained under ./checkpoints]' };

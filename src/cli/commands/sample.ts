@@ -1,7 +1,6 @@
 // `rnnlm sample`: stream generated text to stdout (or JSON lines with --json).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { encodePrime, sampleChars } from '../../sample.js';
 import { heat } from '../../surprise.js';
@@ -9,7 +8,7 @@ import { EOS_ID } from '../../tokenizer.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
 import { interruptible } from '../interrupt.js';
-import { announce, loadModel, modelOption } from './load.js';
+import { announce, loadModel, mixOption, modelOption, predictorOf } from './load.js';
 
 interface Args extends GlobalArgs {
   model?: string;
@@ -23,6 +22,7 @@ interface Args extends GlobalArgs {
   seed?: number;
   stop: boolean;
   json?: boolean;
+  mix: boolean;
 }
 
 export const sampleCommand: CommandModule<object, Args> = {
@@ -41,6 +41,7 @@ export const sampleCommand: CommandModule<object, Args> = {
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed: the same seed gives the same text [default: random]'))
       .option('stop', { type: 'boolean', default: true, describe: 'End each sample at <EOS> (--no-stop: keep going, <EOS> printed as a newline)' })
       .option('json', { type: 'boolean', describe: 'One JSON object per sample: text, chars, logprob, temperature, seed' })
+      .option('mix', mixOption)
       .example('$0 sample --temp 0.8 -n 5', 'five samples, a little conservative')
       .example('$0 sample --prime "The " --length 300 --top-p 0.9', 'continue a prompt with nucleus sampling')
       .example('$0 sample --seed 7 --json', 'reproducible, machine-readable') as unknown as Argv<Args>,
@@ -48,8 +49,8 @@ export const sampleCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const ck = loadModel(argv.model);
     encodePrime(ck.vocab, argv.prime ?? '', argv.unkOk); // fail early on unknown characters
-    announce(ctx, ck, await ctx.startBackend());
-    const stepper = new Stepper(ck.params);
+    announce(ctx, ck, await ctx.startBackend(), argv.mix);
+    const stepper = predictorOf(ck, argv.mix);
     const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
     const rng = new Rng(seed);
     const shade = argv.color === true && !argv.json;

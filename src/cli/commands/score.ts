@@ -4,13 +4,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { isStdin, readText } from '../../corpus.js';
 import { inputError } from '../../errors.js';
-import { Stepper } from '../../model/stepper.js';
 import { scoreSentence, type SentenceScore } from '../../score.js';
 import { surprise } from '../../surprise.js';
 import { linesText, sentenceLines } from '../../describe.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, scaleLine, table } from '../format.js';
-import { announce, loadModel, modelOption } from './load.js';
+import { announce, loadModel, mixOption, modelOption, predictorOf } from './load.js';
 
 interface Args extends GlobalArgs {
   text?: string[];
@@ -19,6 +18,7 @@ interface Args extends GlobalArgs {
   perChar?: boolean;
   json?: boolean;
   eos: boolean;
+  mix: boolean;
 }
 
 export const scoreCommand: CommandModule<object, Args> = {
@@ -31,6 +31,7 @@ export const scoreCommand: CommandModule<object, Args> = {
       .option('file', { alias: 'f', type: 'string', describe: 'Score each line of this file' })
       .option('per-char', { type: 'boolean', describe: 'Show each character’s probability and surprisal (bits)' })
       .option('json', { type: 'boolean', describe: 'JSON Lines, one object per sentence in input order' })
+      .option('mix', mixOption)
       .option('eos', { type: 'boolean', default: true, describe: 'Include P(<EOS> | sentence) (--no-eos scores a prefix)' })
       .example('$0 score "The apple and pear salad."', 'one sentence')
       .example('$0 score Maria Xqzt Anna', 'several, ranked by probability')
@@ -40,8 +41,8 @@ export const scoreCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
-    announce(ctx, ck, await ctx.startBackend());
-    const stepper = new Stepper(ck.params);
+    announce(ctx, ck, await ctx.startBackend(), argv.mix);
+    const stepper = predictorOf(ck, argv.mix);
     const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
     if (argv.json) {
       for (const s of scores) process.stdout.write(JSON.stringify(s) + '\n');

@@ -10,12 +10,12 @@ import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
 import { RUNNING_MODE } from '../../textkind.js';
 import { isStdin } from '../../corpus.js';
 import { CELLS, type CellKind } from '../../model/config.js';
-import { Stepper } from '../../model/stepper.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
 import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
-import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type NGramInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
+import { predictorOf } from './load.js';
 import { duration, int, lossChart, lossText } from '../format.js';
 import { LN2 } from '../../score.js';
 import { numberOption, parseDuration } from '../options.js';
@@ -52,6 +52,7 @@ interface Args extends GlobalArgs {
   steps?: number;
   workers: number | 'auto';
   quiet?: boolean;
+  ngram: boolean;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -93,6 +94,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true, auto: true }, `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`, 'auto'))
+      .option('ngram', { type: 'boolean', default: true, describe: 'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
@@ -134,6 +136,7 @@ export const trainCommand: CommandModule<object, Args> = {
           segmentation: argv.segmentation,
           resumeOverrides: { epochs: argv.epochs, time: argv.time, patience: argv.patience, evalEvery: argv.evalEvery },
           maxSteps: argv.steps,
+          ngram: argv.ngram,
           workers: argv.workers,
           backend,
           version: VERSION,
@@ -171,6 +174,12 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       for (const ch of s.choices) progress.log(c.dim(`  auto      ${ch.what} ${ch.value}: ${ch.reason}`));
       progress.log(`  backend   ${backend}${s.workers > 1 ? ` × ${s.workers} threads` : ''}`);
     },
+    onNGram: (n: NGramInfo) => {
+      if (quiet) return;
+      const size = `${n.seconds.toFixed(1)} s, ${int(n.entries)} entries, ${(n.bytes / 1e6).toFixed(1)} MB`;
+      const beat = n.val === null ? ' (no validation split to measure it on)' : `: ${(n.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`;
+      progress.log(`  baseline  a ${n.order}-gram of this text (${size})${beat}`);
+    },
     onStep: (s: StepInfo) => {
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
       progress.update(
@@ -179,7 +188,8 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
     },
     onEval: (e: EvalInfo) => {
       if (e.val !== null) lastVal = e.val;
-      const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}`;
+      const mix = e.mix === null || e.ngram === null ? '' : `  n-gram ${(e.ngram / LN2).toFixed(3)}  mixed ${(e.mix / LN2).toFixed(3)}`;
+      const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}${mix}`;
       progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/char${e.improved ? c.green('  ✓ best, saved') : ''}`);
     },
   };
@@ -211,7 +221,11 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
   ctx.say('');
   ctx.say(`${c.green('✓')} ${reasons[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)} this run, ${int(r.charsPerSec)} chars/s)`);
   if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best)} at step ${r.meta.progress.bestStep}`);
-  const chart = lossChart(r.meta.history, c);
+  const mx = r.meta.mixture;
+  if (mx && r.meta.ngram?.val != null) {
+    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/char alone): ${(mx.val / LN2).toFixed(3)} bits/char on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
+  }
+  const chart = lossChart(r.meta.history, c, 10, r.meta.ngram?.val ?? null);
   if (chart) ctx.say('\n' + chart);
   if (r.stopped === 'interrupted') {
     ctx.say(`\n  resume with: ${c.bold(resumeCmd)}`);
@@ -219,7 +233,7 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
   }
   try {
     const ck = loadCheckpoint(r.dir);
-    const stepper = new Stepper(ck.params);
+    const stepper = predictorOf(ck);
     const rng = new Rng(argv.seed);
     ctx.say(`\n  samples (temperature 0.8):`);
     const lines = ck.meta.segmentation === 'line' ? 5 : 1;

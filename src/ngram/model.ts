@@ -1,0 +1,259 @@
+// An interpolated, modified Kneser–Ney character n-gram (Chen & Goodman 1998), over the
+// same tokens as the network (characters, <UNK>, <EOS>), the context reset at each <EOS>:
+//   P(w | h) = α(h, w) + γ(h) · P(w | h′),   α(h, w) = max(c(h, w) − D(c), 0) / c(h)
+// where h′ drops the oldest token of h, c is the raw count at the highest order and the
+// continuation count N1+(• h w) below it, D is one of three discounts per order (for counts
+// 1, 2, 3+) and γ(h) = 1 − Σ_w α(h, w), so each P(· | h) sums to 1 — also after pruning.
+// Below the unigram is the uniform 1/V. Browser-safe: the page mixes with this same code.
+
+import { RnnlmError } from '../errors.js';
+import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { contextToken, type NGramCounts } from './counts.js';
+import { IntMap } from './intmap.js';
+
+/** λ buckets of the mixture: by the count c of the longest context seen, 4^b ≤ c + 1 < 4^(b+1) (the last bucket open-ended). */
+export const BUCKETS = 8;
+export function bucketOf(contextCount: number): number {
+  return Math.min(BUCKETS - 1, Math.floor(Math.log2(contextCount + 1) / 2));
+}
+
+/** The arrays a model is made of (what ngram.bin stores). */
+export interface NGramArrays {
+  order: number;
+  vocabSize: number;
+  /** discounts[d] = [D1, D2, D3+] of contexts of length d. */
+  discounts: number[][];
+  /** Nodes in breadth-first order: parent before child; node 0 the empty context. */
+  nodeParent: Int32Array;
+  nodeToken: Int32Array;
+  /** c(h): the count of the context before pruning. */
+  nodeTotal: Float64Array;
+  /** Entries sorted by node, then token: node n owns [nodeFirst[n], nodeFirst[n + 1]). */
+  nodeFirst: Int32Array;
+  entToken: Int32Array;
+  entCount: Int32Array;
+}
+
+export interface StreamScore {
+  /** ln P of stream[p + 1] given the context at p, for each p. */
+  logProbs: Float64Array;
+  /** Mixture bucket at each p. */
+  buckets: Uint8Array;
+}
+
+export class NGramModel {
+  readonly order: number;
+  readonly vocabSize: number;
+  private readonly depth: Uint8Array;
+  private readonly alpha: Float64Array;
+  private readonly gamma: Float64Array;
+  private readonly children: IntMap;
+  private readonly entries: IntMap;
+
+  constructor(readonly a: NGramArrays) {
+    this.order = a.order;
+    this.vocabSize = a.vocabSize;
+    const nodes = a.nodeParent.length;
+    const V = a.vocabSize;
+    this.depth = new Uint8Array(nodes);
+    this.alpha = new Float64Array(a.entToken.length);
+    this.gamma = new Float64Array(nodes);
+    this.children = new IntMap(nodes);
+    this.entries = new IntMap(a.entToken.length);
+    for (let n = 0; n < nodes; n++) {
+      if (n > 0) {
+        const p = a.nodeParent[n]!;
+        if (!(p >= 0 && p < n)) throw new RnnlmError(`n-gram: node ${n} has parent ${p} (not before it)`);
+        this.depth[n] = this.depth[p]! + 1;
+        this.children.set(p * V + a.nodeToken[n]!, n);
+      }
+      const D = a.discounts[this.depth[n]!]!;
+      const total = a.nodeTotal[n]!;
+      let kept = 0;
+      for (let e = a.nodeFirst[n]!; e < a.nodeFirst[n + 1]!; e++) {
+        const c = a.entCount[e]!;
+        const al = total > 0 ? Math.max(0, c - D[Math.min(c, 3) - 1]!) / total : 0;
+        this.alpha[e] = al;
+        kept += al;
+        this.entries.set(n * V + a.entToken[e]!, e);
+      }
+      this.gamma[n] = Math.max(0, 1 - kept);
+    }
+  }
+
+  get nodes(): number {
+    return this.a.nodeParent.length;
+  }
+  get entryCount(): number {
+    return this.a.entToken.length;
+  }
+
+  /**
+   * The context nodes at position p of a stream, shortest first (node 0 first), as far as
+   * they were seen: `out[0..returned)`.
+   */
+  private chain(stream: ArrayLike<number>, p: number, seqStart: number, out: Int32Array): number {
+    const V = this.vocabSize;
+    let node = 0;
+    out[0] = 0;
+    let n = 1;
+    for (let k = 0; k + 1 < this.order; k++) {
+      node = this.children.get(node * V + contextToken(stream, p, k, seqStart));
+      if (node < 0) break;
+      out[n++] = node;
+    }
+    return n;
+  }
+
+  private probAlong(chain: Int32Array, n: number, w: number): number {
+    const V = this.vocabSize;
+    let prob = 1 / V;
+    for (let i = 0; i < n; i++) {
+      const node = chain[i]!;
+      const e = this.entries.get(node * V + w);
+      prob = (e >= 0 ? this.alpha[e]! : 0) + this.gamma[node]! * prob;
+    }
+    return prob;
+  }
+
+  /** ln P of every target of a stream `[EOS, c1, …]` (the context resets at each <EOS>), with its mixture bucket. */
+  scoreStream(stream: Tokens): StreamScore {
+    const n = Math.max(0, stream.length - 1);
+    const logProbs = new Float64Array(n);
+    const buckets = new Uint8Array(n);
+    const chain = new Int32Array(this.order);
+    let seqStart = 0;
+    for (let p = 0; p < n; p++) {
+      if (stream[p] === EOS_ID) seqStart = p;
+      const len = this.chain(stream, p, seqStart, chain);
+      logProbs[p] = Math.log(this.probAlong(chain, len, stream[p + 1]!));
+      buckets[p] = bucketOf(this.a.nodeTotal[chain[len - 1]!]!);
+    }
+    return { logProbs, buckets };
+  }
+
+  /**
+   * P(· | context) over the whole vocabulary, for a context in reading order that starts at
+   * its sequence's <EOS> (earlier tokens are ignored after the last <EOS>), and its bucket.
+   */
+  distribution(context: ArrayLike<number>): { probs: Float64Array; bucket: number } {
+    const a = this.a;
+    const chain = new Int32Array(this.order);
+    let seqStart = 0;
+    for (let j = 0; j < context.length; j++) if (context[j] === EOS_ID) seqStart = j;
+    const len = context.length === 0 ? 1 : this.chain(context, context.length - 1, seqStart, chain);
+    const probs = new Float64Array(this.vocabSize).fill(1 / this.vocabSize);
+    for (let i = 0; i < len; i++) {
+      const node = chain[i]!;
+      const g = this.gamma[node]!;
+      for (let v = 0; v < probs.length; v++) probs[v]! *= g;
+      for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
+    }
+    return { probs, bucket: bucketOf(a.nodeTotal[chain[len - 1]!]!) };
+  }
+
+  /** The model of counts `c` at `order` (≤ c.maxOrder), pruned to at most `maxEntries` entries. */
+  static fromCounts(c: NGramCounts, order: number, maxEntries = Infinity): NGramModel {
+    if (order < 1 || order > c.maxOrder) throw new RnnlmError(`n-gram order ${order} is outside 1..${c.maxOrder}`);
+    const V = c.vocabSize;
+    const depthOf = c.nodeDepth.data;
+    const top = order - 1;
+    const E = c.entNode.length;
+    // The count each entry has in this model: raw at the highest order, continuation below.
+    const count = new Int32Array(E);
+    const cc = Array.from({ length: order }, () => [0, 0, 0, 0]); // counts of counts 1..4 per depth
+    const nodeTotal = new Float64Array(c.nodes);
+    let selected = 0;
+    for (let e = 0; e < E; e++) {
+      const node = c.entNode.data[e]!;
+      const d = depthOf[node]!;
+      if (d > top) continue;
+      const k = d === top ? c.raw.data[e]! : c.cont.data[e]!;
+      count[e] = k;
+      nodeTotal[node]! += k;
+      if (k <= 4) cc[d]![k - 1]!++;
+      selected++;
+    }
+    const discounts = cc.map(([n1, n2, n3, n4]) => modifiedDiscounts(n1!, n2!, n3!, n4!));
+    // Pruning: drop the rarest entries of the longest contexts first, until the model fits.
+    let threshold = 0;
+    let pruneFrom = top + 1; // entries at depth ≥ pruneFrom with count ≤ threshold are dropped
+    const keptAfter = () => {
+      let n = 0;
+      for (let e = 0; e < E; e++) {
+        const d = depthOf[c.entNode.data[e]!]!;
+        if (d <= top && !(d >= pruneFrom && count[e]! <= threshold) && count[e]! > 0) n++;
+      }
+      return n;
+    };
+    if (selected > maxEntries) {
+      outer: for (threshold = 1; ; threshold++) {
+        for (pruneFrom = top; pruneFrom >= 1; pruneFrom--) if (keptAfter() <= maxEntries) break outer;
+        if (threshold > 1e6) break;
+      }
+    }
+    const keep = (e: number) => {
+      const d = depthOf[c.entNode.data[e]!]!;
+      return d <= top && count[e]! > 0 && !(d >= pruneFrom && count[e]! <= threshold);
+    };
+    // Nodes kept: those with a kept entry, and their ancestors.
+    const keepNode = new Uint8Array(c.nodes);
+    keepNode[0] = 1;
+    for (let e = 0; e < E; e++) if (keep(e)) keepNode[c.entNode.data[e]!] = 1;
+    for (let n = c.nodes - 1; n > 0; n--) if (keepNode[n] && depthOf[n]! <= top) keepNode[c.nodeParent.data[n]!] = 1;
+    // Breadth-first numbering: by depth, then parent's new number, then token.
+    const old: number[] = [];
+    for (let n = 0; n < c.nodes; n++) if (keepNode[n] && depthOf[n]! <= top) old.push(n);
+    const renum = new Int32Array(c.nodes).fill(-1);
+    const byDepth: number[][] = Array.from({ length: order }, () => []);
+    for (const n of old) byDepth[depthOf[n]!]!.push(n);
+    const order2: number[] = [];
+    for (const level of byDepth) {
+      level.sort((x, y) => renum[c.nodeParent.data[x]!]! - renum[c.nodeParent.data[y]!]! || c.nodeToken.data[x]! - c.nodeToken.data[y]!);
+      for (const n of level) {
+        renum[n] = order2.length;
+        order2.push(n);
+      }
+    }
+    const N = order2.length;
+    const perNode: number[][] = Array.from({ length: N }, () => []);
+    for (let e = 0; e < E; e++) if (keep(e)) perNode[renum[c.entNode.data[e]!]!]!.push(e);
+    const nodeFirst = new Int32Array(N + 1);
+    let total = 0;
+    for (let i = 0; i < N; i++) {
+      nodeFirst[i] = total;
+      total += perNode[i]!.length;
+    }
+    nodeFirst[N] = total;
+    const entToken = new Int32Array(total);
+    const entCount = new Int32Array(total);
+    const nodeParent = new Int32Array(N);
+    const nodeToken = new Int32Array(N);
+    const totals = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      const n = order2[i]!;
+      nodeParent[i] = i === 0 ? -1 : renum[c.nodeParent.data[n]!]!;
+      nodeToken[i] = i === 0 ? -1 : c.nodeToken.data[n]!;
+      totals[i] = nodeTotal[n]!;
+      const list = perNode[i]!.sort((x, y) => c.entToken.data[x]! - c.entToken.data[y]!);
+      list.forEach((e, j) => {
+        entToken[nodeFirst[i]! + j] = c.entToken.data[e]!;
+        entCount[nodeFirst[i]! + j] = count[e]!;
+      });
+    }
+    return new NGramModel({ order, vocabSize: V, discounts, nodeParent, nodeToken, nodeTotal: totals, nodeFirst, entToken, entCount });
+  }
+}
+
+/**
+ * The three discounts of modified Kneser–Ney from the counts of counts n1…n4 of one order
+ * (Chen & Goodman): Y = n1 / (n1 + 2 n2), D1 = 1 − 2Y n2/n1, D2 = 2 − 3Y n3/n2, D3+ = 3 − 4Y n4/n3;
+ * each kept within [0, its count]; 0.5, 1, 1.5 where a count of counts is zero.
+ * Example: n = 100, 40, 20, 10 → Y = 5/9, D = 0.556, 1.167, 1.889.
+ */
+export function modifiedDiscounts(n1: number, n2: number, n3: number, n4: number): number[] {
+  if (n1 === 0 || n2 === 0 || n3 === 0 || n4 === 0) return [0.5, 1, 1.5];
+  const Y = n1 / (n1 + 2 * n2);
+  const clamp = (d: number, hi: number) => Math.min(hi, Math.max(0, d));
+  return [clamp(1 - (2 * Y * n2) / n1, 1), clamp(2 - (3 * Y * n3) / n2, 2), clamp(3 - (4 * Y * n4) / n3, 3)];
+}
