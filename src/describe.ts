@@ -5,6 +5,7 @@ import type { Meta } from './checkpoint.js';
 import { parameterCount } from './model/config.js';
 import type { SentenceScore } from './sentence.js';
 import type { Vocab } from './tokenizer.js';
+import { LN2 } from './sentence.js';
 import { duration, int, lossText, probText } from './units.js';
 
 export type Line = [label: string, value: string];
@@ -36,7 +37,7 @@ function ngramLines(meta: Meta): Line[] {
     ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val)} on validation`}`],
   ];
   const x = meta.mixture;
-  if (x) lines.push(['mixture', `${lossText(x.val)} on validation (network alone ${lossText(x.network)}); network weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
+  if (x) lines.push(['mixture', `${lossText(x.val)} on validation (the network alone ${(x.network / LN2).toFixed(3)}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
   return lines;
 }
 

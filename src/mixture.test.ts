@@ -8,7 +8,7 @@ import { Stepper } from './model/stepper.js';
 import { BUCKETS } from './ngram/model.js';
 import { Rng } from './rng.js';
 import { scoreSentence, scoreText, type Mix } from './score.js';
-import { syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
+import { abText, syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { streamOf } from './tokenizer.js';
 import { train } from './train.js';
 
@@ -53,15 +53,6 @@ describe('mixing two distributions', () => {
   });
 });
 
-/** Lines over {a, b}, as in score.test.ts: vocabulary <EOS>, <UNK>, a, b. */
-function abText(n: number): string {
-  const r = new Rng(9);
-  return Array.from({ length: n }, () => {
-    let s = 'a';
-    while (r.next() < 0.6) s += r.next() < 0.7 ? 'b' : 'a';
-    return s;
-  }).join('\n');
-}
 
 describe('the trained mixture', () => {
   let ck: Loaded;

@@ -6,22 +6,13 @@ import { runWindow, zeroState } from './model/lm.js';
 import { Stepper } from './model/stepper.js';
 import { Rng } from './rng.js';
 import { scoreSentence, scoreText } from './score.js';
-import { tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
+import { abText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { streamOf } from './tokenizer.js';
 import { train } from './train.js';
 
 let ck: Loaded;
 let stepper: Stepper;
 
-/** Lines over {a, b}: vocabulary <EOS>, <UNK>, a, b. "z" stands for any unseen character. */
-function abText(n: number): string {
-  const r = new Rng(9);
-  return Array.from({ length: n }, () => {
-    let s = 'a';
-    while (r.next() < 0.6) s += r.next() < 0.7 ? 'b' : 'a';
-    return s;
-  }).join('\n');
-}
 
 beforeAll(async () => {
   await initBackend('wasm');

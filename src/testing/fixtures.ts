@@ -30,6 +30,16 @@ export function syllableText(lines: number, seed = 1): string {
   return out.join('\n') + '\n';
 }
 
+/** Lines over {a, b} (vocabulary <EOS>, <UNK>, a, b), fixed seed; "z" then stands for any unseen character. */
+export function abText(n: number): string {
+  const r = new Rng(9);
+  return Array.from({ length: n }, () => {
+    let s = 'a';
+    while (r.next() < 0.6) s += r.next() < 0.7 ? 'b' : 'a';
+    return s;
+  }).join('\n');
+}
+
 export function writeCorpus(dir: string, text: string, name = 'corpus.txt'): string {
   const p = join(dir, name);
   writeFileSync(p, text);

@@ -86,7 +86,7 @@ export const evalCommand: CommandModule<object, Args> = {
       ...(r.parts
         ? [`  bits/char by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
         : []),
-      `  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
+      `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (!everyChar) {

@@ -9,7 +9,7 @@ import { surprise } from '../../surprise.js';
 import { linesText, sentenceLines } from '../../describe.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, scaleLine, table } from '../format.js';
-import { announce, loadModel, mixOption, modelOption, predictorOf } from './load.js';
+import { announce, loadModel, mixOf, mixOption, modelOption, predictorOf } from './load.js';
 
 interface Args extends GlobalArgs {
   text?: string[];
@@ -51,7 +51,7 @@ export const scoreCommand: CommandModule<object, Args> = {
     const oov = scores.reduce((a, s) => a + s.oov, 0);
     if (scores.length === 1) printOne(ctx, scores[0]!, argv.eos);
     else printTable(scores);
-    process.stdout.write(ctx.c.dim(`  ${scaleLine(ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`) + '\n');
+    process.stdout.write(ctx.c.dim(`  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`) + '\n');
     if (argv.perChar) for (const s of scores) printChars(ctx, s);
     if (oov > 0) ctx.warn(`${oov} character(s) not in the model's vocabulary were scored as <UNK>`);
   },
