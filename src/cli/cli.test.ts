@@ -32,10 +32,10 @@ const work = tempDir('rnnlm-cli-');
 const TINY = ['--hidden', '16', '--batch-size', '8', '--seq-len', '16', '--epochs', '2', '--lr', '0.01', '--warmup', '2', '--backend', 'wasm'];
 
 describe('help and bad corpora', () => {
-  it('--help lists the five commands with examples', () => {
+  it('--help lists the commands with examples', () => {
     const r = run(['--help'], work);
     expect(r.code).toBe(0);
-    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'info [checkpoint]', 'serve', 'export-web <out>']) expect(r.out).toContain(`rnnlm ${c}`);
+    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'inside [text..]', 'info [checkpoint]', 'serve', 'export-web <out>']) expect(r.out).toContain(`rnnlm ${c}`);
     expect(r.out).toContain('Examples:');
     expect(run(['train', '--help'], work).out).toMatch(/--resume[\s\S]*Examples:/);
   });
@@ -161,6 +161,43 @@ describe('train → sample → score → eval → info', () => {
     expect(j.scale.uniform_bpc).toBeCloseTo(Math.log2(loadCheckpoint(join(dir, 'checkpoints', 'words')).vocab.size), 10);
     expect(j.scale.validation_bpc).toBeGreaterThan(0);
     expect(run(['score', 'Ke'], dir).out).toMatch(/for scale: this model's validation/);
+  });
+
+  it('inside --json: tokens, the prediction, influence and gates, one value per position; the text view; --flow', () => {
+    const r = run(['inside', 'Stou', '--json'], dir);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.tokens).toEqual(['<EOS>', 'S', 't', 'o', 'u']);
+    expect(j.at).toBe(4);
+    expect(j.target).toBe('<EOS>');
+    // the network's log P(<EOS> | "Stou"), as score --no-mix computes it
+    const s = JSON.parse(run(['score', '--json', '--no-mix', '--per-char', 'Stou'], dir).out);
+    expect(j.logprob).toBeCloseTo(Math.log(s.chars[4].p), 4);
+    expect(j.influence).toHaveLength(5);
+    for (const v of j.influence) expect(v).toBeGreaterThan(0);
+    expect(j.gates).toHaveLength(1);
+    expect(j.gates[0]).toMatchObject({ layer: 1, cell: 'lstm' });
+    for (const g of ['update', 'forget', 'output']) {
+      expect(j.gates[0][g]).toHaveLength(5);
+      for (const v of j.gates[0][g]) expect(v > 0 && v < 1).toBe(true);
+    }
+    const at = JSON.parse(run(['inside', 'Stou', '--at', '1', '--json'], dir).out);
+    expect(at.target).toBe('t');
+    expect(at.influence.slice(2)).toEqual([0, 0, 0]);
+    const text = run(['inside', 'Stou'], dir);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/P\("<EOS>" \| "Stou"\) = /);
+    expect(text.out).toMatch(/⏎Stou\n  [░▒▓█]{5}/);
+    expect(text.out).toMatch(/pos\s+char\s+influence\s+share of max\s+L1 Γu\s+L1 Γf\s+L1 Γo/);
+    writeFileSync(join(dir, 'flow.txt'), syllableText(40, 9));
+    const f = JSON.parse(run(['inside', '--flow', 'flow.txt', '--positions', '20', '--distance', '8', '--json'], dir).out);
+    expect(f.positions).toBe(20);
+    expect(f.mean).toHaveLength(9);
+    expect(f.count[0]).toBe(20);
+    expect(f.mean[1]).toBeGreaterThan(0);
+    expectOneLineError(run(['inside'], dir), 2, /nothing to look at/);
+    expectOneLineError(run(['inside', 'Ke', '--at', '5'], dir), 2, /--at 5 is outside the text: positions run 0 \(<EOS>\) to 2/);
+    expectOneLineError(run(['inside', 'Ke', '--layer', '2'], dir), 2, /--layer 2: the model has 1 layer/);
   });
 
   it('info shows the model and progress', () => {

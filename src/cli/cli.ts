@@ -15,6 +15,7 @@ import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
 import { serveCommand } from './commands/serve.js';
 import { exportWebCommand } from './commands/export-web.js';
+import { insideCommand } from './commands/inside.js';
 
 
 /** The yargs parser for these arguments (a bare "-" becomes STDIN_ARG). */
@@ -26,6 +27,7 @@ export function buildCli(args: string[]) {
     .command(sampleCommand)
     .command(scoreCommand)
     .command(evalCommand)
+    .command(insideCommand)
     .command(infoCommand)
     .command(serveCommand)
     .command(exportWebCommand)
@@ -36,9 +38,10 @@ export function buildCli(args: string[]) {
     .example('$0 sample --temp 0.8 -n 5', 'five new names from the latest model')
     .example('$0 score "Maria" "Xqzt"', 'probability of each name')
     .example('$0 eval held-out.txt', 'bits/char and perplexity of a file')
+    .example('$0 inside "The cats were full."', 'gates, and what each prediction looked back at')
     .example('$0 info', 'what the latest checkpoint is and how it trained')
     .example('$0 serve --open', 'play with the latest model in the browser')
-    .demandCommand(1, 'Give a command: train, sample, score, eval, info, serve or export-web.')
+    .demandCommand(1, 'Give a command: train, sample, score, eval, inside, info, serve or export-web.')
     .recommendCommands()
     .strict()
     .completion('completion', 'Print a bash/zsh completion script (rnnlm completion >> ~/.bashrc)')

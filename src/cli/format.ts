@@ -80,3 +80,41 @@ export function bar(fraction: number, width = 20): string {
   const full = Math.round(f * width);
   return `▕${'█'.repeat(full)}${'░'.repeat(width - full)}▏ ${Math.floor(f * 100)}%`;
 }
+
+/** How a token is drawn in one terminal cell: the start <EOS> as ⏎, newline ↵, tab →. */
+function cell(tok: string, k: number): string {
+  if (k === 0 && tok === '<EOS>') return '⏎';
+  return tok === '\n' ? '↵' : tok === '\t' ? '→' : tok === '<EOS>' || tok === '<UNK>' ? '�' : tok;
+}
+
+/**
+ * Text with a row of shades under it (░▒▓█ by value over the largest; blank for 0), wrapped
+ * at `width` characters; in colour the characters are also shaded red.
+ * Example: shadeRow(['a', 'b'], [1, 4], c) → ["ab", "░█"].
+ */
+export function shadeRow(tokens: string[], values: number[], c: ChalkInstance, width = 72): string[] {
+  const max = Math.max(0, ...values);
+  const level = (v: number) => (max > 0 && v > 0 ? Math.max(1, Math.ceil((4 * v) / max)) : 0);
+  const lines: string[] = [];
+  for (let at = 0; at < tokens.length; at += width) {
+    const part = tokens.slice(at, at + width);
+    const text = part.map((t, i) => {
+      const ch = cell(t, at + i);
+      const f = max > 0 ? (values[at + i] ?? 0) / max : 0;
+      return c.level > 0 && f > 0 ? c.bgRgb(255, Math.round(255 * (1 - f)), Math.round(255 * (1 - f))).black(ch) : ch;
+    });
+    lines.push(text.join(''), part.map((_, i) => ' ░▒▓█'[level(values[at + i] ?? 0)]).join(''));
+  }
+  return lines;
+}
+
+/** Chart of log10(mean[d] / mean[1]) for the measured d ≥ 1 (floor −6); null when d = 1 is zero. */
+export function flowChart(mean: readonly number[], count: readonly number[], height = 10): string | null {
+  const base = mean[1];
+  if (!base || !(base > 0)) return null;
+  const ys: number[] = [];
+  for (let d = 1; d < mean.length && count[d]! > 0; d++) ys.push(Math.max(-6, Math.log10(Math.max(mean[d]!, 1e-300) / base)));
+  if (ys.length < 2) return null;
+  const plot = asciichart.plot(ys, { height, format: (x: number) => x.toFixed(1).padStart(6) });
+  return `${plot}\n  log10 of mean influence relative to d = 1, for d = 1…${ys.length} (−2 is 1%)`;
+}

@@ -1,10 +1,12 @@
 // The page's entry point: start a backend, load the checkpoint, set up the four parts
-// (Generate, Score, Inside, Model) on the one loaded model, and the tabs between them.
+// (Generate, Score, Inside with its gates and gradient flow, Model) on the one loaded model, and the tabs between them.
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { byId } from './dom.js';
 import { setupGenerate } from './generate.js';
+import { setupFlow } from './flow.js';
+import { setupGates } from './gates.js';
 import { setupInside } from './inside.js';
 import { loadModel, startBackend } from './load.js';
 import { setupModel } from './modelpart.js';
@@ -46,7 +48,13 @@ async function start(): Promise<void> {
     status.textContent = `${c.layers}-layer ${c.cell.toUpperCase()} ${c.hidden} trained on ${m.meta.corpus.path}, running in your browser (${backend})`;
     setupModel(m);
     setupGenerate(m);
-    setupScore(m, setupInside(m));
+    const showInside = setupInside(m);
+    const showGates = setupGates(m);
+    setupFlow(m);
+    setupScore(m, (text) => {
+      showInside(text);
+      showGates(text);
+    });
     status.dataset.state = 'ready';
   } catch (e) {
     const hint = location.protocol === 'file:' ? ' — this browser does not let a page opened from a file read the files beside it; serve the folder instead (python3 -m http.server, or rnnlm serve)' : '';

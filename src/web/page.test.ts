@@ -1,12 +1,13 @@
 // The web page in a real browser: Debian's Chromium driven by playwright-core opens the page
 // served by `rnnlm serve` (and the folder written by `rnnlm export-web`, behind a plain
 // static server) and checks it against the CLI: Score's ln P against `rnnlm score --json`,
-// Generate against `rnnlm sample`, Inside against the Stepper's states in Node, the Model
+// Generate against `rnnlm sample`, Inside against the Stepper's states in Node and its
+// gates, influence and gradient flow against `rnnlm inside --json`, the Model
 // part's chart and settings, and that the page asked nothing of any other host.
 // Skipped, with a message, where Chromium is not installed.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -206,6 +207,47 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
     await page.focus('#inside-chars span >> nth=2');
     expect(await page.locator('#inside-detail button.unit').count()).toBe(10);
     await page.screenshot({ path: join(shots, 'inside.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('Inside: gates, influence and gradient flow equal rnnlm inside --json (1e-5)', async () => {
+    const page = await open(served);
+    await pageScore(page, INSIDE_TEXT);
+    await page.click('#tab-inside');
+    const j = JSON.parse(cli(['inside', INSIDE_TEXT, '--json', '--units']));
+    const close = (got: number[], want: number[], what: string) => {
+      expect(got, what).toHaveLength(want.length);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `${what} at ${i}`).toBeLessThan(1e-5);
+    };
+    for (const [layer, gate, unit] of [[1, 'forget', null], [0, 'update', 3]] as const) {
+      await setValue(page, '#gates-layer', String(layer), 'change');
+      await setValue(page, '#gates-gate', gate, 'change');
+      await setValue(page, '#gates-view', unit === null ? 'mean' : 'unit', 'change');
+      if (unit !== null) await setValue(page, '#gates-unit', String(unit));
+      await page.waitForFunction((s) => document.querySelector<HTMLElement>('#gates-chars')!.dataset.state === s, `${layer}:${gate}:${unit ?? 'mean'}`);
+      const got = (await page.$$eval('#gates-chars span', (xs) => xs.map((x) => Number(x.getAttribute('data-gate'))))) as number[];
+      const want = (unit === null ? j.gates[layer][gate] : j.gates[layer].units[gate].map((row: number[]) => row[unit])) as number[];
+      close(got, want, `layer ${layer + 1} ${gate} ${unit ?? 'mean'}`);
+    }
+    const influence = async () => (await page.$$eval('#look-chars span', (xs) => xs.map((x) => Number(x.getAttribute('data-influence'))))) as number[];
+    close(await influence(), j.influence, 'influence on the last prediction');
+    await page.click('#look-chars span >> nth=5');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#look-chars')!.dataset.at === '5');
+    const at5 = JSON.parse(cli(['inside', INSIDE_TEXT, '--at', '5', '--json']));
+    close(await influence(), at5.influence, 'influence on the prediction after position 5');
+    expect(await page.textContent('#look-info')).toContain(`ln P(${JSON.stringify(at5.target)}) = ${at5.logprob.toFixed(3)}`);
+    const flowFile = join(root, 'flow.txt');
+    writeFileSync(flowFile, syllableText(30, 5));
+    const f = JSON.parse(cli(['inside', '--flow', flowFile, '--positions', '12', '--distance', '20', '--json']));
+    await page.fill('#flow-text', readFileSync(flowFile, 'utf8'));
+    await page.fill('#flow-positions', '12');
+    await page.fill('#flow-distance', '20');
+    await page.click('#flow-run');
+    await page.waitForSelector('#flow-chart[data-state="done"]');
+    close(JSON.parse((await page.getAttribute('#flow-chart', 'data-mean'))!), f.mean, 'flow');
+    expect(await page.locator('#flow-chart canvas').count()).toBe(1);
+    await page.focus('#look-chars span >> nth=8');
+    await page.screenshot({ path: join(shots, 'inside-gates.png'), fullPage: true });
     await page.close();
   });
 

@@ -33,9 +33,9 @@ export function modelWords(ck: Loaded, mix = true): string {
 export const mixOption = { type: 'boolean' as const, default: true, describe: 'Mix the network with the checkpoint’s n-gram, with weights fit on validation (--no-mix: the network alone)' };
 
 /** Say which checkpoint is in use (after the inputs were checked, so errors stay one line). */
-export function announce(ctx: Context, ck: Loaded, backend: string, mix = true): void {
+export function announce(ctx: Context, ck: Loaded, backend: string, mix = true, words = modelWords(ck, mix)): void {
   const m = ck.meta.model;
-  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${modelWords(ck, mix)}) on ${backend}`));
+  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${words}) on ${backend}`));
 }
 
 export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder [default: the most recently trained under ./checkpoints]' };
