@@ -1,7 +1,7 @@
 // `rnnlm export-web`: the page and one checkpoint as a static folder, laid out as `rnnlm
 // serve` serves them (index.html, app.js, … and model/), for any static host.
 
-import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { loadCheckpoint } from './checkpoint.js';
 import { inputError } from './errors.js';
@@ -28,7 +28,8 @@ export function exportSite(modelDir: string, outDir: string, o: { force?: boolea
     if (!real.startsWith(realpathSync(f.root) + sep)) throw inputError(`${f.path}: is a link out of its folder; not exported`);
     const to = join(outDir, ...name.split('/'));
     mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(real, to);
+    if (f.publish) writeFileSync(to, f.publish(readFileSync(real)));
+    else copyFileSync(real, to);
     files.push(name);
     bytes += statSync(to).size;
   }

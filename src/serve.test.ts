@@ -8,7 +8,7 @@ import { initBackend } from './backend.js';
 import { RnnlmError } from './errors.js';
 import { exportSite } from './export.js';
 import { serve, type RunningServer } from './serve.js';
-import { MODEL_FILES, OPTIONAL_MODEL_FILES, PAGE_FILES } from './site.js';
+import { MODEL_FILES, OPTIONAL_MODEL_FILES, PAGE_FILES, publicMeta, siteFiles } from './site.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { train } from './train.js';
 
@@ -65,19 +65,28 @@ describe('rnnlm serve: what it serves', () => {
     expect((await get('/tfjs-backend-wasm.wasm')).headers['content-type']).toBe('application/wasm');
   });
 
-  it('the checkpoint files under /model/ (its n-gram too), byte for byte; HEAD gives the headers only', async () => {
+  it('the checkpoint files under /model/ (its n-gram too), byte for byte but rnnlm.json without local paths; HEAD gives the headers only', async () => {
     for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) {
       const r = await get(`/model/${f}`);
       expect(r.status).toBe(200);
-      expect(r.body.equals(readFileSync(join(ck, f)))).toBe(true);
+      expect(r.body.equals(f === 'rnnlm.json' ? publicMeta(readFileSync(join(ck, f))) : readFileSync(join(ck, f))), f).toBe(true);
       expect(r.headers['x-content-type-options']).toBe('nosniff');
     }
     expect((await get('/model/weights.bin')).headers['content-type']).toBe('application/octet-stream');
     const h = await get('/model/rnnlm.json', 'HEAD');
     expect(h.status).toBe(200);
     expect(h.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(Number(h.headers['content-length'])).toBe(readFileSync(join(ck, 'rnnlm.json')).length);
+    expect(Number(h.headers['content-length'])).toBe(publicMeta(readFileSync(join(ck, 'rnnlm.json'))).length);
     expect(h.body.length).toBe(0);
+  });
+
+  it('nothing it hands out names a folder of this machine: rnnlm.json gives the corpus by file name', async () => {
+    const own = JSON.parse(readFileSync(join(ck, 'rnnlm.json'), 'utf8'));
+    expect(own.corpus.path).toBe(join(root, 'corpus.txt')); // the checkpoint itself keeps the path (resume checks it)
+    const meta = JSON.parse((await get('/model/rnnlm.json')).body.toString());
+    expect(meta.corpus.path).toBe('corpus.txt');
+    expect({ ...meta, corpus: { ...meta.corpus, path: own.corpus.path } }).toEqual(own); // nothing else changed
+    for (const name of siteFiles(ck, page).keys()) expect((await get(`/${name}`)).body.toString('latin1'), name).not.toContain(root);
   });
 
   it('methods other than GET and HEAD: 405 with Allow', async () => {
@@ -172,7 +181,12 @@ describe('rnnlm export-web', () => {
     const r = exportSite(ck, out, { pageDir: page });
     expect(r.files).toEqual([...PAGE_FILES, ...[...MODEL_FILES, ...OPTIONAL_MODEL_FILES].map((f) => `model/${f}`)]);
     for (const f of PAGE_FILES) expect(readFileSync(join(out, f), 'utf8')).toBe(`page file ${f}`);
-    for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) expect(readFileSync(join(out, 'model', f)).equals(readFileSync(join(ck, f)))).toBe(true);
+    for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) {
+      const want = f === 'rnnlm.json' ? publicMeta(readFileSync(join(ck, f))) : readFileSync(join(ck, f));
+      expect(readFileSync(join(out, 'model', f)).equals(want), f).toBe(true);
+    }
+    for (const f of r.files) expect(readFileSync(join(out, f)).toString('latin1'), f).not.toContain(root);
+    expect(JSON.parse(readFileSync(join(out, 'model', 'rnnlm.json'), 'utf8')).corpus.path).toBe('corpus.txt');
     expect(() => exportSite(ck, out, { pageDir: page })).toThrow(/exists and is not empty; use --force/);
     expect(exportSite(ck, out, { pageDir: page, force: true }).files).toHaveLength(r.files.length);
   });

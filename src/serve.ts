@@ -86,7 +86,7 @@ async function respond(site: Map<string, SiteFile>, req: IncomingMessage, res: S
   } catch {
     return send(404, 'not found\n');
   }
-  const body = await readFile(real);
+  const body = file.publish ? file.publish(await readFile(real)) : await readFile(real);
   res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': file.type, 'Content-Length': String(body.length) });
   res.end(req.method === 'HEAD' ? undefined : body);
   return 200;

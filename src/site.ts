@@ -37,6 +37,18 @@ export interface SiteFile {
   /** The folder the file must stay inside (symlinks are resolved against it). */
   root: string;
   type: string;
+  /** What is handed out instead of the file's bytes as they are (rnnlm.json: without local paths). */
+  publish?: (bytes: Buffer) => Buffer;
+}
+
+/**
+ * rnnlm.json as a published page hands it out: the corpus by its file name, not the path on
+ * the machine that trained it. Example: corpus.path "/home/ann/texts/plays.txt" → "plays.txt".
+ */
+export function publicMeta(bytes: Buffer): Buffer {
+  const meta = JSON.parse(bytes.toString('utf8')) as { corpus?: { path?: unknown } };
+  if (meta.corpus && typeof meta.corpus.path === 'string') meta.corpus.path = meta.corpus.path.split(/[/\\]/).pop()!;
+  return Buffer.from(JSON.stringify(meta, null, 2) + '\n');
 }
 
 /** Content-Type by file extension. */
@@ -57,7 +69,7 @@ export function siteFiles(modelDir: string, pageDir = PAGE_DIR): Map<string, Sit
   const model = resolve(modelDir);
   const site = new Map<string, SiteFile>();
   for (const f of PAGE_FILES) site.set(f, { path: join(pageDir, f), root: pageDir, type: contentType(f) });
-  for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
+  for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f), ...(f === FILES.meta ? { publish: publicMeta } : {}) });
   for (const f of OPTIONAL_MODEL_FILES) if (existsSync(join(model, f))) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
   return site;
 }
