@@ -3,7 +3,8 @@
 // state, dropout and stacked layers. Runs where WebGPU can be had without a GPU: the
 // `webgpu` and `@tensorflow/tfjs-backend-webgpu` packages installed (README "Using a GPU")
 // and Chromium's SwiftShader Vulkan driver present (Debian's chromium ships it); skipped
-// with a message otherwise, as in CI, which installs neither package.
+// with a message otherwise (`npm test` on a machine without them); `.ci/run` installs both
+// and sets RNNLM_REQUIRE_WEBGPU=1, so in CI it runs or fails.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,8 @@ process.exit(0);
 `;
 
 const why = missing();
+// CI sets RNNLM_REQUIRE_WEBGPU=1 after installing the two packages: there a skip is a failure.
+if (why && process.env.RNNLM_REQUIRE_WEBGPU === '1') throw new Error(`RNNLM_REQUIRE_WEBGPU is set but the webgpu kernel test cannot run: ${why}`);
 if (why) console.log(`webgpu kernel tests skipped: ${why}`);
 
 /** max |a − b| / max |b|. */
