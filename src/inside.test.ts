@@ -7,13 +7,14 @@ import { layersModel } from './model/keras.js';
 import { Params } from './model/params.js';
 import { Stepper } from './model/stepper.js';
 import { Unrolled } from './model/unrolled.js';
+import { referenceStep } from './testing/reference.js';
 import { Rng } from './rng.js';
 import { EOS_ID, Vocab } from './tokenizer.js';
 
 // The numbers of `rnnlm inside` against independent computations: the forward pass against
 // the Stepper (what `score` uses) and tf.layers (continuous inputs too), the influence against
 // finite differences of log P under a continuous perturbation of each input vector, the gates
-// against a recurrence written here with TF.js ops on the Keras weights.
+// against the TF.js-ops reference cell of src/testing (the one the gradient tests use).
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -84,7 +85,7 @@ describe.each(['lstm', 'gru', 'rnn'] as CellKind[])('inside (%s, 2 layers)', (ce
     expect(r.influence[at + 1]).toBe(0);
   });
 
-  it('gates equal a recurrence computed here from the Keras weights with TF.js ops (1e-6)', () => {
+  it('gates equal the TF.js-ops reference cell run on the Keras weights (1e-6)', () => {
     if (cell === 'rnn') {
       expect(inside(params, vocab, TEXT).gates.map((g) => Object.keys(g).sort())).toEqual([['cell', 'layer', 'open', 'shut'], ['cell', 'layer', 'open', 'shut']]);
       return;
@@ -119,30 +120,21 @@ function referenceGates(params: Params, ids: number[]): Array<Record<string, num
     const kernel = tf.tensor2d(k[3 * l]!, [l === 0 ? c.vocabSize : H, k[3 * l + 2]!.length]);
     const rec = tf.tensor2d(k[3 * l + 1]!, [H, k[3 * l + 2]!.length]);
     const bias = tf.tensor1d(k[3 * l + 2]!);
-    const px = tf.add(tf.matMul(xs, kernel), bias); // [time, G·H]
-    let h = tf.zeros([1, H]);
-    let cs = tf.zeros([1, H]);
+    let h: tf.Tensor = tf.zeros([1, H]);
+    let cs: tf.Tensor = tf.zeros([1, H]);
     const gates: Record<string, number[][]> = c.cell === 'lstm' ? { update: [], forget: [], output: [] } : { update: [], reset: [] };
     const hs: tf.Tensor[] = [];
     for (let t = 0; t < ids.length; t++) {
-      const p = px.slice([t, 0], [1, -1]);
+      const step = referenceStep(c.cell, xs.slice([t, 0], [1, -1]), h, cs, kernel, rec, bias);
+      ({ h, cs } = step);
+      const g = (k: string) => Array.from(step.gates[k]!.dataSync());
       if (c.cell === 'lstm') {
-        const z = tf.add(p, tf.matMul(h, rec));
-        const [i, f, g, o] = tf.split(z, 4, 1).map((q, n) => (n === 2 ? tf.tanh(q) : tf.sigmoid(q)));
-        cs = tf.add(tf.mul(f!, cs), tf.mul(i!, g!));
-        h = tf.mul(o!, tf.tanh(cs));
-        gates.update!.push(Array.from(i!.dataSync()));
-        gates.forget!.push(Array.from(f!.dataSync()));
-        gates.output!.push(Array.from(o!.dataSync()));
+        gates.update!.push(g('i'));
+        gates.forget!.push(g('f'));
+        gates.output!.push(g('o'));
       } else {
-        const [pz, pr, ph] = tf.split(p, 3, 1);
-        const [rz, rr, rh] = tf.split(rec, 3, 1);
-        const z = tf.sigmoid(tf.add(pz!, tf.matMul(h, rz!)));
-        const r = tf.sigmoid(tf.add(pr!, tf.matMul(h, rr!)));
-        const cand = tf.tanh(tf.add(ph!, tf.matMul(tf.mul(r, h), rh!)));
-        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), cand));
-        gates.update!.push(Array.from(z.dataSync(), (v) => 1 - v)); // Γu = 1 − z in Keras's form
-        gates.reset!.push(Array.from(r.dataSync()));
+        gates.update!.push(g('z').map((v) => 1 - v)); // Γu = 1 − z in Keras's form
+        gates.reset!.push(g('r'));
       }
       hs.push(h);
     }

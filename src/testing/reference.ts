@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Window } from '../corpus.js';
-import type { ModelConfig } from '../model/config.js';
+import type { CellKind, ModelConfig } from '../model/config.js';
 export { layersModel } from '../model/keras.js';
 import { EOS_ID } from '../tokenizer.js';
 
@@ -33,23 +33,7 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
       const keep = keepAt(t);
       h = tf.mul(h, keep);
       cs = tf.mul(cs, keep);
-      const xt = inputs[t]!;
-      if (c.cell === 'lstm') {
-        const zz = tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias);
-        const [i, f, g, o] = tf.split(zz, 4, 1);
-        cs = tf.add(tf.mul(tf.sigmoid(f!), cs), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-        h = tf.mul(tf.sigmoid(o!), tf.tanh(cs));
-      } else if (c.cell === 'gru') {
-        const xz = tf.add(tf.matMul(xt, kernel), bias);
-        const [xZ, xR, xH] = tf.split(xz, 3, 1);
-        const [rZ, rR, rH] = tf.split(rec, 3, 1);
-        const z = tf.sigmoid(tf.add(xZ!, tf.matMul(h, rZ!)));
-        const r = tf.sigmoid(tf.add(xR!, tf.matMul(h, rR!)));
-        const hh = tf.tanh(tf.add(xH!, tf.matMul(tf.mul(r, h), rH!)));
-        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
-      } else {
-        h = tf.tanh(tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias));
-      }
+      ({ h, cs } = referenceStep(c.cell, inputs[t]!, h, cs, kernel, rec, bias));
       outs.push(h);
     }
     inputs = outs;
@@ -63,4 +47,27 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
     total = tf.add(total, tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(logp, y), 1), w))));
   }
   return tf.mul(total, scale) as tf.Scalar;
+}
+
+/**
+ * One step of a cell in TF.js ops on the Keras arrays (kernel [I, G·H], recurrent [H, G·H],
+ * bias [G·H]; GRU with reset_after = false), with its gate activations by Keras name.
+ */
+export function referenceStep(cell: CellKind, xt: tf.Tensor, h: tf.Tensor, cs: tf.Tensor, kernel: tf.Tensor, rec: tf.Tensor, bias: tf.Tensor): { h: tf.Tensor; cs: tf.Tensor; gates: Record<string, tf.Tensor> } {
+  if (cell === 'lstm') {
+    const zz = tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias);
+    const [i, f, g, o] = tf.split(zz, 4, 1).map((q, n) => (n === 2 ? tf.tanh(q) : tf.sigmoid(q)));
+    const c2 = tf.add(tf.mul(f!, cs), tf.mul(i!, g!));
+    return { h: tf.mul(o!, tf.tanh(c2)), cs: c2, gates: { i: i!, f: f!, c: g!, o: o! } };
+  }
+  if (cell === 'gru') {
+    const [xZ, xR, xH] = tf.split(tf.add(tf.matMul(xt, kernel), bias), 3, 1);
+    const [rZ, rR, rH] = tf.split(rec, 3, 1);
+    const z = tf.sigmoid(tf.add(xZ!, tf.matMul(h, rZ!)));
+    const r = tf.sigmoid(tf.add(xR!, tf.matMul(h, rR!)));
+    const hh = tf.tanh(tf.add(xH!, tf.matMul(tf.mul(r, h), rH!)));
+    return { h: tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)), cs, gates: { z, r, h: hh } };
+  }
+  const a = tf.tanh(tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias));
+  return { h: a, cs, gates: { h: a } };
 }
