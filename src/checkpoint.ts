@@ -28,8 +28,8 @@ import type { ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
 import { SEGMENTATIONS, Vocab, type Segmentation, type VocabJSON } from './tokenizer.js';
 
-export const CHECKPOINT_FORMAT = 'rnnlm-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
 export const RESUME_FORMAT = 'rnnlm-resume';
 export const RESUME_VERSION = 1;
 const RESUME_MAGIC = 'RNNLMRS\n';
@@ -59,9 +59,6 @@ export interface TrainConfig {
   /** Learning-rate schedule (schedule.ts). */
   schedule: ScheduleKind;
 }
-
-/** Settings that older checkpoints lack, as those runs behaved. */
-export const TRAIN_CONFIG_BEFORE: Pick<TrainConfig, 'split' | 'shuffle' | 'schedule'> = { split: 'tail', shuffle: false, schedule: 'plateau' };
 
 export interface HistoryPoint {
   step: number;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RnnlmError } from './errors.js';
-import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, readText, rowBounds, shuffledStream, wholeLines, windowAt, windowCount } from './corpus.js';
+import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, wholeLines, windowAt, windowCount } from './corpus.js';
+import { readText } from './textfile.js';
 import { EOS_ID, Vocab, streamOf, type Tokens } from './tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnlm-corpus-'));

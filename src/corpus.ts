@@ -1,50 +1,12 @@
-// Reading and checking a text corpus, the train/validation split, and the truncated-BPTT
+// Checking a text corpus (decoded: textfile.ts reads files), the train/validation split, and the truncated-BPTT
 // windows the trainer consumes. Rows of a batch are contiguous slices of the token stream
 // that start at a sequence boundary wherever one exists, so state carried across windows
 // is exact and the training loss of a sequence equals −log P(sequence).
 
-import { readFileSync, statSync } from 'node:fs';
 import { inputError } from './errors.js';
 import { Rng } from './rng.js';
 import { runsOf, validationMask, type SplitMethod } from './split.js';
 import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens } from './tokenizer.js';
-
-/**
- * Stands for "-" (stdin) on the command line: the argument parser swallows a bare "-", and
- * no real argument can contain NUL.
- */
-export const STDIN_ARG = '\0-';
-
-export function isStdin(path: string): boolean {
-  return path === '-' || path === STDIN_ARG;
-}
-
-/** Read a UTF-8 text file (or stdin for "-"), reject what is not usable text. */
-export function readText(path: string): string {
-  let bytes: Buffer;
-  if (isStdin(path)) {
-    path = '-';
-    try {
-      bytes = readFileSync(0);
-    } catch {
-      throw inputError('-: could not read standard input');
-    }
-  } else {
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw inputError(`${path}: no such file`);
-    }
-    if (st.isDirectory()) throw inputError(`${path}: is a directory, not a text file`);
-    try {
-      bytes = readFileSync(path);
-    } catch (e) {
-      throw inputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return decodeText(bytes, path);
-}
 
 /**
  * Decode bytes as UTF-8 text: strip a BOM, normalise CRLF and lone CR to LF. Rejects a file

@@ -5,8 +5,7 @@
 // zero state (cheaper for one long document, used for validation during training).
 
 import { rowBounds, windowAt, windowCount } from './corpus.js';
-import { runWindow, zeroState } from './model/lm.js';
-import type { DataParallel } from './model/parallel.js';
+import { runWindow, zeroState, type WindowRunner } from './model/lm.js';
 import type { Params } from './model/params.js';
 import { Stepper } from './model/stepper.js';
 import { EOS_ID, UNK_ID, type Tokens } from './tokenizer.js';
@@ -35,7 +34,7 @@ export async function streamLoss(
     time?: number;
     unk?: boolean;
     exact?: boolean;
-    pool?: DataParallel | null;
+    pool?: WindowRunner | null;
     /** Stop between windows when aborted; the result covers the windows done. */
     signal?: AbortSignal;
     onProgress?: (done: number, total: number) => void;

@@ -1,11 +1,8 @@
-// The training loop: truncated BPTT over the corpus stream (state carried across windows,
-// reset at <EOS>), sequences reshuffled every epoch, summed cross-entropy, Adam with
-// warm-up and a cosine schedule to the deadline (or plateau decay without one), clipping by
-// global norm, evaluation of the whole validation split every `evalEvery` steps, best and
-// latest checkpoints, early stopping, a time budget, and exact resume. Before the first step
-// it counts a Kneser–Ney n-gram of the training split (the baseline the network has to beat)
-// and at each evaluation fits the mixture of the two on validation. `auto` settings are
-// resolved here from the corpus (auto.ts). Silent: it reports through callbacks and stops
+// `train`: a training run from a corpus file to a checkpoint folder. It reads the file,
+// resolves the `auto` settings (auto.ts, timing candidate sizes on the workers that will
+// train), checks a checkpoint to resume, takes the folder's lock, counts the Kneser–Ney
+// n-gram baseline, and hands the steps to the core Trainer (trainer.ts: the loop itself, no
+// Node) with atomic file saves and worker threads around it. Silent: callbacks; stops
 // cleanly when `signal` aborts.
 
 import { basename, extname, join, resolve } from 'node:path';
@@ -13,41 +10,36 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import {
   FILES,
-  TRAIN_CONFIG_BEFORE,
   loadCheckpoint,
   loadResume,
   loadNGram,
   saveCheckpoint,
   saveNGram,
   saveResume,
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  type HistoryPoint,
   type Meta,
-  type Progress,
-  type ResumeState,
   type TrainConfig,
 } from './checkpoint.js';
-import { autoClip, autoDropout, autoWindow, chooseSize, autoWorkers, resolveText, type Auto, type Choice, type ModelRequest } from './auto.js';
-import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, isStdin, readText, rowBounds, shuffledStream, windowAt, windowCount, type Corpus } from './corpus.js';
-import { budgetUsed, learningRate, type ScheduleKind } from './schedule.js';
+import { autoClip, autoDropout, autoWindow, chooseSize, autoWorkers, resolveText, type Auto, type ModelRequest } from './auto.js';
+import { buildCorpus, rowBounds, windowAt, type Corpus } from './corpus.js';
+import { isStdin, readText } from './textfile.js';
+import type { ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
-import { inputError, RnnlmError } from './errors.js';
-import { streamLoss } from './evaluate.js';
-import { fitMixture, mixtureNats } from './mixture.js';
+import { inputError } from './errors.js';
 import { buildNGram, type OrderResult } from './ngram/build.js';
 import { encodeNGram } from './ngram/format.js';
-import type { NGramModel, StreamScore } from './ngram/model.js';
+import type { NGramModel } from './ngram/model.js';
 import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
-import { adamState, adamStep, clipByGlobalNorm, type AdamState } from './model/adam.js';
 import { parameterCount, type ModelConfig } from './model/config.js';
-import { runWindow, zeroState, type State } from './model/lm.js';
+import { runWindow, zeroState } from './model/lm.js';
 import { Params } from './model/params.js';
 import { DataParallel } from './model/parallel.js';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend.js';
 import { Rng } from './rng.js';
-import type { Segmentation, Vocab } from './tokenizer.js';
+import type { Segmentation } from './tokenizer.js';
+import { startingPoint, Trainer, type Fresh, type Prior, type StartInfo, type TrainerEvents, type TrainerInit, type TrainerStore, type TrainResult } from './trainer.js';
+
+export { CHUNK_WINDOWS, type EvalInfo, type StartInfo, type StepInfo, type TrainResult } from './trainer.js';
 
 /** Every default in one place: the model's shape (auto: auto.ts, from the corpus and budget) … */
 export const MODEL_DEFAULTS: ModelRequest = {
@@ -76,9 +68,6 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   patience: 'auto', // stop after this many evaluations without improvement (auto: 0 = never with --time, else 3)
   seed: 1,
 };
-
-/** Document mode with shuffling: windows per chunk read in a row before the order moves elsewhere (see corpus.chunkOrder). */
-export const CHUNK_WINDOWS = 10;
 
 /** Epoch cap without a time budget (patience usually stops first). */
 export const EPOCH_CAP = 50;
@@ -134,46 +123,6 @@ export interface TrainRequest {
   clock?: () => number;
 }
 
-export interface StartInfo {
-  dir: string;
-  vocab: Vocab;
-  corpus: Corpus;
-  model: ModelConfig;
-  training: TrainConfig;
-  parameters: number;
-  windowsPerEpoch: number;
-  /** Steps the run will take, when an epoch cap fixes it (null: until the time budget or patience). */
-  totalSteps: number | null;
-  resumedAt: number | null;
-  /** What `auto` chose, and why (empty on resume). */
-  choices: Choice[];
-  segmentation: Segmentation;
-  /** Threads training in parallel. */
-  workers: number;
-}
-
-export interface StepInfo {
-  step: number;
-  totalSteps: number | null;
-  epoch: number;
-  /** This window's training loss, nats/char. */
-  loss: number;
-  lr: number;
-  gradNorm: number;
-  charsPerSec: number;
-  etaSeconds: number;
-}
-
-export interface EvalInfo {
-  step: number;
-  train: number;
-  val: number | null;
-  /** Validation nats/char of the n-gram (fixed) and of the mixture fit now, with an n-gram. */
-  ngram: number | null;
-  mix: number | null;
-  improved: boolean;
-}
-
 /** The n-gram counted before the first step. */
 export interface NGramInfo {
   order: number;
@@ -185,22 +134,9 @@ export interface NGramInfo {
   orders: OrderResult[];
 }
 
-export interface TrainEvents {
+export interface TrainEvents extends TrainerEvents {
   onStart?(s: StartInfo): void;
   onNGram?(n: NGramInfo): void;
-  onStep?(s: StepInfo): void;
-  onEval?(e: EvalInfo): void;
-  onSave?(dir: string, reason: string): void;
-}
-
-export interface TrainResult {
-  dir: string;
-  meta: Meta;
-  stopped: 'epochs' | 'steps' | 'time' | 'patience' | 'interrupted';
-  seconds: number;
-  charsPerSec: number;
-  vocab: Vocab;
-  params: Params;
 }
 
 export function defaultOut(corpusPath: string): string {
@@ -279,16 +215,6 @@ function speedMeter(corpus: Corpus, pool: DataParallel | null): (model: ModelCon
   };
 }
 
-/** A new run with every `auto` resolved: the corpus as split, the model and the training configuration. */
-interface Fresh {
-  kind: 'fresh';
-  corpus: Corpus;
-  segmentation: Segmentation;
-  model: ModelConfig;
-  training: TrainConfig;
-  choices: Choice[];
-}
-
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
 export async function resolveRun(
   req: TrainRequest,
@@ -353,236 +279,29 @@ function checkFits(model: ModelConfig, training: TrainConfig): void {
   }
 }
 
-/** A checked checkpoint to resume: its metadata, vocabulary and resume state. */
-interface Prior {
-  kind: 'prior';
-  meta: Meta;
-  vocab: Vocab;
-  resume: ResumeState;
-}
-
-/** The seed of epoch e's order of sequences: a function of the run's seed and e only, so resume needs no more. */
-function epochSeed(seed: number, e: number): number {
-  return (Math.imul(seed ^ 0x2545f491, 0x9e3779b1) + Math.imul(e + 1, 0x85ebca77)) >>> 0;
-}
-
 async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], start: Prior | Fresh, ev: TrainEvents, pool: DataParallel | null): Promise<TrainResult> {
-  let meta: Meta;
-  let corpus: Corpus;
-  let params: Params;
-  let adam: AdamState;
-  let state: State | null;
-  let progress: Progress;
-  let history: HistoryPoint[];
-  let rng: Rng;
-  let resumedAt: number | null = null;
-
-  if (start.kind === 'prior') {
-    const prev = start;
-    meta = prev.meta;
-    if (meta.corpus.sha256 !== corpusInfo.sha256) {
-      throw inputError(`${req.corpusPath}: differs from the corpus this checkpoint was trained on (${meta.corpus.path}); resume needs the same text`);
-    }
-    const t = { ...TRAIN_CONFIG_BEFORE, ...meta.training };
-    corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed });
-    if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(prev.vocab.tokens)) {
-      throw inputError(`${join(dir, FILES.meta)}: vocabulary does not match the corpus`);
-    }
-    // Flags that only say how long to go on may change on resume; the rest comes from the file.
-    const over = Object.fromEntries(Object.entries(req.resumeOverrides ?? {}).filter(([, v]) => v !== undefined));
-    meta.training = { ...t, ...over };
-    const r = prev.resume;
-    ({ params, adam, progress, history } = r);
-    state = r.state.length ? r.state : null;
-    rng = new Rng(r.rngState);
-    progress.stopped = null;
-    progress.epochIndex ??= Math.floor(progress.epoch);
-    resumedAt = progress.step;
-  } else {
-    const t = start.training;
-    corpus = start.corpus;
-    const model = start.model;
-    rng = new Rng(t.seed);
-    params = Params.init(model, rng);
-    adam = adamState(params.data.length);
-    state = null;
-    progress = { step: 0, epoch: 0, window: 0, epochIndex: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
-    history = [];
-    meta = {
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
-      rnnlmVersion: req.version,
-      savedAt: '',
-      backend: req.backend,
-      vocab: corpus.vocab.toJSON(),
-      segmentation: start.segmentation,
-      model,
-      training: t,
-      progress,
-      history,
-      corpus: corpusInfo,
-      weights: { file: 'weights.bin', sha256: '', previous: null },
-    };
-  }
-  const t = meta.training;
-  // This epoch's windows: line and paragraph mode read the sequences in the epoch's order,
-  // cut into rows; document mode reads chunks of CHUNK_WINDOWS windows in the epoch's order.
-  const chunked = t.shuffle && meta.segmentation === 'document';
-  const eos = t.shuffle && !chunked ? eosPositions(corpus.train) : null;
-  const epochData = (e: number) => {
-    if (chunked) {
-      const { windows: chunk, shifted } = req.chunking ?? { windows: CHUNK_WINDOWS, shifted: false };
-      const order = chunkOrder(corpus.train, t.batchSize, t.seqLen, chunk, epochSeed(t.seed, e), shifted);
-      return { rows: order.rows, windows: chunkWindowCount(order), resetEvery: chunk, at: (k: number) => chunkWindowAt(corpus.train, order, k) };
-    }
-    const stream = eos ? shuffledStream(corpus.train, eos, epochSeed(t.seed, e)) : corpus.train;
-    const bounds = rowBounds(stream, t.batchSize);
-    const windows = windowCount(bounds, t.seqLen);
-    return { rows: bounds.length, windows, resetEvery: windows, at: (k: number) => windowAt(stream, bounds, t.seqLen, k) };
+  const init = startingPoint({ corpusPath: req.corpusPath, text, corpusInfo, dir, version: req.version, backend: req.backend, resumeOverrides: req.resumeOverrides }, start);
+  const store: TrainerStore = {
+    saveCheckpoint: (meta, params) => saveCheckpoint(dir, meta, params),
+    saveResume: (r) => saveResume(dir, r),
   };
-  let data = epochData(progress.epochIndex!);
-  const B = data.rows;
-  const W = data.windows;
-  const totalSteps = t.epochs === null && req.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, req.maxSteps ?? Infinity);
-  const evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
-
+  const trainer = new Trainer(init, store, ev, { runner: pool, signal: req.signal, maxSteps: req.maxSteps, chunking: req.chunking, clock: req.clock, yieldNow: tick, backend: req.backend });
+  const { meta, corpus } = init;
   const choices = start.kind === 'fresh' ? start.choices : [];
-  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: t, parameters: params.data.length, windowsPerEpoch: W, totalSteps, resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
-  const ngram = baseline();
-  const ngramVal: StreamScore | null = ngram && corpus.val ? ngram.scoreStream(corpus.val) : null;
-  return await loop();
+  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: meta.training, parameters: init.params.data.length, windowsPerEpoch: trainer.windowsPerEpoch, totalSteps: trainer.totalSteps, resumedAt: init.resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
+  trainer.useNGram(baseline(req, dir, init, start.kind === 'prior', ev));
+  return await trainer.run();
+}
 
-  /** The n-gram: counted on a new run (and written at once), read back on resume. */
-  function baseline(): NGramModel | null {
-    if (start.kind === 'prior') return loadNGram(dir, meta);
-    if (req.ngram === false) return null;
-    const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
-    const bytes = encodeNGram(b.model);
-    const info = { order: b.model.order, entries: b.model.entryCount, val: b.val, orders: b.orders, buildSeconds: b.seconds };
-    saveNGram(dir, meta, bytes, info);
-    ev.onNGram?.({ order: info.order, entries: info.entries, bytes: bytes.length, seconds: b.seconds, val: b.val, orders: b.orders });
-    return b.model;
-  }
-
-  async function loop(): Promise<TrainResult> {
-    const now = req.clock ?? Date.now;
-    const started = now();
-    const elapsedBefore = progress.elapsedSeconds;
-    let stopped: TrainResult['stopped'] | null = null;
-    let lastSaved = -1;
-    let charsThisRun = 0;
-    const seconds = () => (now() - started) / 1000;
-
-    const save = async (reason: string, best: boolean) => {
-      progress.elapsedSeconds = elapsedBefore + seconds();
-      meta.progress = progress;
-      meta.history = history;
-      meta.savedAt = new Date().toISOString();
-      meta.backend = req.backend;
-      await saveCheckpoint(dir, meta, best || !meta.weights.sha256 ? params : undefined);
-      saveResume(dir, { params, adam, state: state ?? [], rngState: rng.state, progress, history });
-      lastSaved = progress.step;
-      ev.onSave?.(dir, reason);
-    };
-
-    const evaluate = async () => {
-      const trainLoss = progress.pending.tokens > 0 ? progress.pending.nats / progress.pending.tokens : NaN;
-      const perPosition = ngramVal ? new Float64Array(ngramVal.logProbs.length) : undefined;
-      const val = corpus.val ? await streamLoss(params, corpus.val, { pool, perPosition }) : null;
-      const valLoss = val ? val.nats / val.tokens : null;
-      // The mixture with the n-gram, its weights fit on this validation run.
-      const mixture = ngramVal && perPosition && val ? fitMixture(perPosition, ngramVal.logProbs, ngramVal.buckets) : null;
-      const mixLoss = mixture && val ? mixtureNats(perPosition!, ngramVal!.logProbs, ngramVal!.buckets, mixture) / val.tokens : null;
-      const score = valLoss ?? trainLoss;
-      const improved = progress.bestVal === null || score < progress.bestVal;
-      if (improved) {
-        progress.bestVal = score;
-        progress.bestStep = progress.step;
-        progress.evalsWithoutImprovement = 0;
-        if (mixture && mixLoss !== null) meta.mixture = { ...mixture, val: mixLoss, network: valLoss!, step: progress.step };
-      } else {
-        progress.evalsWithoutImprovement++;
-        if (t.schedule === 'plateau') progress.lrScale *= t.lrDecay;
-      }
-      history.push({ step: progress.step, epoch: progress.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}), ...(mixLoss !== null ? { mix: mixLoss } : {}) });
-      progress.pending = { nats: 0, tokens: 0 };
-      ev.onEval?.({ step: progress.step, train: trainLoss, val: valLoss, ngram: meta.ngram?.val ?? null, mix: mixLoss, improved });
-      await save('evaluation', improved);
-      if (t.patience > 0 && progress.evalsWithoutImprovement >= t.patience) stopped = 'patience';
-    };
-
-    const elapsed = () => elapsedBefore + seconds();
-    while (stopped === null) {
-      await tick(); // let signals and the spinner run
-      if (req.signal?.aborted) {
-        stopped = 'interrupted';
-        break;
-      }
-      if (t.epochs !== null && progress.epochIndex! >= t.epochs) {
-        stopped = 'epochs';
-        break;
-      }
-      if (req.maxSteps !== undefined && progress.step >= req.maxSteps) {
-        stopped = 'steps';
-        break;
-      }
-      if (t.time !== null && elapsed() >= t.time) {
-        stopped = 'time';
-        break;
-      }
-      const k = progress.window;
-      if (k % data.resetEvery === 0 || !state) state = zeroState(meta.model, B);
-      const win = data.at(k);
-      const opts = { train: true, lossScale: 1 / B, dropoutSeed: Math.floor(rng.next() * 2 ** 32) };
-      const r = pool ? await pool.run(params, win, state, opts) : await runWindow(params, win, state, opts);
-      if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${progress.step + 1} (loss is not finite); try a lower --lr or --clip`);
-      const norm = clipByGlobalNorm(r.grads!, t.clip);
-      const lr = learningRate({
-        kind: t.schedule,
-        lr: t.lr,
-        warmup: t.warmup,
-        step: progress.step,
-        done: budgetUsed(elapsed(), t.time, progress.epoch, t.epochs),
-        lrScale: progress.lrScale,
-      });
-      adamStep(params.data, r.grads!, adam, lr);
-      state = r.state;
-      progress.step++;
-      progress.window++;
-      if (progress.window >= data.windows) {
-        progress.epochIndex!++;
-        progress.window = 0;
-        data = epochData(progress.epochIndex!);
-      }
-      progress.epoch = progress.epochIndex! + progress.window / data.windows;
-      progress.charsSeen += r.count;
-      charsThisRun += r.count;
-      progress.pending.nats += r.loss;
-      progress.pending.tokens += r.count;
-      const cps = charsThisRun / Math.max(1e-9, seconds());
-      const stepsLeft = totalSteps === null ? Infinity : ((totalSteps - progress.step) * seconds()) / (progress.step - (resumedAt ?? 0));
-      ev.onStep?.({
-        step: progress.step,
-        totalSteps,
-        epoch: progress.epoch,
-        loss: r.loss / Math.max(1, r.count),
-        lr,
-        gradNorm: norm,
-        charsPerSec: cps,
-        etaSeconds: Math.max(0, Math.min(stepsLeft, t.time === null ? Infinity : t.time - elapsed())), // past the budget: the step in flight finishes
-      });
-      if (progress.step % evalEvery === 0) await evaluate();
-    }
-    progress.stopped = stopped;
-    if (stopped === 'interrupted' || stopped === 'steps') {
-      // Save without evaluating, so a resumed run continues exactly as an uninterrupted one.
-      await save(stopped, false);
-    } else if (lastSaved !== progress.step) {
-      await evaluate();
-    } else {
-      await save('end', false);
-    }
-    const s = seconds();
-    return { dir, meta, stopped: stopped!, seconds: s, charsPerSec: charsThisRun / Math.max(1e-9, s), vocab: corpus.vocab, params };
-  }
+/** The n-gram: counted on a new run (and written at once), read back on resume. */
+function baseline(req: TrainRequest, dir: string, init: TrainerInit, resumed: boolean, ev: TrainEvents): NGramModel | null {
+  if (resumed) return loadNGram(dir, init.meta);
+  if (req.ngram === false) return null;
+  const { corpus, meta } = init;
+  const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
+  const bytes = encodeNGram(b.model);
+  const info = { order: b.model.order, entries: b.model.entryCount, val: b.val, orders: b.orders, buildSeconds: b.seconds };
+  saveNGram(dir, meta, bytes, info);
+  ev.onNGram?.({ order: info.order, entries: info.entries, bytes: bytes.length, seconds: b.seconds, val: b.val, orders: b.orders });
+  return b.model;
 }

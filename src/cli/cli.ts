@@ -6,7 +6,7 @@ import { VERSION } from './version.js';
 import yargs from 'yargs';
 import { BACKENDS } from '../backend.js';
 import { RnnlmError } from '../errors.js';
-import { STDIN_ARG } from '../corpus.js';
+import { STDIN_ARG } from '../textfile.js';
 import { makeTheme, sym } from './theme.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';

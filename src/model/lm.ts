@@ -73,6 +73,12 @@ export interface RunResult {
  * logits, then at the end the gradients and the carried state together; with the loss on
  * the device (webgpu), once, at the end.
  */
+/** Runs a window as runWindow does: runWindow itself, or worker threads that split its rows (parallel.ts). */
+export interface WindowRunner {
+  readonly workers: number;
+  run(params: Params, win: Window, state: State, opts: RunOptions): Promise<RunResult>;
+}
+
 export async function runWindow(params: Params, win: Window, state: State, opts: RunOptions): Promise<RunResult> {
   const c = params.config;
   const cell = CELL_IMPL[c.cell];

@@ -2,7 +2,7 @@
 // under the checkpoint's segmentation (batched, exact).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { isStdin, readText } from '../../corpus.js';
+import { isStdin, readText } from '../../textfile.js';
 import { segment } from '../../tokenizer.js';
 import { availableParallelism } from 'node:os';
 import { DataParallel } from '../../model/parallel.js';

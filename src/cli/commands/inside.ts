@@ -3,7 +3,7 @@
 // held-out text — the vanishing gradient, measured on the user's own model.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readText } from '../../corpus.js';
+import { readText } from '../../textfile.js';
 import { inputError } from '../../errors.js';
 import { GATE_NAMES, gradientFlow, inside, type Flow, type Inside } from '../../inside.js';
 import { segment, streamOf } from '../../tokenizer.js';

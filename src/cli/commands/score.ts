@@ -2,7 +2,7 @@
 // --file), KenLM-style numbers, ranked table for several, per-character heat map.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { isStdin, readText } from '../../corpus.js';
+import { isStdin, readText } from '../../textfile.js';
 import { inputError } from '../../errors.js';
 import { scoreSentence, type SentenceScore } from '../../score.js';
 import { surprise } from '../../surprise.js';

@@ -8,7 +8,7 @@ import type { Auto } from '../../auto.js';
 import { SCHEDULES, type ScheduleKind } from '../../schedule.js';
 import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
 import { RUNNING_MODE } from '../../textkind.js';
-import { isStdin } from '../../corpus.js';
+import { isStdin } from '../../textfile.js';
 import { CELLS, type CellKind } from '../../model/config.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
