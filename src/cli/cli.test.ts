@@ -187,7 +187,7 @@ describe('train → sample → score → eval → info', () => {
     const text = run(['inside', 'Stou'], dir);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(/P\("<EOS>" \| "Stou"\) = /);
-    expect(text.out).toMatch(/⏎Stou\n  [░▒▓█]{5}/);
+    expect(text.out).toMatch(/⏎Stou\n  [ ░▒▓█]{4}[░▒▓█]\n/);
     expect(text.out).toMatch(/pos\s+char\s+influence\s+share of max\s+L1 Γu\s+L1 Γf\s+L1 Γo/);
     writeFileSync(join(dir, 'flow.txt'), syllableText(40, 9));
     const f = JSON.parse(run(['inside', '--flow', 'flow.txt', '--positions', '20', '--distance', '8', '--json'], dir).out);

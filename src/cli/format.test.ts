@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { lossChart } from './format.js';
+import { flowChart, lossChart, shadeRow } from './format.js';
 
 const history = [
   { step: 10, epoch: 0.1, train: 2.2, val: 2.3 },
@@ -28,5 +28,24 @@ describe('loss chart', () => {
   });
   it('needs two points', () => {
     expect(lossChart(history.slice(0, 1), new Chalk({ level: 0 }))).toBeNull();
+  });
+});
+
+describe('shadeRow and flowChart (rnnlm inside)', () => {
+  const plain = new Chalk({ level: 0 });
+  it('shades by the share of the largest: blank under 1%, then ░ ▒ ▓ █ by quarters; wraps; draws <EOS> and newlines in one cell', () => {
+    expect(shadeRow(['a', 'b', 'c'], [0.001, 0.5, 4], plain)).toEqual(['abc', ' ░█']);
+    expect(shadeRow(['<EOS>', 'x', '\n', 'y'], [0, 1.2, 2.4, 3.6], plain)).toEqual(['⏎x↵y', ' ▒▓█']);
+    expect(shadeRow(['a', 'b', 'c'], [4, 4, 4], plain, 2)).toEqual(['ab', '██', 'c', '█']);
+    expect(shadeRow(['a'], [0], plain)).toEqual(['a', ' ']);
+  });
+
+  it('flowChart: log10 relative to d = 1 over the measured distances; nothing to draw without d = 1', () => {
+    const chart = flowChart([5, 1, 0.1, 0.01], [3, 3, 3, 3])!;
+    expect(chart).toMatch(/−2 is 1%/);
+    expect(chart).toContain('d = 1…3');
+    expect(chart).toMatch(/-2\.0/); // the lowest label is log10(0.01)
+    expect(flowChart([5, 0, 0], [1, 1, 1])).toBeNull();
+    expect(flowChart([5, 1, 0.5], [1, 1, 0])).toBeNull(); // only d = 1 measured
   });
 });

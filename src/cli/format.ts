@@ -88,13 +88,13 @@ function cell(tok: string, k: number): string {
 }
 
 /**
- * Text with a row of shades under it (░▒▓█ by value over the largest; blank for 0), wrapped
- * at `width` characters; in colour the characters are also shaded red.
- * Example: shadeRow(['a', 'b'], [1, 4], c) → ["ab", "░█"].
+ * Text with a row of shades under it by value over the largest: blank under 1%, ░ under 25%,
+ * ▒ under 50%, ▓ under 75%, else █; wrapped at `width` characters; in colour the characters
+ * are also shaded red. Example: shadeRow(['a', 'b', 'c'], [0.001, 0.5, 4], c) → ["abc", " ░█"].
  */
 export function shadeRow(tokens: string[], values: number[], c: ChalkInstance, width = 72): string[] {
   const max = Math.max(0, ...values);
-  const level = (v: number) => (max > 0 && v > 0 ? Math.max(1, Math.ceil((4 * v) / max)) : 0);
+  const level = (v: number) => (max > 0 && v >= 0.01 * max ? Math.min(4, 1 + Math.floor((4 * v) / max)) : 0);
   const lines: string[] = [];
   for (let at = 0; at < tokens.length; at += width) {
     const part = tokens.slice(at, at + width);
