@@ -36,7 +36,7 @@ function runtimeImports(entry: string): Set<string> {
 }
 
 describe('the core', () => {
-  it.each(['trainer.ts', 'inside.ts', 'sample.ts', 'sentence.ts'])('%s loads nothing from node:', (f) => {
+  it.each(['trainer.ts', 'resolve.ts', 'inside.ts', 'sample.ts', 'sentence.ts'])('%s loads nothing from node:', (f) => {
     const specs = [...runtimeImports(join(import.meta.dirname, f))];
     expect(specs.length).toBeGreaterThan(1); // the walk found the imports
     expect(specs.filter((s) => s.startsWith('node:') || ['fs', 'path', 'os', 'worker_threads', 'crypto'].includes(s))).toEqual([]);
