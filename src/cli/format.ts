@@ -4,6 +4,7 @@
 import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
 import type { HistoryPoint } from '../checkpoint.js';
+import { shown } from '../glyph.js';
 import { LN2 } from '../score.js';
 
 export { duration, int, lossText, probText } from '../units.js';
@@ -81,12 +82,6 @@ export function bar(fraction: number, width = 20): string {
   return `▕${'█'.repeat(full)}${'░'.repeat(width - full)}▏ ${Math.floor(f * 100)}%`;
 }
 
-/** How a token is drawn in one terminal cell: the start <EOS> as ⏎, newline ↵, tab →. */
-function cell(tok: string, k: number): string {
-  if (k === 0 && tok === '<EOS>') return '⏎';
-  return tok === '\n' ? '↵' : tok === '\t' ? '→' : tok === '<EOS>' || tok === '<UNK>' ? '�' : tok;
-}
-
 /**
  * Text with a row of shades under it by value over the largest: blank under 1%, ░ under 25%,
  * ▒ under 50%, ▓ under 75%, else █; wrapped at `width` characters; in colour the characters
@@ -99,7 +94,7 @@ export function shadeRow(tokens: string[], values: number[], c: ChalkInstance, w
   for (let at = 0; at < tokens.length; at += width) {
     const part = tokens.slice(at, at + width);
     const text = part.map((t, i) => {
-      const ch = cell(t, at + i);
+      const ch = shown(t);
       const f = max > 0 ? (values[at + i] ?? 0) / max : 0;
       return c.level > 0 && f > 0 ? c.bgRgb(255, Math.round(255 * (1 - f)), Math.round(255 * (1 - f))).black(ch) : ch;
     });

@@ -22,10 +22,7 @@ export function numberIn(input: HTMLInputElement): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** How a character is shown in the shaded views: <EOS> as ⏎, a newline as ↵, a space as itself. */
-export function shown(char: string): string {
-  return char === '<EOS>' ? '⏎' : char === '\n' ? '↵' : char === '\t' ? '⇥' : char;
-}
+export { shown } from '../glyph.js';
 
 /** Arrow keys move the focus between the focusable children of a container. */
 export function arrowNavigation(container: HTMLElement): void {
