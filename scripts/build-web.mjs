@@ -2,7 +2,7 @@
 // uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, its styles,
 // index.html, and TF.js's wasm binaries, which the page loads from beside itself.
 
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ await build({
   legalComments: 'eof',
   outfile: join(out, 'app.js'),
   logLevel: 'warning',
+  define: { RNNLM_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
 });
 copyFileSync(join(root, 'src', 'web', 'index.html'), join(out, 'index.html'));
 const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));

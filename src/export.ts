@@ -13,9 +13,9 @@ export interface Exported {
   bytes: number;
 }
 
-/** Write the site for `modelDir` into `outDir` (created; a non-empty folder only with `force`). */
-export function exportSite(modelDir: string, outDir: string, o: { force?: boolean; pageDir?: string } = {}): Exported {
-  loadCheckpoint(modelDir);
+/** Write the site for `modelDir` (null: the page alone) into `outDir` (created; a non-empty folder only with `force`). */
+export function exportSite(modelDir: string | null, outDir: string, o: { force?: boolean; pageDir?: string } = {}): Exported {
+  if (modelDir !== null) loadCheckpoint(modelDir);
   const site = siteFiles(modelDir, o.pageDir);
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory()) throw inputError(`${outDir}: exists and is not a folder`);

@@ -4,7 +4,10 @@
 // rate, clip, schedule, epochs and patience. No Node: the CLI and a page resolve the same way.
 
 import { autoClip, autoDropout, autoWindow, chooseSize, resolveText } from './auto.js';
-import { buildCorpus, type Corpus } from './corpus.js';
+import { buildCorpus, rowBounds, windowAt, type Corpus } from './corpus.js';
+import { runWindow, zeroState, type WindowRunner } from './model/lm.js';
+import { Params } from './model/params.js';
+import { Rng } from './rng.js';
 import type { TrainConfig } from './checkpoint.js';
 import type { ModelConfig } from './model/config.js';
 import type { ScheduleKind } from './schedule.js';
@@ -60,4 +63,28 @@ export async function resolveRun(
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
   return { kind: 'fresh', corpus, segmentation: r.segmentation, model: { cell: m.cell, layers, hidden, dropout, vocabSize: corpus.vocab.size }, training, choices };
+}
+
+/**
+ * Training speed of a model here (chars/s): windows of the corpus forward and backward on
+ * the workers that will train, one to warm up (three more on the first call: a fresh
+ * process runs its first windows 2–7× slower) and the faster of two timed. Weights are
+ * random: the time does not depend on them.
+ */
+export function speedMeter(corpus: Corpus, pool: WindowRunner | null): (model: ModelConfig, batch: number, seqLen: number) => Promise<number> {
+  let warm = false;
+  return async (model, batch, seqLen) => {
+    const params = Params.init(model, new Rng(1));
+    const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
+    const state = zeroState(model, win.batch);
+    const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
+    const once = async () => {
+      const t0 = performance.now();
+      const r = await (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));
+      return r.count / Math.max(1e-6, (performance.now() - t0) / 1000);
+    };
+    for (let i = warm ? 1 : 4; i > 0; i--) await once();
+    warm = true;
+    return Math.max(await once(), await once());
+  };
 }

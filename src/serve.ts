@@ -13,7 +13,8 @@ import { inputError } from './errors.js';
 import { siteFiles, type SiteFile } from './site.js';
 
 export interface ServeOptions {
-  modelDir: string;
+  /** The checkpoint to serve, or null for the page alone (it trains or opens a model itself). */
+  modelDir: string | null;
   /** 0 picks a free port. */
   port: number;
   host: string;
@@ -29,11 +30,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+// Cross-origin isolation (COOP + COEP) lets the page use SharedArrayBuffer: TF.js's wasm backend runs multi-threaded.
+const COMMON_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 /** Check the checkpoint, then listen. A port in use or a damaged checkpoint throws one clear line (exit code 2). */
 export async function serve(o: ServeOptions): Promise<RunningServer> {
-  loadCheckpoint(o.modelDir);
+  if (o.modelDir !== null) loadCheckpoint(o.modelDir);
   const site = siteFiles(o.modelDir, o.pageDir);
   const server = createServer((req, res) => {
     respond(site, req, res).then(

@@ -2,11 +2,11 @@
 // table from URL path to file. The page (built from src/web into dist/web by
 // scripts/build-web.mjs) loads the checkpoint from model/ beside it, by relative URLs.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILES } from './checkpoint.js';
-import { RnnlmError } from './errors.js';
+import { inputError, RnnlmError } from './errors.js';
 
 /** The built page: dist/web of this package (the same folder from src/ under test and from dist/). */
 export const PAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -57,18 +57,20 @@ export function contentType(name: string): string {
 }
 
 /**
- * The whole site for one checkpoint: relative URL path (no leading slash) → file.
+ * The whole site for one checkpoint (null: the page alone, with no model/): relative URL path (no leading slash) → file.
  * Example: "index.html" → dist/web/index.html, "model/weights.bin" → <model>/weights.bin.
  * Throws when the page has not been built.
  */
-export function siteFiles(modelDir: string, pageDir = PAGE_DIR): Map<string, SiteFile> {
+export function siteFiles(modelDir: string | null, pageDir = PAGE_DIR): Map<string, SiteFile> {
   const missing = PAGE_FILES.filter((f) => !existsSync(join(pageDir, f)));
   if (missing.length > 0) {
     throw new RnnlmError(`the web page is not built (${join(pageDir, missing[0]!)} is missing); run npm run build in the rnnlm folder`);
   }
-  const model = resolve(modelDir);
   const site = new Map<string, SiteFile>();
   for (const f of PAGE_FILES) site.set(f, { path: join(pageDir, f), root: pageDir, type: contentType(f) });
+  if (modelDir === null) return site; // the page alone: it trains or opens a model itself
+  if (statSync(modelDir).isFile()) throw inputError(`${modelDir}: the page is served from a checkpoint folder; unzip it first (unzip ${modelDir} -d <folder>), or open the zip in the page`);
+  const model = resolve(modelDir);
   for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f), ...(f === FILES.meta ? { publish: publicMeta } : {}) });
   for (const f of OPTIONAL_MODEL_FILES) if (existsSync(join(model, f))) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
   return site;

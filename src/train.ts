@@ -6,11 +6,14 @@
 // cleanly when `signal` aborts.
 
 import { basename, extname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { decodeMeta } from './checkpoint-codec.js';
+import { isZip, unpackZip, zipSource } from './zip.js';
 import { availableParallelism, totalmem } from 'node:os';
 import {
   FILES,
   loadCheckpoint,
+  loadMeta,
   loadResume,
   loadNGram,
   saveCheckpoint,
@@ -20,72 +23,25 @@ import {
   type TrainConfig,
 } from './checkpoint.js';
 import { autoWorkers, type Auto, type ModelRequest } from './auto.js';
-import { rowBounds, windowAt, type Corpus } from './corpus.js';
 import { isStdin, readText } from './textfile.js';
-import type { ScheduleKind } from './schedule.js';
-import type { SplitMethod } from './split.js';
 import { inputError } from './errors.js';
 import { buildNGram, type OrderResult } from './ngram/build.js';
 import { encodeNGram } from './ngram/format.js';
 import type { NGramModel } from './ngram/model.js';
 import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
 import { parameterCount, type ModelConfig } from './model/config.js';
-import { runWindow, zeroState } from './model/lm.js';
-import { Params } from './model/params.js';
 import { DataParallel } from './model/parallel.js';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend.js';
-import { Rng } from './rng.js';
 import type { Segmentation } from './tokenizer.js';
-import { resolveRun } from './resolve.js';
+import { resolveRun, speedMeter } from './resolve.js';
 import { startingPoint, Trainer, type Fresh, type Prior, type StartInfo, type TrainerEvents, type TrainerInit, type TrainerStore, type TrainResult } from './trainer.js';
 
 export { CHUNK_WINDOWS, type EvalInfo, type StartInfo, type StepInfo, type TrainResult } from './trainer.js';
 
-/** Every default in one place: the model's shape (auto: auto.ts, from the corpus and budget) … */
-export const MODEL_DEFAULTS: ModelRequest = {
-  cell: 'lstm', // lstm | gru | rnn
-  layers: 'auto', // stacked recurrent layers (auto: by training characters and time budget)
-  hidden: 'auto', // units per layer (auto: as layers)
-  dropout: 'auto', // dropout on layer outputs (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)
-};
-
-/** … and how it is trained. */
-export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
-  minCount: 1, // characters seen fewer times map to <UNK>
-  valFraction: 0.1, // fraction held out for validation
-  split: 'auto', // random (lists) | blocks (running text) | tail
-  shuffle: 'auto', // new order every epoch: of sequences, or of chunks of CHUNK_WINDOWS windows in document mode (auto: on)
-  seqLen: 'auto', // BPTT window (auto: 64)
-  batchSize: 'auto', // rows per window (auto: 32)
-  lr: 'auto', // Adam peak learning rate (auto: 0.008)
-  warmup: 20, // steps of linear learning-rate warm-up
-  schedule: 'auto', // cosine to the deadline with --time or --epochs, else plateau
-  lrDecay: 0.5, // plateau schedule: factor after an evaluation without improvement
-  clip: 'auto', // max global gradient norm (0 = off; auto: 5 in line mode, else 5 / batch rows: 5 on the loss summed over the rows, as the PyTorch reference clips)
-  epochs: 'auto', // passes over the training split (auto: no cap with --time, else 50)
-  time: null, // time budget in seconds (null = none)
-  evalEvery: 0, // steps between evaluations (0 = once per epoch, at most every 200 steps)
-  patience: 'auto', // stop after this many evaluations without improvement (auto: 0 = never with --time, else 3)
-  seed: 1,
-};
-
+import type { TrainSettings } from './defaults.js';
+export { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS, type TrainSettings } from './defaults.js';
 export { EPOCH_CAP, resolveRun } from './resolve.js';
-
-export const DEFAULT_SEGMENTATION: Auto<Segmentation> = 'auto'; // auto | line | paragraph | document
-
-/** Training settings as requested: some may be `auto`, resolved from the corpus at the start. */
-export interface TrainSettings extends Omit<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'seqLen' | 'batchSize' | 'epochs' | 'patience' | 'lr' | 'clip'> {
-  lr: Auto<number>;
-  clip: Auto<number>;
-  split: Auto<SplitMethod>;
-  shuffle: Auto<boolean>;
-  schedule: Auto<ScheduleKind>;
-  seqLen: Auto<number>;
-  batchSize: Auto<number>;
-  epochs: Auto<number> | null;
-  patience: Auto<number>;
-}
 
 export interface TrainRequest {
   corpusPath: string;
@@ -135,6 +91,8 @@ export interface NGramInfo {
 }
 
 export interface TrainEvents extends TrainerEvents {
+  /** A zipped checkpoint given to --resume was unpacked into `dir`, where the run goes on. */
+  onUnpack?(zip: string, dir: string, files: string[]): void;
   onStart?(s: StartInfo): void;
   onNGram?(n: NGramInfo): void;
 }
@@ -147,7 +105,8 @@ export function defaultOut(corpusPath: string): string {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<TrainResult> {
-  const dir = req.out ?? defaultOut(req.corpusPath);
+  let dir = req.out ?? defaultOut(req.corpusPath);
+  if (req.resume) dir = unpacked(dir, ev);
   const text = readText(req.corpusPath);
   const corpusInfo = {
     path: isStdin(req.corpusPath) ? '-' : resolve(req.corpusPath),
@@ -185,34 +144,29 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   }
 }
 
+/**
+ * `--resume --out x.zip` (a checkpoint downloaded from the page): the run goes on in the folder
+ * x beside it, unpacked now, or already unpacked by an earlier resume of the same zip.
+ */
+function unpacked(out: string, ev: TrainEvents): string {
+  if (!existsSync(out) || !statSync(out).isFile() || !isZip(out)) return out;
+  const dir = out.replace(/\.zip$/i, '') === out ? `${out}.d` : out.replace(/\.zip$/i, '');
+  if (existsSync(join(dir, FILES.meta))) {
+    const inDir = loadMeta(dir).meta;
+    const inZip = decodeMeta(zipSource(out)).meta;
+    if (inDir.corpus.sha256 !== inZip.corpus.sha256 || inDir.progress.step < inZip.progress.step) {
+      throw inputError(`${dir} already holds another checkpoint than ${out}; move it away or unpack the zip elsewhere and resume with --out <folder>`);
+    }
+    return dir; // unpacked by an earlier resume, trained on since: go on from there
+  }
+  ev.onUnpack?.(out, dir, unpackZip(out, dir));
+  return dir;
+}
+
 /** Worker threads for a batch of `rows`: one GPU is one device, so none on webgpu (see autoWorkers). */
 async function openPool(req: TrainRequest, rows: number): Promise<DataParallel | null> {
   const n = tf.getBackend() === 'webgpu' ? 1 : req.workers === 'auto' ? autoWorkers(rows, availableParallelism()) : Math.min(req.workers ?? 1, rows);
   return n > 1 ? await DataParallel.create(n, tf.getBackend() as BackendName) : null;
-}
-
-/**
- * Training speed of a model here (chars/s): windows of the corpus forward and backward on
- * the workers that will train, one to warm up (three more on the first call: a fresh
- * process runs its first windows 2–7× slower) and the faster of two timed. Weights are
- * random: the time does not depend on them.
- */
-function speedMeter(corpus: Corpus, pool: DataParallel | null): (model: ModelConfig, batch: number, seqLen: number) => Promise<number> {
-  let warm = false;
-  return async (model, batch, seqLen) => {
-    const params = Params.init(model, new Rng(1));
-    const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
-    const state = zeroState(model, win.batch);
-    const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
-    const once = async () => {
-      const t0 = performance.now();
-      const r = await (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));
-      return r.count / Math.max(1e-6, (performance.now() - t0) / 1000);
-    };
-    for (let i = warm ? 1 : 4; i > 0; i--) await once();
-    warm = true;
-    return Math.max(await once(), await once());
-  };
 }
 
 /** Refuse, before allocating, a configuration that cannot fit in memory. */

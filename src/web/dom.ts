@@ -25,7 +25,7 @@ export function numberIn(input: HTMLInputElement): number | undefined {
 export { shown } from '../glyph.js';
 
 /** Arrow keys move the focus between the focusable children of a container. */
-export function arrowNavigation(container: HTMLElement): void {
+export function arrowNavigation(container: HTMLElement, signal?: AbortSignal): void {
   container.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
     const items = [...container.querySelectorAll<HTMLElement>('[tabindex]')];
@@ -34,5 +34,5 @@ export function arrowNavigation(container: HTMLElement): void {
     const j = e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowLeft' ? -1 : 1)));
     items[j]!.focus();
     e.preventDefault();
-  });
+  }, { signal });
 }

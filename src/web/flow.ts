@@ -9,7 +9,7 @@ import { segment, streamOf } from '../tokenizer.js';
 import { byId, numberIn } from './dom.js';
 import type { PageModel } from './load.js';
 
-export function setupFlow(m: PageModel): void {
+export function setupFlow(m: PageModel, signal: AbortSignal): void {
   const input = byId<HTMLTextAreaElement>('flow-text');
   const positions = byId<HTMLInputElement>('flow-positions');
   const distance = byId<HTMLInputElement>('flow-distance');
@@ -17,6 +17,9 @@ export function setupFlow(m: PageModel): void {
   const info = byId('flow-info');
   const chart = byId('flow-chart');
   let plot: uPlot | null = null;
+  chart.replaceChildren();
+  info.textContent = '';
+  signal.addEventListener('abort', () => plot?.destroy());
   let running = false;
 
   const draw = (f: Flow) => {
@@ -44,6 +47,7 @@ export function setupFlow(m: PageModel): void {
   };
 
   run.addEventListener('click', async () => {
+    if (signal.aborted) return;
     if (running) return;
     const { ids } = streamOf(m.vocab, segment(input.value, m.meta.segmentation));
     if (ids.length < 2) {
@@ -76,5 +80,5 @@ export function setupFlow(m: PageModel): void {
       running = false;
       run.disabled = false;
     }
-  });
+  }, { signal });
 }

@@ -14,7 +14,7 @@ const LABEL: Record<GateName, string> = {
   reset: 'Γr reset',
 };
 
-export function setupGates(m: PageModel): (text: string) => void {
+export function setupGates(m: PageModel, signal: AbortSignal): (text: string) => void {
   const { layers, hidden: H, cell } = m.meta.model;
   const layer = byId<HTMLSelectElement>('gates-layer');
   const gate = byId<HTMLSelectElement>('gates-gate');
@@ -23,8 +23,14 @@ export function setupGates(m: PageModel): (text: string) => void {
   const chars = byId('gates-chars');
   const look = byId('look-chars');
   const lookInfo = byId('look-info');
-  arrowNavigation(chars);
-  arrowNavigation(look);
+  arrowNavigation(chars, signal);
+  arrowNavigation(look, signal);
+  layer.replaceChildren();
+  gate.replaceChildren();
+  for (const e of [layer, gate, view, unit]) e.disabled = false;
+  unit.disabled = view.value !== 'unit';
+  chars.replaceChildren();
+  look.replaceChildren();
   for (let l = 0; l < layers; l++) layer.append(el('option', `${l + 1} of ${layers}`, { value: String(l) }));
   for (const g of GATE_NAMES[cell]) gate.append(el('option', LABEL[g], { value: g }));
   if (GATE_NAMES[cell].length === 0) {
@@ -84,8 +90,8 @@ export function setupGates(m: PageModel): (text: string) => void {
     if (focus) (look.querySelector('span.at') as HTMLElement | null)?.focus({ preventScroll: true });
   };
 
-  for (const e of [layer, gate, view]) e.addEventListener('change', drawGates);
-  unit.addEventListener('input', drawGates);
+  for (const e of [layer, gate, view]) e.addEventListener('change', drawGates, { signal });
+  unit.addEventListener('input', drawGates, { signal });
 
   return (t: string) => {
     text = t;

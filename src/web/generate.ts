@@ -9,7 +9,7 @@ import { heat } from '../surprise.js';
 import { byId, el, numberIn } from './dom.js';
 import { predictor, type PageModel } from './load.js';
 
-export function setupGenerate(m: PageModel): void {
+export function setupGenerate(m: PageModel, signal: AbortSignal): void {
   const stepper = predictor(m); // its own: generation and scoring interleave
   const prime = byId<HTMLTextAreaElement>('gen-prime');
   const temp = byId<HTMLInputElement>('gen-temp');
@@ -27,14 +27,15 @@ export function setupGenerate(m: PageModel): void {
   const info = byId('gen-info');
 
   const showTemp = () => (tempValue.textContent = Number(temp.value).toFixed(2));
-  temp.addEventListener('input', showTemp);
+  temp.addEventListener('input', showTemp, { signal });
   showTemp();
   let stopRequested = false;
   run.disabled = false;
-  stop.addEventListener('click', () => (stopRequested = true));
+  stop.addEventListener('click', () => (stopRequested = true), { signal });
+  signal.addEventListener('abort', () => (stopRequested = true)); // a new model: the old one stops drawing
   prime.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run.click();
-  });
+  }, { signal });
 
   run.addEventListener('click', () => {
     const s = numberIn(seed) ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
@@ -92,5 +93,5 @@ export function setupGenerate(m: PageModel): void {
       setTimeout(pump, 0);
     };
     pump();
-  });
+  }, { signal });
 }

@@ -16,7 +16,7 @@ interface Trace {
   states: Array<Array<{ h: Float64Array; c: Float64Array | null }>>;
 }
 
-export function setupInside(m: PageModel): (text: string) => void {
+export function setupInside(m: PageModel, signal: AbortSignal): (text: string) => void {
   const { layers, hidden: H, cell } = m.meta.model;
   const stepper = new Stepper(m.params);
   const layer = byId<HTMLSelectElement>('inside-layer');
@@ -25,9 +25,11 @@ export function setupInside(m: PageModel): (text: string) => void {
   const varied = byId('inside-varied');
   const chars = byId('inside-chars');
   const detail = byId('inside-detail');
-  arrowNavigation(chars);
+  arrowNavigation(chars, signal);
+  layer.replaceChildren();
   for (let l = 0; l < layers; l++) layer.append(el('option', `${l + 1} of ${layers}`, { value: String(l) }));
-  if (cell !== 'lstm') kind.querySelector<HTMLOptionElement>('option[value="c"]')!.disabled = true;
+  kind.querySelector<HTMLOptionElement>('option[value="c"]')!.disabled = cell !== 'lstm';
+  if (cell !== 'lstm') kind.value = 'h';
   unit.max = String(H - 1);
   let trace: Trace = { chars: [], states: [] };
 
@@ -91,10 +93,10 @@ export function setupInside(m: PageModel): (text: string) => void {
     detail.lastElementChild!.append(...unitButtons(top, (k) => (v[k]! >= 0 ? '+' : '') + v[k]!.toFixed(3)));
   };
 
-  for (const e of [layer, kind]) e.addEventListener('change', draw);
-  unit.addEventListener('input', draw);
-  byId('inside-prev').addEventListener('click', () => pick((chosen() + H - 1) % H));
-  byId('inside-next').addEventListener('click', () => pick((chosen() + 1) % H));
+  for (const e of [layer, kind]) e.addEventListener('change', draw, { signal });
+  unit.addEventListener('input', draw, { signal });
+  byId('inside-prev').addEventListener('click', () => pick((chosen() + H - 1) % H), { signal });
+  byId('inside-next').addEventListener('click', () => pick((chosen() + 1) % H), { signal });
 
   // Feed <EOS> then each character, keeping every layer's state after each one.
   return (text: string) => {

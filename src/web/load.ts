@@ -1,14 +1,18 @@
-// Starts a TF.js backend in the browser (wasm, else WebGL, else plain JS; `?backend=` in the
-// URL forces one) and loads the checkpoint beside the page: rnnlm.json for the vocabulary
-// and settings, model.json + weights.bin through tf.loadLayersModel.
+// Starts a TF.js backend in the browser (WebGPU where the browser gives an adapter, else wasm,
+// else WebGL, else plain JS; `?backend=` in the URL forces one) and turns checkpoint files
+// into the page's model: those served beside the page (model/), those opened from disk, or
+// those the Train part just wrote, all decoded and checked as the CLI does (checkpoint-codec.ts).
 
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Meta } from '../checkpoint.js';
+import { decodeCheckpoint, FILES, type FileSource, type Hash } from '../checkpoint-codec.js';
 import { Params } from '../model/params.js';
 import { MixedPredictor, type Predictor } from '../mixture.js';
 import { Stepper } from '../model/stepper.js';
-import { decodeNGram } from '../ngram/format.js';
 import type { NGramModel } from '../ngram/model.js';
 import { Vocab } from '../tokenizer.js';
 
@@ -19,7 +23,12 @@ export interface PageModel {
   backend: string;
   /** The checkpoint's n-gram (absent in older ones): Generate and Score use the mixture, as the CLI does. */
   ngram: NGramModel | null;
+  /** Where it came from, as the header says it ("served with the page", a file name, "trained here"). */
+  source: string;
 }
+
+/** The hash the checkpoint records, in JavaScript (crypto.subtle is async and absent outside secure contexts). */
+export const hash: Hash = (b) => bytesToHex(sha256(b));
 
 /** What Generate and Score draw from: the network mixed with the n-gram when there is one, as `rnnlm sample` and `score`. */
 export function predictor(m: PageModel): Predictor {
@@ -27,39 +36,80 @@ export function predictor(m: PageModel): Predictor {
   return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture) : net;
 }
 
-const ORDER = ['wasm', 'webgl', 'cpu'];
-
-export async function startBackend(): Promise<string> {
-  setWasmPaths(new URL('./', location.href).href);
-  const forced = new URLSearchParams(location.search).get('backend');
-  for (const name of forced ? [forced] : ORDER) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return tf.getBackend();
-      }
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(forced ? `the ${forced} backend did not start in this browser` : 'no TF.js backend started in this browser');
+export interface BackendChoice {
+  name: string;
+  /** Why this one, in a sentence for the page. */
+  why: string;
 }
 
-export async function loadModel(backend: string): Promise<PageModel> {
-  const base = new URL('model/', location.href);
-  const res = await fetch(new URL('rnnlm.json', base));
-  if (!res.ok) throw new Error(`model/rnnlm.json: HTTP ${res.status}`);
-  const meta = (await res.json()) as Meta;
-  const vocab = Vocab.fromJSON(meta.vocab, 'rnnlm.json');
-  const model = await tf.loadLayersModel(new URL('model.json', base).href);
-  // Keras order: per layer kernel, recurrent kernel, bias; then the output kernel and bias.
-  const arrays = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-  model.dispose();
-  let ngram: NGramModel | null = null;
-  if (meta.ngram) {
-    const r = await fetch(new URL('ngram.bin', base));
-    if (!r.ok) throw new Error(`model/ngram.bin: HTTP ${r.status}`);
-    ngram = decodeNGram(new Uint8Array(await r.arrayBuffer()), 'model/ngram.bin');
+const FALLBACK = ['wasm', 'webgl', 'cpu'];
+
+/** What WebGPU this browser gives: a GPU, a software fallback (SwiftShader: slower than wasm), or none. */
+async function adapterKind(): Promise<'gpu' | 'fallback' | 'none'> {
+  type Adapter = { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  if (!gpu) return 'none';
+  try {
+    const a = await gpu.requestAdapter();
+    if (!a) return 'none';
+    return a.info?.isFallbackAdapter || a.isFallbackAdapter ? 'fallback' : 'gpu';
+  } catch {
+    return 'none';
   }
-  return { meta, vocab, params: Params.fromKeras(meta.model, arrays), backend, ngram };
+}
+
+async function tryBackend(name: string): Promise<boolean> {
+  try {
+    if (await tf.setBackend(name)) {
+      await tf.ready();
+      return true;
+    }
+  } catch {
+    // not available here
+  }
+  return false;
+}
+
+/** WebGPU with rnnlm's LSTM kernels where the browser gives a GPU adapter (not a software fallback), else wasm (threaded when the page is cross-origin isolated), else WebGL. */
+export async function startBackend(forced = new URLSearchParams(location.search).get('backend')): Promise<BackendChoice> {
+  setWasmPaths(new URL('./', location.href).href);
+  if (forced) {
+    if (await tryBackend(forced)) return { name: tf.getBackend(), why: 'chosen in the address (?backend=)' };
+    throw new Error(`the ${forced} backend did not start in this browser`);
+  }
+  const gpu = await adapterKind();
+  if (gpu === 'gpu' && (await tryBackend('webgpu'))) return { name: 'webgpu', why: 'this browser gives a WebGPU adapter: the LSTM runs on rnnlm’s own GPU kernels' };
+  const noGpu = gpu === 'gpu' ? 'WebGPU did not start' : gpu === 'fallback' ? 'WebGPU here is a software fallback, slower than wasm (?backend=webgpu forces it)' : 'no WebGPU adapter in this browser';
+  for (const name of FALLBACK) {
+    if (await tryBackend(name)) {
+      const threads = name === 'wasm' ? (crossOriginIsolated ? ', multi-threaded (the page is cross-origin isolated)' : ', one thread (the page is not cross-origin isolated)') : '';
+      return { name, why: `${noGpu}${threads}` };
+    }
+  }
+  throw new Error('no TF.js backend started in this browser');
+}
+
+/** A checkpoint's files, decoded and checked as `rnnlm` does. */
+export function modelFrom(src: FileSource, backend: string, source: string): PageModel {
+  const ck = decodeCheckpoint(src, hash);
+  return { meta: ck.meta, vocab: ck.vocab, params: ck.params, backend, ngram: ck.ngram, source };
+}
+
+/** The checkpoint served beside the page (model/), or null when the page is served alone. */
+export async function loadServed(backend: string): Promise<PageModel | null> {
+  const base = new URL('model/', location.href);
+  const get = async (name: string): Promise<Uint8Array | null> => {
+    const r = await fetch(new URL(name, base));
+    if (r.status === 404) return null;
+    if (!r.ok) throw new Error(`model/${name}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  const meta = await get(FILES.meta);
+  if (meta === null) return null;
+  const files = new Map<string, Uint8Array>([[FILES.meta, meta]]);
+  for (const name of [FILES.model, FILES.weights, FILES.ngram]) {
+    const b = await get(name);
+    if (b) files.set(name, b);
+  }
+  return modelFrom({ where: 'model', read: (n) => files.get(n) ?? null }, backend, 'served with this page');
 }

@@ -1,5 +1,7 @@
-// The page's entry point: start a backend, load the checkpoint, set up the four parts
-// (Generate, Score, Inside with its gates and gradient flow, Model) on the one loaded model, and the tabs between them.
+// The page's entry point: start a backend, load the checkpoint served beside the page (if
+// any), set up the Train part and the tabs, and put a model into the four parts that use
+// one (Generate, Score, Inside with its gates and gradient flow, Model): the served one, one
+// opened from disk, or the one being trained here, swapped in whole when it changes.
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
@@ -8,11 +10,12 @@ import { setupGenerate } from './generate.js';
 import { setupFlow } from './flow.js';
 import { setupGates } from './gates.js';
 import { setupInside } from './inside.js';
-import { loadModel, startBackend } from './load.js';
+import { loadServed, startBackend, type PageModel } from './load.js';
 import { setupModel } from './modelpart.js';
 import { setupScore } from './score.js';
+import { setupTrain } from './train.js';
 
-function setupTabs(): void {
+function setupTabs(): (id: string) => void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
   const select = (t: HTMLButtonElement) => {
     for (const x of tabs) {
@@ -35,25 +38,76 @@ function setupTabs(): void {
   });
   const fromHash = tabs.find((t) => `#${t.getAttribute('aria-controls')}` === location.hash);
   if (fromHash) select(fromHash);
+  return (id) => {
+    const t = tabs.find((x) => x.getAttribute('aria-controls') === id);
+    if (t && !location.hash) select(t);
+  };
+}
+
+/** The parts that use a model, set up again (their listeners dropped) each time the model changes. */
+class ModelParts {
+  private current: AbortController | null = null;
+  model: PageModel | null = null;
+  backend = '';
+  backendWhy = '';
+
+  use(m: PageModel): void {
+    this.current?.abort();
+    const signal = (this.current = new AbortController()).signal;
+    this.model = m;
+    setupModel(m, signal);
+    setupGenerate(m, signal);
+    const showInside = setupInside(m, signal);
+    const showGates = setupGates(m, signal);
+    setupFlow(m, signal);
+    setupScore(
+      m,
+      (text) => {
+        showInside(text);
+        showGates(text);
+      },
+      signal,
+    );
+    this.header();
+  }
+
+  header(): void {
+    const status = byId('status');
+    const m = this.model;
+    const where = `running in your browser on ${this.backend} (${this.backendWhy})`;
+    if (!m) {
+      status.textContent = `No model yet: train one in the Train part, or open a checkpoint there — ${where}`;
+      document.title = 'rnnlm';
+    } else {
+      const c = m.meta.model;
+      status.textContent = `${c.layers}-layer ${c.cell.toUpperCase()} ${c.hidden} trained on ${m.meta.corpus.path} (${m.source}), ${where}`;
+      document.title = `rnnlm · ${m.meta.corpus.path}`;
+    }
+    status.dataset.backend = this.backend;
+  }
 }
 
 async function start(): Promise<void> {
   const status = byId('status');
-  setupTabs();
+  const show = setupTabs();
+  const parts = new ModelParts();
   try {
-    const backend = await startBackend();
-    const m = await loadModel(backend);
-    const c = m.meta.model;
-    document.title = `rnnlm · ${m.meta.corpus.path}`;
-    status.textContent = `${c.layers}-layer ${c.cell.toUpperCase()} ${c.hidden} trained on ${m.meta.corpus.path}, running in your browser (${backend})`;
-    setupModel(m);
-    setupGenerate(m);
-    const showInside = setupInside(m);
-    const showGates = setupGates(m);
-    setupFlow(m);
-    setupScore(m, (text) => {
-      showInside(text);
-      showGates(text);
+    const b = await startBackend();
+    parts.backend = b.name;
+    parts.backendWhy = b.why;
+    const m = await loadServed(b.name);
+    if (m) parts.use(m);
+    else show('train');
+    parts.header();
+    setupTrain({
+      useModel: (x) => parts.use({ ...x, backend: parts.backend }),
+      hasModel: () => parts.model !== null,
+      backend: () => parts.backend,
+      setBackend: (name, why) => {
+        parts.backend = name;
+        parts.backendWhy = why;
+        parts.header();
+      },
     });
     status.dataset.state = 'ready';
   } catch (e) {

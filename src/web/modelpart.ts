@@ -8,14 +8,16 @@ import { LN2 } from '../sentence.js';
 import { byId, el } from './dom.js';
 import type { PageModel } from './load.js';
 
-export function setupModel(m: PageModel): void {
+export function setupModel(m: PageModel, signal: AbortSignal): void {
   const lines = byId('model-lines');
+  lines.replaceChildren();
   for (const [k, v] of [...checkpointLines(m.meta, m.vocab), ['in this page', `TF.js ${m.backend} backend, in your browser`] as [string, string]]) {
     lines.append(el('dt', k), el('dd', v));
   }
   const h = m.meta.history;
   const chart = byId('model-chart');
   const note = byId('model-chart-note');
+  chart.replaceChildren();
   if (h.length < 2) {
     note.textContent = 'Fewer than two evaluations were recorded: nothing to draw yet.';
     return;
@@ -45,6 +47,11 @@ export function setupModel(m: PageModel): void {
     data,
     chart,
   );
-  new ResizeObserver(() => plot.setSize({ width: width(), height: 280 })).observe(chart);
+  const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: 280 }));
+  resize.observe(chart);
+  signal.addEventListener('abort', () => {
+    resize.disconnect();
+    plot.destroy();
+  });
   note.textContent = `${h.length} evaluations; the best validation loss chose the saved model.`;
 }

@@ -10,14 +10,14 @@ import { arrowNavigation, byId, el, shown } from './dom.js';
 import { predictor, type PageModel } from './load.js';
 
 /** `onText` receives the text after each scoring, for the Inside part. */
-export function setupScore(m: PageModel, onText: (text: string) => void): void {
+export function setupScore(m: PageModel, onText: (text: string) => void, signal: AbortSignal): void {
   const stepper = predictor(m);
   const input = byId<HTMLTextAreaElement>('score-text');
   const eos = byId<HTMLInputElement>('score-eos');
   const chars = byId('score-chars');
   const detail = byId('score-detail');
   const totals = byId('score-totals');
-  arrowNavigation(chars);
+  arrowNavigation(chars, signal);
 
   const describe = (c: CharScore, i: number) =>
     `${JSON.stringify(c.char)} at ${i + 1}: P ${c.p.toFixed(4)}, ${c.bits.toFixed(2)} bits${c.oov ? ' (not in the vocabulary: scored as <UNK>)' : ''}`;
@@ -46,7 +46,8 @@ export function setupScore(m: PageModel, onText: (text: string) => void): void {
   input.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(update, 100);
-  });
-  eos.addEventListener('change', update);
+  }, { signal });
+  signal.addEventListener('abort', () => clearTimeout(timer));
+  eos.addEventListener('change', update, { signal });
   update();
 }

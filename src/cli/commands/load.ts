@@ -38,4 +38,4 @@ export function announce(ctx: Context, ck: Loaded, backend: string, mix = true, 
   ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${words}) on ${backend}`));
 }
 
-export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder [default: the most recently trained under ./checkpoints]' };
+export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder, or a checkpoint .zip downloaded from the page [default: the most recently trained under ./checkpoints]' };

@@ -63,7 +63,7 @@ export const trainCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
-      .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]; with --resume also a checkpoint .zip from the page (unpacked into the folder of its name)' })
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
@@ -157,6 +157,9 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
   let lastVal: number | null = null;
   let epochs: number | null = null;
   return {
+    onUnpack: (zip, dir, files) => {
+      if (!quiet) progress.log(`  unpacked ${zip} into ${dir} (${files.join(', ')}); the run goes on there`);
+    },
     onStart: (s: StartInfo) => {
       epochs = s.training.epochs;
       if (quiet) return;
@@ -212,7 +215,7 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
     interrupted: `interrupted by ${interrupt.received() || 'a signal'}; progress saved`,
   };
   if (r.stopped === 'interrupted') process.exitCode = interrupt.exitCode();
-  const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? "-" : argv.corpus} --resume${argv.out ? ` --out ${argv.out}` : ''}`;
+  const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? "-" : argv.corpus} --resume${argv.out ? ` --out ${r.dir}` : ''}`;
   if (argv.quiet) {
     ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/char`}`);
     if (r.stopped === 'interrupted') ctx.say(`  resume with: ${resumeCmd}`);

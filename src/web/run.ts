@@ -1,0 +1,128 @@
+// A training run in the page, around the CLI's own core Trainer (trainer.ts) as train.ts is
+// for the CLI: the text and its hash, `auto` resolved by timing candidate sizes here, the
+// n-gram counted, and the checkpoint kept as its files in memory (PageStore), the same bytes
+// `rnnlm train` writes, so that they download as a checkpoint the CLI reads and resumes.
+
+import type { Choice, ModelRequest } from '../auto.js';
+import type { Meta, TrainConfig } from '../checkpoint.js';
+import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, ngramMeta, type FileSource } from '../checkpoint-codec.js';
+import type { Corpus } from '../corpus.js';
+import type { TrainSettings } from '../defaults.js';
+import type { Auto } from '../auto.js';
+import { buildNGram } from '../ngram/build.js';
+import { encodeNGram } from '../ngram/format.js';
+import type { Params } from '../model/params.js';
+import { resolveRun, speedMeter } from '../resolve.js';
+import type { Segmentation } from '../tokenizer.js';
+import { startingPoint, Trainer, type EvalInfo, type Fresh, type Prior, type StepInfo, type TrainerStore, type TrainResult } from '../trainer.js';
+import { hash } from './load.js';
+
+declare const RNNLM_VERSION: string;
+
+/** What the Train part asks for: the CLI's flags, `auto` where the CLI says auto. */
+export interface RunSettings {
+  segmentation: Auto<Segmentation>;
+  model: ModelRequest;
+  training: TrainSettings;
+  /** Stop after this many steps in total (the CLI's --steps). */
+  maxSteps?: number;
+}
+
+export interface RunEvents {
+  onStart?(s: { model: Meta['model']; training: TrainConfig; choices: Choice[]; corpus: Corpus; parameters: number; resumedAt: number | null; segmentation: Segmentation }): void;
+  onNGram?(n: { order: number; val: number | null; seconds: number }): void;
+  onStep?(s: StepInfo): void;
+  onEval?(e: EvalInfo): void;
+}
+
+/** The checkpoint's files in memory, written as `rnnlm train` writes them; `persist` keeps them (IndexedDB) after each save. */
+export class PageStore implements TrainerStore {
+  readonly files: Map<string, Uint8Array>;
+  private lastWeights = false;
+
+  constructor(
+    readonly name: string,
+    files: Iterable<[string, Uint8Array]> = [],
+    private readonly persist: (s: PageStore) => Promise<void> = async () => {},
+    private readonly saved: (s: PageStore, weights: boolean) => void = () => {},
+  ) {
+    this.files = new Map(files);
+  }
+
+  source(): FileSource {
+    return { where: this.name, read: (n) => this.files.get(n) ?? null };
+  }
+
+  async saveCheckpoint(meta: Meta, params?: Params): Promise<void> {
+    if (params) {
+      const { weights, model } = await encodeModel(meta, params, hash);
+      this.files.set(FILES.weights, weights);
+      this.files.set(FILES.model, model);
+    }
+    this.files.set(FILES.meta, encodeMeta(meta));
+    this.lastWeights = params !== undefined;
+  }
+
+  async saveResume(r: Parameters<TrainerStore['saveResume']>[0]): Promise<void> {
+    this.files.set(FILES.resume, encodeResume(r, hash));
+    await this.persist(this);
+    this.saved(this, this.lastWeights);
+  }
+}
+
+/** The corpus identity recorded in rnnlm.json: the file's name (never a path), size and hash, as the CLI computes them. */
+export function corpusInfo(name: string, text: string): Meta['corpus'] {
+  const bytes = new TextEncoder().encode(text);
+  return { path: name, bytes: bytes.length, sha256: hash(bytes) };
+}
+
+/** Let the page paint and take clicks between steps (a message, not setTimeout: no 4 ms clamp). */
+function yieldNow(): Promise<void> {
+  return new Promise((ok) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => ok();
+    ch.port2.postMessage(null);
+  });
+}
+
+/** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
+export async function trainNew(name: string, text: string, s: RunSettings, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string): Promise<TrainResult> {
+  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null));
+  return run(name, text, fresh, s, store, ev, signal, backend);
+}
+
+/** Go on with the run whose files are in `store` (saved here, or opened from disk), on the same text. */
+export async function trainOn(name: string, text: string, s: Pick<RunSettings, 'maxSteps'> & { time?: number | null }, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string): Promise<TrainResult> {
+  const { meta, vocab } = decodeMeta(store.source());
+  if (!store.files.has(FILES.resume)) throw new Error(`${store.name} has no ${FILES.resume}: it can be used, but not trained on`);
+  const prior: Prior = { kind: 'prior', meta, vocab, resume: decodeResume(store.source(), meta.model, hash) };
+  return run(name, text, prior, { maxSteps: s.maxSteps, time: s.time }, store, ev, signal, backend);
+}
+
+async function run(
+  name: string,
+  text: string,
+  start: Fresh | Prior,
+  s: { maxSteps?: number; time?: number | null },
+  store: PageStore,
+  ev: RunEvents,
+  signal: AbortSignal,
+  backend: string,
+): Promise<TrainResult> {
+  const over = start.kind === 'prior' && s.time !== undefined ? { time: s.time } : undefined;
+  const init = startingPoint({ corpusPath: name, text, corpusInfo: corpusInfo(name, text), dir: name, version: RNNLM_VERSION, backend, resumeOverrides: over }, start);
+  const trainer = new Trainer(init, store, { onStep: ev.onStep, onEval: ev.onEval }, { signal, maxSteps: s.maxSteps, yieldNow, backend });
+  const { meta, corpus } = init;
+  ev.onStart?.({ model: meta.model, training: meta.training, choices: start.kind === 'fresh' ? start.choices : [], corpus, parameters: init.params.data.length, resumedAt: init.resumedAt, segmentation: meta.segmentation });
+  if (start.kind === 'prior') {
+    trainer.useNGram(decodeNGramFile(store.source(), meta, hash));
+  } else {
+    const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
+    const bytes = encodeNGram(b.model);
+    store.files.set(FILES.ngram, bytes);
+    meta.ngram = ngramMeta(bytes, { order: b.model.order, entries: b.model.entryCount, val: b.val, orders: b.orders, buildSeconds: b.seconds }, hash);
+    ev.onNGram?.({ order: b.model.order, val: b.val, seconds: b.seconds });
+    trainer.useNGram(b.model);
+  }
+  return trainer.run();
+}
