@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { FILES, loadCheckpoint, type Loaded } from './checkpoint.js';
-import { fitMixture, mixLog, mixtureNats, MixedPredictor, type Predictor } from './mixture.js';
+import { fitMixture, LAMBDA_FLOOR, mixLog, mixtureNats, MixedPredictor, type Predictor } from './mixture.js';
 import { Stepper } from './model/stepper.js';
 import { BUCKETS } from './ngram/model.js';
 import { Rng } from './rng.js';
@@ -50,6 +50,15 @@ describe('mixing two distributions', () => {
     const one = fitMixture(net, ng, buckets, false);
     expect(new Set(one.lambdas).size).toBe(1);
     expect(mixtureNats(net, ng, buckets, one)).toBeGreaterThan(mixed); // buckets pay here
+  });
+
+  it('where the n-gram is better everywhere, the network keeps its least share, so a character the n-gram gives P = 0 stays possible', () => {
+    const net = Float64Array.from({ length: 500 }, () => Math.log(0.05));
+    const ng = Float64Array.from({ length: 500 }, () => Math.log(0.9));
+    const w = fitMixture(net, ng, new Uint8Array(500));
+    expect(w.lambdas[0]).toBe(LAMBDA_FLOOR); // unclamped, the best λ here is 0
+    // P = 1e-4 · 0.05 + (1 − 1e-4) · 0, not 0.
+    expect(mixLog(Math.log(0.05), -Infinity, w.lambdas[0]!)).toBeCloseTo(Math.log(1e-4 * 0.05), 12);
   });
 });
 
@@ -118,7 +127,8 @@ describe('the trained mixture', () => {
     expect(x.step).toBe(ck.meta.progress.bestStep);
     expect(x.network).toBeCloseTo(ck.meta.progress.bestVal!, 12);
     expect(x.val).toBeLessThanOrEqual(x.network + 1e-12);
-    expect(x.val).toBeLessThanOrEqual(ck.meta.ngram!.val! + 1e-12);
+    // No worse than the n-gram but for the network's least share (−ln(1 − LAMBDA_FLOOR) per token).
+    expect(x.val).toBeLessThanOrEqual(ck.meta.ngram!.val! - Math.log1p(-LAMBDA_FLOOR) + 1e-12);
   });
 
   it('a checkpoint without an n-gram (older rnnlm) loads as the network alone', () => {

@@ -2,8 +2,11 @@
 //   P(c | h) = λ_b · P_net(c | h) + (1 − λ_b) · P_ngram(c | h)
 // with λ_b per bucket b of the n-gram's longest seen context (how often it was counted;
 // ngram/model.ts bucketOf), fit on the validation split. The validation likelihood
-// is concave in each λ_b and λ_b = 0 or 1 are candidates, so on validation the mixture is
-// never worse than either part. A proper distribution: each next-token P sums to 1.
+// is concave in each λ_b and λ_b = 1 is a candidate, so on validation the mixture is never
+// worse than the network, nor than the n-gram by more than 1e-4 nats per token: λ_b stays at
+// LAMBDA_FLOOR or above, so the network's share keeps every character possible where the
+// n-gram gives one it never saw P = 0 (a tiny text, an untrained network: λ would be 0 and
+// a score −∞). A proper distribution: each next-token P sums to 1.
 
 import type { NGramModel } from './ngram/model.js';
 import { BUCKETS } from './ngram/model.js';
@@ -13,6 +16,9 @@ export interface MixtureWeights {
   /** λ (the network's weight) per bucket, BUCKETS of them. */
   lambdas: number[];
 }
+
+/** The least weight of the network: −ln(1 − 1e-4) ≈ 1e-4 nats per token at most, against a score of −∞. */
+export const LAMBDA_FLOOR = 1e-4;
 
 /** A bucket with fewer validation tokens than this takes the λ fit on all of them. */
 export const MIN_BUCKET_TOKENS = 200;
@@ -41,6 +47,10 @@ export function mixtureNats(net: ArrayLike<number>, ngram: ArrayLike<number>, bu
  */
 function fitOne(net: ArrayLike<number>, ngram: ArrayLike<number>, at: number[]): number {
   if (at.length === 0) return 1;
+  return Math.max(LAMBDA_FLOOR, bestLambda(net, ngram, at));
+}
+
+function bestLambda(net: ArrayLike<number>, ngram: ArrayLike<number>, at: number[]): number {
   // p and q scaled by 1 / max(p, q): the same ratio, no underflow.
   const p = new Float64Array(at.length);
   const q = new Float64Array(at.length);

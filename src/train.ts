@@ -159,7 +159,8 @@ function unpacked(out: string, ev: TrainEvents): string {
     }
     return dir; // unpacked by an earlier resume, trained on since: go on from there
   }
-  ev.onUnpack?.(out, dir, unpackZip(out, dir));
+  const names = unpackZip(out, dir); // before the event: ev.onUnpack?.(…) evaluates no argument when absent
+  ev.onUnpack?.(out, dir, names);
   return dir;
 }
 

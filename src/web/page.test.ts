@@ -6,29 +6,25 @@
 // part's chart and settings, and that the page asked nothing of any other host.
 // Skipped, with a message, where Chromium is not installed.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { exportSite } from '../export.js';
 import { Stepper } from '../model/stepper.js';
 import { contentType } from '../site.js';
+import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, warnNoChromium } from '../testing/browser.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
 import { EOS_ID } from '../tokenizer.js';
 import { train } from '../train.js';
 
-const CHROMIUM = process.env.RNNLM_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  console.warn(`browser tests skipped: no Chromium at ${CHROMIUM}. Install it (sudo apt-get install chromium) or set RNNLM_CHROMIUM to its path to run them.`);
-}
+warnNoChromium();
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 const root = tempDir('rnnlm-page-');
 const ck = join(root, 'ck');
 /** Screenshots of each part go here (RNNLM_SCREENSHOTS to choose the folder). */
@@ -50,17 +46,10 @@ function cli(args: string[]): string {
 }
 
 /** Start `rnnlm serve --port 0` and read the URL it prints. */
-function startServe(): Promise<string> {
-  serveProcess = spawn(process.execPath, [BIN, 'serve', '--model', ck, '--port', '0'], { env: { ...process.env, NO_COLOR: '1' } });
-  return new Promise((ok, fail) => {
-    let out = '';
-    serveProcess.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n')[0]!;
-      if (out.includes('\n')) ok(line.trim());
-    });
-    serveProcess.on('exit', (code) => fail(new Error(`rnnlm serve exited with ${code}`)));
-  });
+async function serveModel(): Promise<string> {
+  const r = await startServe(['--model', ck]);
+  serveProcess = r.process;
+  return r.url;
 }
 
 /** Any static server: files of a folder by path, nothing else. */
@@ -92,14 +81,6 @@ async function setValue(page: Page, selector: string, value: string, event = 'in
     (e as HTMLInputElement).value = v!;
     e.dispatchEvent(new Event(ev!, { bubbles: true }));
   }, [value, event]);
-}
-
-/** Type a text into Score and return the page's ln P once it has scored that text. */
-async function pageScore(page: Page, text: string): Promise<number> {
-  await page.click('#tab-score');
-  await page.fill('#score-text', text);
-  await page.waitForFunction((t) => document.querySelector<HTMLElement>('#score-totals')!.dataset.text === t, text);
-  return Number(await page.getAttribute('#score-totals', 'data-logprob'));
 }
 
 async function pageSample(page: Page, o: { prime: string; temp: string; seed: string; length: string }): Promise<string> {
@@ -143,14 +124,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
     await initBackend('wasm');
     await train(tinyRequest(writeCorpus(root, syllableText(600)), ck, {}, { epochs: 3 }, { layers: 2, hidden: 16 }));
     expect(existsSync(join(ck, 'ngram.bin'))).toBe(true); // the page mixes with it
-    served = await startServe();
+    served = await serveModel();
     exported = join(root, 'site');
     exportSite(ck, exported);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launch();
     mkdirSync(shots, { recursive: true });
     console.log(`page screenshots: ${shots}`);
   }, 180_000);

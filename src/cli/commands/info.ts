@@ -17,7 +17,7 @@ export const infoCommand: CommandModule<object, Args> = {
   describe: 'Show a checkpoint: model, vocabulary, training progress and loss chart',
   builder: (y: Argv) =>
     y
-      .positional('checkpoint', { type: 'string', describe: 'Checkpoint folder [default: the most recently trained]' })
+      .positional('checkpoint', { type: 'string', describe: 'Checkpoint folder or .zip [default: the most recently trained]' })
       .option('json', { type: 'boolean', describe: 'Print rnnlm.json' })
       .example('$0 info', 'the latest checkpoint')
       .example('$0 info checkpoints/names', 'a given one') as unknown as Argv<Args>,

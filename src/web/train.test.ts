@@ -1,0 +1,214 @@
+// The Train part in a real browser (Debian's Chromium through playwright-core) against the
+// CLI: the page served alone by `rnnlm serve` trains on wasm with the losses of `rnnlm
+// train` step for step; Stop then Resume continues them exactly; the downloaded zip is a
+// checkpoint the CLI scores like the page and resumes like its own; a CLI checkpoint opened
+// from disk scores the same in the page; WebGPU (SwiftShader) equals wasm where Chromium gives
+// an adapter; and nothing is asked of another host. Skipped, with a message, without Chromium.
+
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend.js';
+import { FILES } from '../checkpoint.js';
+import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, warnNoChromium } from '../testing/browser.js';
+import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+import { MODEL_DEFAULTS, train, TRAINING_DEFAULTS, type TrainRequest } from '../train.js';
+
+warnNoChromium();
+
+const root = tempDir('rnnlm-train-page-');
+const shots = process.env.RNNLM_SCREENSHOTS ?? join(root, 'screenshots');
+const corpus = writeCorpus(root, syllableText(400, 5));
+const STEPS = 20;
+const SEED = 7;
+const SENTENCE = 'Kelmoun stra';
+
+let browser: Browser;
+let serveProcess: ChildProcess;
+let url: string;
+let origin: string;
+const requests: string[] = [];
+/** The CLI's per-step losses for STEPS steps with the settings the test types into the page. */
+let cliLosses: number[];
+
+/** The run the page is asked for, as `rnnlm train corpus.txt --layers 1 --hidden 32 --steps 20 --seed 7` (no time budget). */
+function request(out: string, over: Partial<TrainRequest> = {}): TrainRequest {
+  return {
+    corpusPath: corpus,
+    out,
+    resume: false,
+    model: { ...MODEL_DEFAULTS, layers: 1, hidden: 32 },
+    training: { ...TRAINING_DEFAULTS, seed: SEED },
+    segmentation: 'auto',
+    maxSteps: STEPS,
+    workers: 1,
+    backend: 'wasm',
+    version: 'test',
+    ...over,
+  };
+}
+
+async function cliRun(req: TrainRequest): Promise<number[]> {
+  const losses: number[] = [];
+  await train(req, { onStep: (s) => losses.push(s.loss) });
+  return losses;
+}
+
+function cli(args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--backend', 'wasm'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`rnnlm ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function open(path = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(url + path);
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 60_000 });
+  expect(await page.getAttribute('#status', 'data-state'), (await page.textContent('#status')) ?? '').toBe('ready');
+  return page;
+}
+
+/** Fill the Train part as the CLI flags above say, and press Train. */
+async function startTraining(page: Page, o: { steps?: number; time?: string; layers?: string; hidden?: string } = {}): Promise<void> {
+  await page.click('#tab-train');
+  await page.setInputFiles('#train-file', corpus);
+  await page.waitForFunction(() => document.querySelector('#train-text-info')!.textContent!.includes('corpus.txt'));
+  await page.fill('#train-layers', o.layers ?? '1');
+  await page.fill('#train-hidden', o.hidden ?? '32');
+  await page.fill('#train-steps', o.steps === undefined ? String(STEPS) : o.steps === 0 ? '' : String(o.steps));
+  await page.fill('#train-seed', String(SEED));
+  await page.fill('#train-time', o.time ?? '');
+  await page.click('#train-run');
+}
+
+async function finished(page: Page, states = ['done', 'stopped']): Promise<number[]> {
+  await page.waitForSelector(states.map((s) => `#train[data-state="${s}"]`).join(', ') + ', #train[data-state="error"]', { timeout: 240_000 });
+  expect(await page.getAttribute('#train', 'data-state'), (await page.textContent('#train-status')) ?? '').not.toBe('error');
+  return JSON.parse((await page.getAttribute('#train', 'data-losses')) ?? '[]') as number[];
+}
+
+function expectSameLosses(got: number[], want: number[], tol: number): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((l, i) => expect(Math.abs(l - want[i]!) / want[i]!, `step ${i + 1}: ${l} vs ${want[i]}`).toBeLessThan(tol));
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    cliLosses = await cliRun(request(join(root, 'ck-cli')));
+    expect(cliLosses).toHaveLength(STEPS);
+    // No ./checkpoints where it runs: serve hands out the page alone.
+    const r = await startServe([], root);
+    serveProcess = r.process;
+    url = r.url;
+    origin = new URL(url).origin;
+    browser = await launch();
+    mkdirSync(shots, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    serveProcess?.kill('SIGINT');
+  });
+
+  it('served alone, the page has no model and offers Train; training on wasm gives rnnlm train’s losses step for step (1e-5)', async () => {
+    const page = await open();
+    expect(await page.textContent('#status')).toMatch(/^No model yet/);
+    expect(await page.isVisible('#train')).toBe(true);
+    expect(await page.getAttribute('#status', 'data-backend')).toBe('wasm');
+    await startTraining(page);
+    expectSameLosses(await finished(page), cliLosses, 1e-5);
+    // The auto choices as the CLI prints them, and the model at once in Generate and Score.
+    expect(await page.textContent('#train-choices')).toMatch(/auto +mode line: a list/);
+    expect(await page.textContent('#status')).toMatch(/^1-layer LSTM 32 trained on corpus\.txt \(trained here/);
+    expect(Number.isFinite(await pageScore(page, SENTENCE))).toBe(true);
+    await page.close();
+  }, 240_000);
+
+  it('Stop, then Resume, continues the same losses as a run never stopped', async () => {
+    const page = await open();
+    // Press Stop the moment step 8 is shown: the run stops before step 9 and saves.
+    await page.evaluate(() => {
+      const section = document.getElementById('train')!;
+      new MutationObserver(() => {
+        if (section.dataset.step === '8') document.getElementById('train-stop')!.click();
+      }).observe(section, { attributes: true, attributeFilter: ['data-step'] });
+    });
+    await startTraining(page);
+    const first = await finished(page, ['stopped']);
+    expect(first).toHaveLength(8);
+    await page.click('#train-resume');
+    await page.waitForSelector('#train[data-state="training"]');
+    expectSameLosses(await finished(page, ['done']), cliLosses, 1e-5);
+
+    // Its checkpoint downloads as a zip that the CLI reads as it is …
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#train-download')]);
+    expect(dl.suggestedFilename()).toBe('corpus.zip');
+    const zip = join(root, 'corpus.zip');
+    await dl.saveAs(zip);
+    const fromCli = JSON.parse(cli(['score', '--json', '--model', zip, SENTENCE])) as { logprob: number };
+    const inPage = await pageScore(page, SENTENCE);
+    expect(Math.abs(inPage - fromCli.logprob) / Math.abs(fromCli.logprob)).toBeLessThan(1e-4);
+    // … with no path of this machine in it: the corpus is named by its file name.
+    expect(cli(['info', zip])).toMatch(/progress +step 20,/);
+    const meta = JSON.parse(new TextDecoder().decode(unzipSync(readFileSync(zip))[`corpus/${FILES.meta}`]));
+    expect(meta.corpus.path).toBe('corpus.txt');
+    await page.close();
+
+    // … and `rnnlm train --resume` goes on from it exactly as from its own checkpoint.
+    const more = await cliRun(request(zip, { resume: true, maxSteps: STEPS + 4 }));
+    const unstopped = await cliRun(request(join(root, 'ck-24'), { maxSteps: STEPS + 4 }));
+    expectSameLosses(more, unstopped.slice(STEPS), 1e-5);
+    expect(JSON.parse(readFileSync(join(root, 'corpus', FILES.meta), 'utf8')).progress.step).toBe(STEPS + 4);
+  }, 300_000);
+
+  it('a checkpoint of the CLI opened from disk scores in the page as rnnlm score does', async () => {
+    const page = await open();
+    const dir = join(root, 'ck-cli');
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    expect(await page.textContent('#train-status')).toMatch(/^opened/);
+    const want = JSON.parse(cli(['score', '--json', '--model', dir, SENTENCE])) as { logprob: number };
+    const got = await pageScore(page, SENTENCE);
+    expect(Math.abs(got - want.logprob) / Math.abs(want.logprob)).toBeLessThan(1e-4);
+    await page.close();
+  }, 120_000);
+
+  it('screenshot of the Train part while it trains (auto size, a time budget)', async () => {
+    const page = await open();
+    await startTraining(page, { steps: 0, time: '0.5', layers: '', hidden: '' });
+    await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.step ?? 0) >= 12, undefined, { timeout: 120_000 });
+    expect(await page.getAttribute('#train', 'data-state')).toBe('training');
+    expect(await page.textContent('#train-choices')).toMatch(/auto +model \d+ × \d+:/);
+    await page.screenshot({ path: join(shots, 'train.png'), fullPage: true });
+    await page.click('#train-stop');
+    await finished(page, ['stopped']);
+    await page.close();
+    expect(requests.length).toBeGreaterThan(0);
+    // blob: URLs of the same origin are the wasm backend's worker threads, made by the page itself.
+    expect(requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith(`blob:${origin}/`) && !u.startsWith('data:'))).toEqual([]);
+  }, 180_000);
+
+  it('WebGPU (SwiftShader, with --enable-unsafe-webgpu) gives the losses of wasm (1e-4), where Chromium gives an adapter', async () => {
+    const gpuBrowser = await launch(['--enable-unsafe-webgpu']);
+    try {
+      const page = await gpuBrowser.newPage();
+      await page.goto(`${url}?backend=webgpu`);
+      await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 60_000 });
+      if ((await page.getAttribute('#status', 'data-state')) === 'error') {
+        console.warn(`WebGPU training test skipped: ${await page.textContent('#status')}`);
+        return;
+      }
+      expect(await page.getAttribute('#status', 'data-backend')).toBe('webgpu');
+      await startTraining(page, { steps: 3 });
+      expectSameLosses(await finished(page), cliLosses.slice(0, 3), 1e-4);
+    } finally {
+      await gpuBrowser.close();
+    }
+  }, 240_000);
+});
