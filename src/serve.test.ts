@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { RnnlmError } from './errors.js';
 import { exportSite } from './export.js';
 import { serve, type RunningServer } from './serve.js';
 import { MODEL_FILES, OPTIONAL_MODEL_FILES, PAGE_FILES, publicMeta, siteFiles } from './site.js';
+import { startServe } from './testing/browser.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { train } from './train.js';
 
@@ -136,6 +137,42 @@ describe('rnnlm serve: what it serves', () => {
   });
 });
 
+describe('rnnlm serve: the page alone (it trains a model itself)', () => {
+  it('serves the page, no model/, and the headers that make it cross-origin isolated (threaded wasm)', async () => {
+    const alone = await serve({ modelDir: null, port: 0, host: '127.0.0.1', pageDir: page });
+    const at = (path: string) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((ok, fail) => {
+        request({ host: '127.0.0.1', port: alone.port, path }, (res) => {
+          res.resume();
+          res.on('end', () => ok({ status: res.statusCode!, headers: res.headers }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    try {
+      const index = await at('/');
+      expect(index.status).toBe(200);
+      expect(index.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(index.headers['cross-origin-embedder-policy']).toBe('require-corp');
+      for (const f of [...MODEL_FILES, ...OPTIONAL_MODEL_FILES]) expect((await at(`/model/${f}`)).status, f).toBe(404);
+    } finally {
+      await alone.close();
+    }
+  });
+
+  it('from the command line with no ./checkpoints: says so and serves the page alone', async () => {
+    const cwd = tempDir('rnnlm-serve-alone-');
+    const s = await startServe([], cwd);
+    try {
+      const res = await fetch(s.url);
+      expect(res.status).toBe(200);
+      expect((await fetch(new URL('model/rnnlm.json', s.url))).status).toBe(404);
+    } finally {
+      s.process.kill('SIGINT');
+    }
+  });
+});
+
 describe('rnnlm serve: failures are one clear line, exit code 2', () => {
   it('a port in use', async () => {
     const e = await rejection(serve({ modelDir: ck, port: server.port, host: '127.0.0.1', pageDir: page }));
@@ -189,6 +226,18 @@ describe('rnnlm export-web', () => {
     expect(JSON.parse(readFileSync(join(out, 'model', 'rnnlm.json'), 'utf8')).corpus.path).toBe('corpus.txt');
     expect(() => exportSite(ck, out, { pageDir: page })).toThrow(/exists and is not empty; use --force/);
     expect(exportSite(ck, out, { pageDir: page, force: true }).files).toHaveLength(r.files.length);
+  });
+
+  it('--page-only writes the page alone, to publish for anyone to train on their own text', () => {
+    const out = join(root, 'site-alone');
+    expect(exportSite(null, out, { pageDir: page }).files).toEqual(PAGE_FILES);
+    const r = spawnSync(process.execPath, [BIN, 'export-web', join(root, 'site-cli'), '--page-only'], { encoding: 'utf8', cwd: root });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/the page alone/);
+    expect(readdirSync(join(root, 'site-cli')).sort()).toEqual([...PAGE_FILES].sort());
+    const both = spawnSync(process.execPath, [BIN, 'export-web', join(root, 'site-cli2'), '--page-only', '--model', ck], { encoding: 'utf8' });
+    expect(both.status).not.toBe(0);
+    expect(both.stderr).toMatch(/mutually exclusive|conflict/i);
   });
 
   it('refuses a checkpoint file linked from outside its folder', () => {

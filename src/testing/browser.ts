@@ -37,6 +37,6 @@ export function startServe(args: string[], cwd?: string): Promise<{ url: string;
 export async function pageScore(page: Page, text: string): Promise<number> {
   await page.click('#tab-score');
   await page.fill('#score-text', text);
-  await page.waitForFunction((t) => document.querySelector<HTMLElement>('#score-totals')!.dataset.text === t, text);
+  await page.waitForFunction(`document.querySelector('#score-totals').dataset.text === ${JSON.stringify(text)}`);
   return Number(await page.getAttribute('#score-totals', 'data-logprob'));
 }

@@ -154,6 +154,12 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     const fromCli = JSON.parse(cli(['score', '--json', '--model', zip, SENTENCE])) as { logprob: number };
     const inPage = await pageScore(page, SENTENCE);
     expect(Math.abs(inPage - fromCli.logprob) / Math.abs(fromCli.logprob)).toBeLessThan(1e-4);
+    // The run survives a reload (IndexedDB): its text and model come back, ready to Resume.
+    await page.reload();
+    await page.waitForSelector('#train[data-state="restored"]', { state: 'attached', timeout: 60_000 });
+    expect(await page.isEnabled('#train-resume')).toBe(true);
+    expect(await page.textContent('#train-text-info')).toMatch(/^corpus\.txt: /);
+    expect(Math.abs((await pageScore(page, SENTENCE)) - inPage)).toBeLessThan(1e-9);
     // … with no path of this machine in it: the corpus is named by its file name.
     expect(cli(['info', zip])).toMatch(/progress +step 20,/);
     const meta = JSON.parse(new TextDecoder().decode(unzipSync(readFileSync(zip))[`corpus/${FILES.meta}`]));
