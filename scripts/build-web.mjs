@@ -1,5 +1,6 @@
 // Builds the web page into dist/web: src/web/main.ts bundled with its imports (TF.js,
-// uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, its styles,
+// uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, the trainer
+// thread src/web/worker.ts (rnnlm's core trainer) likewise, its styles,
 // index.html, and TF.js's wasm binaries, which the page loads from beside itself.
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,18 +13,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'web');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [join(root, 'src', 'web', 'main.ts')],
+const common = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
   minify: true,
   legalComments: 'eof',
-  outfile: join(out, 'app.js'),
   logLevel: 'warning',
   define: { RNNLM_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
-});
+};
+// The page, and its trainer thread (a module Web Worker: training leaves the page responsive).
+await build({ ...common, entryPoints: [join(root, 'src', 'web', 'main.ts')], outfile: join(out, 'app.js') });
+await build({ ...common, entryPoints: [join(root, 'src', 'web', 'worker.ts')], outfile: join(out, 'trainer.js') });
 copyFileSync(join(root, 'src', 'web', 'index.html'), join(out, 'index.html'));
 const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {

@@ -11,8 +11,8 @@ import { inputError, RnnlmError } from './errors.js';
 /** The built page: dist/web of this package (the same folder from src/ under test and from dist/). */
 export const PAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
-/** The page's own files in PAGE_DIR: markup, the bundled script and styles, TF.js's wasm binaries. */
-export const PAGE_FILES = ['index.html', 'app.js', 'app.css', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+/** The page's own files in PAGE_DIR: markup, the bundled script and styles, the trainer thread's script, TF.js's wasm binaries. */
+export const PAGE_FILES = ['index.html', 'app.js', 'app.css', 'trainer.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 /** The checkpoint files the page reads (resume.bin is for training only and is never served). */
 export const MODEL_FILES = [FILES.model, FILES.weights, FILES.meta];

@@ -3,7 +3,8 @@
 // then the Train part of the page (served alone by `rnnlm serve`, cross-origin isolated, so
 // wasm is threaded there) in headless Chromium. Both figures come from the same field of each
 // checkpoint's rnnlm.json (characters trained on / seconds of training), the page's read
-// from the zip its Download button gives.
+// from the zip its Download button gives; and the page's longest stall (the gap between ticks
+// of a 20 ms timer on its main thread) while it trained.
 
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const browser = await launch();
   let page: Speed;
   let backend = '';
+  let stall = NaN;
   try {
     const p = await browser.newPage();
     await p.goto(served.url + '#train');
@@ -74,8 +76,15 @@ async function main(): Promise<void> {
     await p.fill('#train-steps', String(argv.steps));
     await p.fill('#train-seed', '1');
     await p.fill('#train-time', '');
+    // The page's responsiveness while it trains: the longest gap between ticks of a 20 ms timer
+    // from the first step to the last (not the save and samples after it, on the page's thread).
+    await p.evaluate(`window.__gap = 0; window.__on = false; window.__last = performance.now();
+      setInterval(() => { const t = performance.now(); if (window.__on) window.__gap = Math.max(window.__gap, t - window.__last); window.__last = t; }, 20);
+      const s = document.getElementById('train');
+      new MutationObserver(() => { window.__on = Number(s.dataset.step) >= 1 && Number(s.dataset.step) < ${argv.steps}; }).observe(s, { attributes: true, attributeFilter: ['data-step'] });`);
     await p.click('#train-run');
     await p.waitForSelector('#train[data-state="done"], #train[data-state="error"]', { timeout: 600_000 });
+    stall = Number(await p.evaluate('window.__gap'));
     if ((await p.getAttribute('#train', 'data-state')) === 'error') throw new Error(`page: ${await p.textContent('#train-status')}`);
     const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#train-download')]);
     const zip = join(dir, 'page.zip');
@@ -87,7 +96,7 @@ async function main(): Promise<void> {
     await browser.close();
     served.process.kill('SIGINT');
   }
-  log(`  ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s on ${backend} (${page.steps} steps in ${page.seconds.toFixed(1)} s)`);
+  log(`  ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s on ${backend} (${page.steps} steps in ${page.seconds.toFixed(1)} s); the page's longest stall between its first and last step: ${stall.toFixed(0)} ms`);
   const ratio = page.charsPerSec / cli.charsPerSec;
   const result = {
     date: new Date().toISOString(),
@@ -97,7 +106,7 @@ async function main(): Promise<void> {
     model: `${argv.layers} × ${argv.hidden}`,
     steps: argv.steps,
     cli: { backend: 'wasm', workers: 1, ...cli },
-    page: { backend, ...page },
+    page: { backend, ...page, longestStallMs: stall },
     ratio,
   };
   if (argv.json) process.stdout.write(JSON.stringify(result) + '\n');

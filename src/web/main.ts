@@ -103,11 +103,6 @@ async function start(): Promise<void> {
       useModel: (x) => parts.use({ ...x, backend: parts.backend }),
       hasModel: () => parts.model !== null,
       backend: () => parts.backend,
-      setBackend: (name, why) => {
-        parts.backend = name;
-        parts.backendWhy = why;
-        parts.header();
-      },
     });
     status.dataset.state = 'ready';
   } catch (e) {

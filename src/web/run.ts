@@ -1,12 +1,11 @@
-// A training run in the page, around the CLI's own core Trainer (trainer.ts) as train.ts is
-// for the CLI: the text and its hash, `auto` resolved by timing candidate sizes here, the
+// A training run in the page's trainer thread (worker.ts), around the CLI's own core Trainer
+// (trainer.ts) as train.ts is for the CLI: the text and its hash, `auto` resolved by timing candidate sizes here, the
 // n-gram counted, and the checkpoint kept as its files in memory (PageStore), the same bytes
 // `rnnlm train` writes, so that they download as a checkpoint the CLI reads and resumes.
 
 import type { Choice, ModelRequest } from '../auto.js';
 import type { Meta, TrainConfig } from '../checkpoint.js';
 import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, ngramMeta, type FileSource } from '../checkpoint-codec.js';
-import type { Corpus } from '../corpus.js';
 import type { TrainSettings } from '../defaults.js';
 import type { Auto } from '../auto.js';
 import { buildNGram } from '../ngram/build.js';
@@ -28,8 +27,20 @@ export interface RunSettings {
   maxSteps?: number;
 }
 
+/** A run as it starts, in plain values (it crosses to the page from the trainer thread). */
+export interface StartMessage {
+  model: Meta['model'];
+  training: TrainConfig;
+  choices: Choice[];
+  trainTokens: number;
+  valTokens: number;
+  parameters: number;
+  resumedAt: number | null;
+  segmentation: Segmentation;
+}
+
 export interface RunEvents {
-  onStart?(s: { model: Meta['model']; training: TrainConfig; choices: Choice[]; corpus: Corpus; parameters: number; resumedAt: number | null; segmentation: Segmentation }): void;
+  onStart?(s: StartMessage): void;
   onNGram?(n: { order: number; val: number | null; seconds: number }): void;
   onStep?(s: StepInfo): void;
   onEval?(e: EvalInfo): void;
@@ -113,7 +124,16 @@ async function run(
   const init = startingPoint({ corpusPath: name, text, corpusInfo: corpusInfo(name, text), dir: name, version: RNNLM_VERSION, backend, resumeOverrides: over }, start);
   const trainer = new Trainer(init, store, { onStep: ev.onStep, onEval: ev.onEval }, { signal, maxSteps: s.maxSteps, yieldNow, backend });
   const { meta, corpus } = init;
-  ev.onStart?.({ model: meta.model, training: meta.training, choices: start.kind === 'fresh' ? start.choices : [], corpus, parameters: init.params.data.length, resumedAt: init.resumedAt, segmentation: meta.segmentation });
+  ev.onStart?.({
+    model: meta.model,
+    training: meta.training,
+    choices: start.kind === 'fresh' ? start.choices : [],
+    trainTokens: corpus.train.length - 1,
+    valTokens: corpus.val ? corpus.val.length - 1 : 0,
+    parameters: init.params.data.length,
+    resumedAt: init.resumedAt,
+    segmentation: meta.segmentation,
+  });
   if (start.kind === 'prior') {
     trainer.useNGram(decodeNGramFile(store.source(), meta, hash));
   } else {

@@ -1,13 +1,12 @@
 // The Train part: a text (file picker, drop, paste), the CLI's settings as fields (`auto`
 // shown with the reasons the CLI prints), Train / Stop / Resume, the loss chart, speed and
-// backend as it trains, samples at each evaluation, Download and Open checkpoint. Training
-// runs on this thread between paints (run.ts); each new best model goes at once to
-// Generate, Score and Inside, and every save is kept in IndexedDB (saved.ts).
+// backend as it trains, samples at each new best model, Download and Open checkpoint. The
+// training runs in a Web Worker (worker.ts) so the page stays responsive; each save's files
+// come back here, where a new best model goes at once to Generate, Score and Inside, and the
+// run is kept in IndexedDB (saved.ts).
 
-import uPlot from 'uplot';
-import * as tf from '@tensorflow/tfjs';
 import type { Auto } from '../auto.js';
-import { FILES } from '../checkpoint-codec.js';
+import { FILES, type FileSource } from '../checkpoint-codec.js';
 import { decodeText } from '../corpus.js';
 import { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS } from '../defaults.js';
 import { CELLS, type CellKind } from '../model/config.js';
@@ -15,11 +14,13 @@ import { Rng } from '../rng.js';
 import { sampleChars } from '../sample.js';
 import { LN2 } from '../sentence.js';
 import { EOS_ID, type Segmentation } from '../tokenizer.js';
-import type { StepInfo, TrainResult } from '../trainer.js';
+import type { EvalInfo, StepInfo } from '../trainer.js';
 import { checkpointFromFiles, download, folderFor, zipCheckpoint } from './ckfiles.js';
 import { byId, el, numberIn } from './dom.js';
-import { modelFrom, predictor, startBackend, type PageModel } from './load.js';
-import { corpusInfo, PageStore, trainNew, trainOn, type RunSettings } from './run.js';
+import { modelFrom, predictor, type PageModel } from './load.js';
+import { LossChart } from './losschart.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { corpusInfo, type RunSettings, type StartMessage } from './run.js';
 import { forgetRun, loadRun, saveRun } from './saved.js';
 
 export interface TrainHooks {
@@ -27,10 +28,8 @@ export interface TrainHooks {
   useModel(m: PageModel): void;
   /** Whether the page has a model already (served with it, opened or trained). */
   hasModel(): boolean;
-  /** The backend running now. */
+  /** The page's backend (Generate, Score, Inside); the trainer thread starts the same unless the Backend field says otherwise. */
   backend(): string;
-  /** Say that the backend changed (and why). */
-  setBackend(name: string, why: string): void;
 }
 
 const STOP_TEXT: Record<string, string> = {
@@ -55,165 +54,213 @@ function duration(s: number): string {
   return m > 0 ? `${m}m ${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
 }
 
-/** The chart of the run: training loss at each step, validation and the n-gram at each evaluation (bits/char). */
-class LossChart {
-  private plot: uPlot | null = null;
-  private readonly steps: number[] = [];
-  private readonly train: number[] = [];
-  private readonly val: Array<number | null> = [];
-  private ngram: number | null = null;
-  private drawn = 0;
+const int = (n: number) => Math.round(n).toLocaleString('en');
 
-  constructor(private readonly box: HTMLElement) {}
-
-  reset(history: Array<{ step: number; train: number; val?: number }> = []): void {
-    this.plot?.destroy();
-    this.plot = null;
-    this.box.replaceChildren();
-    this.steps.length = this.train.length = this.val.length = 0;
-    for (const h of history) this.add(h.step, h.train, h.val ?? null);
-    this.draw(true);
-  }
-
-  setNGram(nats: number | null): void {
-    this.ngram = nats;
-  }
-
-  add(step: number, train: number, val: number | null): void {
-    const last = this.steps.length - 1;
-    if (last >= 0 && this.steps[last] === step) {
-      if (val !== null) this.val[last] = val / LN2;
-      return;
-    }
-    this.steps.push(step);
-    this.train.push(train / LN2);
-    this.val.push(val === null ? null : val / LN2);
-  }
-
-  /** Redraw (at most a few times a second unless `now`). */
-  draw(now = false): void {
-    if (!now && performance.now() - this.drawn < 250) return;
-    this.drawn = performance.now();
-    if (this.steps.length < 2) return;
-    const ng = this.ngram;
-    const data: uPlot.AlignedData = [this.steps, this.train, this.val, this.steps.map(() => (ng === null ? null : ng / LN2))];
-    if (this.plot) {
-      this.plot.setData(data);
-      return;
-    }
-    const width = Math.max(260, Math.min(900, this.box.clientWidth || 600));
-    this.plot = new uPlot(
-      {
-        width,
-        height: 260,
-        scales: { x: { time: false } },
-        axes: [{ label: 'step' }, { label: 'bits/char' }],
-        series: [
-          { label: 'step' },
-          { label: 'train (this step)', stroke: '#1f77b4', width: 1 },
-          { label: 'validation', stroke: '#d62728', width: 2, spanGaps: true, points: { show: true } },
-          { label: 'n-gram (validation)', stroke: '#8c6d00', width: 1.5, dash: [2, 3] },
-        ],
-      },
-      data,
-      this.box,
-    );
-  }
+/** The checkpoint the part holds: trained here, kept from an earlier visit, or opened. */
+interface Held {
+  name: string;
+  files: Map<string, Uint8Array>;
 }
 
-export function setupTrain(hooks: TrainHooks): void {
-  const file = byId<HTMLInputElement>('train-file');
-  const textBox = byId<HTMLTextAreaElement>('train-text');
-  const textInfo = byId('train-text-info');
-  const mode = byId<HTMLSelectElement>('train-mode');
-  const cell = byId<HTMLSelectElement>('train-cell');
-  const layers = byId<HTMLInputElement>('train-layers');
-  const hidden = byId<HTMLInputElement>('train-hidden');
-  const time = byId<HTMLInputElement>('train-time');
-  const steps = byId<HTMLInputElement>('train-steps');
-  const lr = byId<HTMLInputElement>('train-lr');
-  const seed = byId<HTMLInputElement>('train-seed');
-  const backendPick = byId<HTMLSelectElement>('train-backend');
-  const runButton = byId<HTMLButtonElement>('train-run');
-  const stopButton = byId<HTMLButtonElement>('train-stop');
-  const resumeButton = byId<HTMLButtonElement>('train-resume');
-  const downloadButton = byId<HTMLButtonElement>('train-download');
-  const open = byId<HTMLInputElement>('train-open');
-  const openDir = byId<HTMLInputElement>('train-open-folder');
-  const status = byId('train-status');
-  const choices = byId('train-choices');
-  const samples = byId('train-samples');
-  const section = byId('train');
-  const chart = new LossChart(byId('train-chart'));
+function sourceOf(h: Held): FileSource {
+  return { where: h.name, read: (n) => h.files.get(n) ?? null };
+}
 
-  let name = 'pasted.txt';
-  let store: PageStore | null = null;
-  let running: AbortController | null = null;
-  let losses: number[] = []; // per-step training losses of this page's runs, for tests and the curious
-  let lastVal: number | null = null;
+class TrainPart {
+  private readonly section = byId('train');
+  private readonly textBox = byId<HTMLTextAreaElement>('train-text');
+  private readonly textInfo = byId('train-text-info');
+  private readonly status = byId('train-status');
+  private readonly choices = byId('train-choices');
+  private readonly samples = byId('train-samples');
+  private readonly runButton = byId<HTMLButtonElement>('train-run');
+  private readonly stopButton = byId<HTMLButtonElement>('train-stop');
+  private readonly resumeButton = byId<HTMLButtonElement>('train-resume');
+  private readonly downloadButton = byId<HTMLButtonElement>('train-download');
+  private readonly backendPick = byId<HTMLSelectElement>('train-backend');
+  private readonly chart = new LossChart(byId('train-chart'));
+  private name = 'pasted.txt';
+  private held: Held | null = null;
+  private worker: Worker | null = null;
+  private running = false;
+  private trainBackend = '';
+  /** Per-step training losses of this page's runs (Train starts them over), for tests and the curious. */
+  private losses: number[] = [];
+  private lastVal: number | null = null;
 
-  const say = (text: string, state?: string) => {
-    status.textContent = text;
-    if (state) section.dataset.state = state;
-  };
-  const showText = () => {
-    const chars = [...textBox.value].length;
-    textInfo.textContent = chars ? `${name}: ${chars.toLocaleString('en')} characters, ${textBox.value.split('\n').length.toLocaleString('en')} lines` : '';
-  };
-  const setText = (text: string, n: string) => {
-    textBox.value = text;
-    name = n;
-    showText();
-  };
-  const readFile = async (f: File) => {
+  constructor(private readonly hooks: TrainHooks) {}
+
+  // ---- the text
+
+  setText(text: string, name: string): void {
+    this.textBox.value = text;
+    this.name = name;
+    this.showText();
+  }
+
+  showText(): void {
+    const t = this.textBox.value;
+    const chars = [...t].length;
+    this.textInfo.textContent = chars ? `${this.name}: ${int(chars)} characters, ${int(t.split('\n').length)} lines` : '';
+  }
+
+  async readFile(f: File): Promise<void> {
     try {
-      setText(decodeText(new Uint8Array(await f.arrayBuffer()), f.name), f.name);
+      this.setText(decodeText(new Uint8Array(await f.arrayBuffer()), f.name), f.name);
     } catch (e) {
-      say((e as Error).message, 'error');
+      this.say((e as Error).message, 'error');
     }
-  };
-  file.addEventListener('change', () => void (file.files?.[0] && readFile(file.files[0])));
-  textBox.addEventListener('input', () => {
-    name = 'pasted.txt';
-    showText();
-  });
-  textBox.addEventListener('dragover', (e) => e.preventDefault());
-  textBox.addEventListener('drop', (e) => {
-    const f = e.dataTransfer?.files[0];
-    if (!f) return;
-    e.preventDefault();
-    void readFile(f);
-  });
+  }
 
-  const settings = (): RunSettings => {
-    const minutes = numberIn(time);
-    const rate = lr.value.trim();
-    const n = numberIn(steps);
-    if (rate !== '' && rate !== 'auto' && !(Number(rate) > 0)) throw new Error('Learning rate: a number above 0, or auto');
-    return {
-      segmentation: mode.value as Auto<Segmentation>,
-      model: { ...MODEL_DEFAULTS, cell: cell.value as CellKind, layers: autoInt(layers, 'Layers'), hidden: autoInt(hidden, 'Hidden') },
-      training: {
-        ...TRAINING_DEFAULTS,
-        time: minutes !== undefined && minutes > 0 ? minutes * 60 : null,
-        lr: rate === '' || rate === 'auto' ? 'auto' : Number(rate),
-        seed: Math.max(0, Math.floor(numberIn(seed) ?? 1)),
-      },
-      maxSteps: n !== undefined && n >= 1 ? Math.floor(n) : undefined,
-    };
-  };
+  typed(): void {
+    this.name = 'pasted.txt';
+    this.showText();
+  }
 
-  const persist = async (s: PageStore) => {
+  // ---- runs
+
+  train(s: RunSettings): void {
+    let text: string;
     try {
-      await saveRun({ name, text: textBox.value, files: [...s.files], savedAt: new Date().toISOString() });
-      section.dataset.saved = 'indexeddb';
+      text = decodeText(new TextEncoder().encode(this.textBox.value), this.name);
     } catch (e) {
-      section.dataset.saved = 'none';
-      say(`${status.textContent} — not kept in this browser (${(e as Error).message}): download the checkpoint to keep it`);
+      this.say((e as Error).message, 'error');
+      return;
     }
-  };
+    this.losses = [];
+    this.lastVal = null;
+    this.chart.reset();
+    this.samples.textContent = '';
+    this.held = { name: this.name, files: new Map() };
+    this.say('choosing the settings (timing candidate sizes in this browser)…', 'starting');
+    this.send({ kind: 'new', name: this.name, text, settings: s, backend: this.backendPick.value || this.hooks.backend() });
+  }
 
-  const showSamples = (m: PageModel) => {
+  resume(maxSteps: number | undefined, time: number | undefined): void {
+    const h = this.held;
+    if (!h) return;
+    const text = this.textBox.value.replace(/\r\n?/g, '\n');
+    const meta = JSON.parse(new TextDecoder().decode(h.files.get(FILES.meta)!)) as { corpus: { sha256: string; path: string } };
+    if (corpusInfo(this.name, text).sha256 !== meta.corpus.sha256) {
+      this.say(`Resume needs the text this model was trained on: choose that file (${meta.corpus.path}) first`, 'error');
+      return;
+    }
+    this.send({ kind: 'resume', name: this.name, text, files: [...h.files], maxSteps, time, backend: this.backendPick.value || this.hooks.backend() });
+  }
+
+  stop(): void {
+    this.worker?.postMessage({ kind: 'stop' } satisfies ToWorker);
+  }
+
+  private send(m: ToWorker): void {
+    if (this.running) return;
+    this.worker ??= this.startWorker();
+    this.running = true;
+    this.runButton.disabled = this.resumeButton.disabled = true;
+    this.stopButton.disabled = false;
+    this.section.dataset.state = 'starting';
+    this.worker.postMessage(m);
+  }
+
+  private startWorker(): Worker {
+    const w = new Worker(new URL('trainer.js', location.href), { type: 'module' });
+    w.onmessage = (e: MessageEvent<FromWorker>) => this.received(e.data);
+    w.onerror = (e) => this.ended(`the trainer thread failed: ${e.message}`);
+    return w;
+  }
+
+  private received(m: FromWorker): void {
+    switch (m.kind) {
+      case 'backend':
+        this.trainBackend = m.name;
+        break;
+      case 'start':
+        this.started(m.info);
+        break;
+      case 'ngram':
+        this.chart.setNGram(m.val);
+        this.choices.append(el('li', `baseline  a ${m.order}-gram of this text (${m.seconds.toFixed(1)} s)${m.val === null ? '' : `: ${(m.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`}`));
+        break;
+      case 'step':
+        this.stepped(m.info);
+        break;
+      case 'eval':
+        this.evaluated(m.info);
+        break;
+      case 'saved':
+        void this.saved(new Map(m.files), m.weights);
+        break;
+      case 'done': {
+        const best = m.bestVal === null ? '' : `; best validation ${(m.bestVal / LN2).toFixed(3)} bits/char`;
+        this.ended(null, `${STOP_TEXT[m.stopped]} after ${m.step} steps (${duration(m.seconds)}, ${int(m.charsPerSec)} chars/s on ${this.trainBackend})${best}`, m.stopped === 'interrupted' ? 'stopped' : 'done');
+        break;
+      }
+      case 'error':
+        this.ended(m.message);
+        break;
+    }
+  }
+
+  private started(s: StartMessage): void {
+    const m = s.model;
+    const t = s.training;
+    const lines: Array<[string, string]> = [
+      ['corpus', `${this.name}: ${int(s.trainTokens)} training tokens, ${int(s.valTokens)} validation tokens (${s.segmentation} mode)`],
+      ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`],
+      ['training', `batch ${t.batchSize} × ${t.seqLen} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`],
+      ...s.choices.map((c): [string, string] => ['auto', `${c.what} ${c.value}: ${c.reason}`]),
+      ['backend', `${this.trainBackend}, in a worker thread`],
+    ];
+    this.choices.replaceChildren(...lines.map(([k, v]) => el('li', `${k.padEnd(9)} ${v}`)));
+    if (s.resumedAt !== null) this.say(`resuming at step ${s.resumedAt}…`, 'training');
+  }
+
+  private stepped(s: StepInfo): void {
+    this.losses.push(s.loss);
+    this.section.dataset.steps = String(this.losses.length);
+    this.section.dataset.step = String(s.step);
+    this.chart.add(s.step, s.loss, null);
+    this.chart.draw();
+    const val = this.lastVal === null ? '' : ` · val ${(this.lastVal / LN2).toFixed(3)}`;
+    this.say(`step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · epoch ${s.epoch.toFixed(2)} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s on ${this.trainBackend} · ETA ${duration(s.etaSeconds)}`, 'training');
+  }
+
+  private evaluated(e: EvalInfo): void {
+    if (e.val !== null) this.lastVal = e.val;
+    this.chart.add(e.step, e.train, e.val);
+    this.chart.draw(true);
+  }
+
+  /** A save: the files are the run's now; kept in IndexedDB; a new best model goes to the other parts at once. */
+  private async saved(files: Map<string, Uint8Array>, weights: boolean): Promise<void> {
+    this.held = { name: this.name, files };
+    this.downloadButton.disabled = false;
+    if (weights) {
+      const m = modelFrom(sourceOf(this.held), this.hooks.backend(), `trained here on ${this.name}`);
+      this.hooks.useModel(m);
+      this.showSamples(m);
+    }
+    try {
+      await saveRun({ name: this.name, text: this.textBox.value, files: [...files], savedAt: new Date().toISOString() });
+      this.section.dataset.saved = 'indexeddb';
+    } catch (e) {
+      this.section.dataset.saved = 'none';
+      this.textInfo.textContent = `Not kept in this browser (${(e as Error).message}): download the checkpoint to keep it.`;
+    }
+  }
+
+  private ended(error: string | null, text = '', state = 'done'): void {
+    this.running = false;
+    if (error !== null) this.say(`Training stopped: ${error}`, 'error');
+    else this.say(text, state);
+    this.section.dataset.losses = JSON.stringify(this.losses);
+    this.chart.draw(true);
+    this.runButton.disabled = false;
+    this.stopButton.disabled = true;
+    this.resumeButton.disabled = !this.held?.files.has(FILES.resume);
+  }
+
+  private showSamples(m: PageModel): void {
     const lines = m.meta.segmentation === 'line' ? 4 : 1;
     const out: string[] = [];
     const rng = new Rng(1);
@@ -222,164 +269,123 @@ export function setupTrain(hooks: TrainHooks): void {
       for (const c of sampleChars(predictor(m), m.vocab, { temperature: 0.8, length: lines > 1 ? 80 : 240, stopAtEos: lines > 1, rng })) if (c.id !== EOS_ID) s += c.text;
       out.push(s);
     }
-    samples.textContent = out.join('\n');
-  };
+    this.samples.textContent = out.join('\n');
+  }
 
-  /** A save with a new best model: it becomes the page's model at once. */
-  const saved = (s: PageStore, weights: boolean) => {
-    downloadButton.disabled = false;
-    if (!weights) return;
-    const m = modelFrom(s.source(), hooks.backend(), `trained here on ${name}`);
-    hooks.useModel(m);
-    showSamples(m);
-  };
+  // ---- checkpoints
 
-  const onStep = (s: StepInfo) => {
-    losses.push(s.loss);
-    section.dataset.steps = String(losses.length);
-    section.dataset.step = String(s.step);
-    chart.add(s.step, s.loss, null);
-    chart.draw();
-    const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
-    say(`step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · epoch ${s.epoch.toFixed(2)} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${Math.round(s.charsPerSec).toLocaleString('en')} chars/s on ${hooks.backend()} · ETA ${duration(s.etaSeconds)}`, 'training');
-  };
+  download(): void {
+    if (!this.held) return;
+    const folder = folderFor(this.held.name);
+    download(zipCheckpoint(this.held.files, folder), `${folder}.zip`);
+  }
 
-  const choiceLines = (lines: Array<[string, string]>) => choices.replaceChildren(...lines.map(([k, v]) => el('li', `${k.padEnd(9)} ${v}`)));
-
-  const begin = async (work: (signal: AbortSignal) => Promise<TrainResult>) => {
-    if (running) return;
-    running = new AbortController();
-    runButton.disabled = resumeButton.disabled = true;
-    stopButton.disabled = false;
-    section.dataset.state = 'starting';
-    try {
-      const want = backendPick.value;
-      if (want && want !== tf.getBackend()) {
-        const b = await startBackend(want);
-        hooks.setBackend(b.name, 'chosen in the Train part');
-      }
-      const r = await work(running.signal);
-      const best = r.meta.progress.bestVal;
-      say(`${STOP_TEXT[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)}, ${Math.round(r.charsPerSec).toLocaleString('en')} chars/s on ${hooks.backend()})${best === null ? '' : `; best validation ${(best / LN2).toFixed(3)} bits/char`}`, r.stopped === 'interrupted' ? 'stopped' : 'done');
-      section.dataset.losses = JSON.stringify(losses);
-      chart.draw(true);
-    } catch (e) {
-      say(`Training stopped: ${(e as Error).message}`, 'error');
-    } finally {
-      running = null;
-      runButton.disabled = false;
-      stopButton.disabled = true;
-      resumeButton.disabled = !store?.files.has(FILES.resume);
-    }
-  };
-
-  const events = {
-    onStart: (s: Parameters<NonNullable<Parameters<typeof trainNew>[4]['onStart']>>[0]) => {
-      const m = s.model;
-      const t = s.training;
-      const lines: Array<[string, string]> = [
-        ['corpus', `${name}: ${(s.corpus.train.length - 1).toLocaleString('en')} training tokens, ${s.corpus.val ? (s.corpus.val.length - 1).toLocaleString('en') : 0} validation tokens (${s.segmentation} mode)`],
-        ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${s.parameters.toLocaleString('en')} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`],
-        ['training', `batch ${t.batchSize} × ${t.seqLen} steps, Adam lr ${t.lr}${t.time ? `, budget ${duration(t.time)}` : ''}`],
-        ...s.choices.map((c): [string, string] => ['auto', `${c.what} ${c.value}: ${c.reason}`]),
-        ['backend', hooks.backend()],
-      ];
-      choiceLines(lines);
-      if (s.resumedAt !== null) say(`resuming at step ${s.resumedAt}…`, 'training');
-    },
-    onNGram: (n: { order: number; val: number | null; seconds: number }) => {
-      chart.setNGram(n.val);
-      choices.append(el('li', `baseline  a ${n.order}-gram of this text (${n.seconds.toFixed(1)} s)${n.val === null ? '' : `: ${(n.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`}`));
-    },
-    onStep,
-    onEval: (e: { step: number; train: number; val: number | null }) => {
-      if (e.val !== null) lastVal = e.val;
-      chart.add(e.step, e.train, e.val);
-      chart.draw(true);
-    },
-  };
-
-  runButton.addEventListener('click', () => {
-    let text: string;
-    let s: RunSettings;
-    try {
-      text = decodeText(new TextEncoder().encode(textBox.value), name);
-      s = settings();
-    } catch (e) {
-      say((e as Error).message, 'error');
-      return;
-    }
-    losses = [];
-    lastVal = null;
-    chart.reset();
-    samples.textContent = '';
-    store = new PageStore(name, [], persist, saved);
-    const st = store;
-    say('choosing the settings (timing candidate sizes on this machine)…', 'starting');
-    void begin((signal) => trainNew(name, text, s, st, events, signal, hooks.backend()));
-  });
-
-  stopButton.addEventListener('click', () => running?.abort());
-
-  resumeButton.addEventListener('click', () => {
-    if (!store) return;
-    const st = store;
-    const text = textBox.value.replace(/\r\n?/g, '\n');
-    if (corpusInfo(name, text).sha256 !== JSON.parse(new TextDecoder().decode(st.files.get(FILES.meta)!)).corpus.sha256) {
-      say(`Resume needs the text this model was trained on: choose that file (${st.name}) first`, 'error');
-      return;
-    }
-    const n = numberIn(steps);
-    const minutes = numberIn(time);
-    void begin((signal) => trainOn(name, text, { maxSteps: n !== undefined && n >= 1 ? Math.floor(n) : undefined, time: minutes !== undefined && minutes > 0 ? minutes * 60 : undefined }, st, events, signal, hooks.backend()));
-  });
-
-  downloadButton.addEventListener('click', () => {
-    if (!store) return;
-    const folder = folderFor(store.name);
-    download(zipCheckpoint(store.files, folder), `${folder}.zip`);
-  });
-
-  const opened = async (list: File[]) => {
+  async open(list: File[]): Promise<void> {
     try {
       const ck = await checkpointFromFiles(list);
-      const m = modelFrom({ where: ck.name, read: (n) => ck.files.get(n) ?? null }, hooks.backend(), ck.name);
-      hooks.useModel(m);
-      store = new PageStore(m.meta.corpus.path, ck.files, persist, saved);
-      chart.reset(m.meta.history);
-      chart.setNGram(m.meta.ngram?.val ?? null);
-      chart.draw(true);
-      downloadButton.disabled = false;
-      resumeButton.disabled = !ck.files.has(FILES.resume);
-      say(`opened ${ck.name}: trained on ${m.meta.corpus.path}, step ${m.meta.progress.step}${ck.files.has(FILES.resume) ? '. To train on, choose the same text and press Resume' : ' (no resume.bin: it can be used, not trained on)'}`, 'opened');
+      const m = modelFrom({ where: ck.name, read: (n) => ck.files.get(n) ?? null }, this.hooks.backend(), ck.name);
+      this.hooks.useModel(m);
+      this.show({ name: m.meta.corpus.path, files: ck.files }, m);
+      this.say(`opened ${ck.name}: trained on ${m.meta.corpus.path}, step ${m.meta.progress.step}${ck.files.has(FILES.resume) ? '. To train on, choose the same text and press Resume' : ' (no resume.bin: it can be used, not trained on)'}`, 'opened');
     } catch (e) {
-      say(`Could not open the checkpoint: ${(e as Error).message}`, 'error');
+      this.say(`Could not open the checkpoint: ${(e as Error).message}`, 'error');
     }
-  };
-  open.addEventListener('change', () => void opened([...(open.files ?? [])]));
-  openDir.addEventListener('change', () => void opened([...(openDir.files ?? [])]));
+  }
 
+  /** A run kept in this browser: its text and files come back, ready to Resume. */
+  async restore(): Promise<void> {
+    try {
+      const r = await loadRun();
+      if (!r) return;
+      this.setText(r.text, r.name);
+      const held = { name: r.name, files: new Map(r.files) };
+      const m = modelFrom(sourceOf(held), this.hooks.backend(), `trained here on ${r.name}`);
+      this.show(held, m);
+      this.say(`A run kept in this browser (${r.name}, step ${m.meta.progress.step}, saved ${r.savedAt.slice(0, 19).replace('T', ' ')}): Resume goes on with it, Train starts over.`, 'restored');
+      if (!this.hooks.hasModel()) this.hooks.useModel(m);
+    } catch (e) {
+      this.section.dataset.saved = 'none';
+      this.textInfo.textContent = `Training here is not kept across reloads in this browser (${(e as Error).message}): download the checkpoint to keep it.`;
+    }
+  }
+
+  async forget(): Promise<void> {
+    await forgetRun();
+    this.say('Forgot the run kept in this browser.');
+  }
+
+  private show(held: Held, m: PageModel): void {
+    this.held = held;
+    this.chart.reset(m.meta.history);
+    this.chart.setNGram(m.meta.ngram?.val ?? null);
+    this.chart.draw(true);
+    this.downloadButton.disabled = false;
+    this.resumeButton.disabled = this.running || !held.files.has(FILES.resume);
+  }
+
+  private say(text: string, state?: string): void {
+    this.status.textContent = text;
+    if (state) this.section.dataset.state = state;
+  }
+}
+
+export function setupTrain(hooks: TrainHooks): void {
+  const part = new TrainPart(hooks);
+  const file = byId<HTMLInputElement>('train-file');
+  const textBox = byId<HTMLTextAreaElement>('train-text');
+  const mode = byId<HTMLSelectElement>('train-mode');
+  const cell = byId<HTMLSelectElement>('train-cell');
+  const steps = byId<HTMLInputElement>('train-steps');
+  const time = byId<HTMLInputElement>('train-time');
+  const open = byId<HTMLInputElement>('train-open');
+  const openDir = byId<HTMLInputElement>('train-open-folder');
+  const stepCap = () => {
+    const n = numberIn(steps);
+    return n !== undefined && n >= 1 ? Math.floor(n) : undefined;
+  };
+  const budget = () => {
+    const m = numberIn(time);
+    return m !== undefined && m > 0 ? m * 60 : undefined;
+  };
+  const settings = (): RunSettings => {
+    const rate = byId<HTMLInputElement>('train-lr').value.trim();
+    if (rate !== '' && rate !== 'auto' && !(Number(rate) > 0)) throw new Error('Learning rate: a number above 0, or auto');
+    return {
+      segmentation: mode.value as Auto<Segmentation>,
+      model: { ...MODEL_DEFAULTS, cell: cell.value as CellKind, layers: autoInt(byId('train-layers'), 'Layers'), hidden: autoInt(byId('train-hidden'), 'Hidden') },
+      training: {
+        ...TRAINING_DEFAULTS,
+        time: budget() ?? null,
+        lr: rate === '' || rate === 'auto' ? 'auto' : Number(rate),
+        seed: Math.max(0, Math.floor(numberIn(byId('train-seed')) ?? 1)),
+      },
+      maxSteps: stepCap(),
+    };
+  };
+
+  file.addEventListener('change', () => void (file.files?.[0] && part.readFile(file.files[0])));
+  textBox.addEventListener('input', () => part.typed());
+  textBox.addEventListener('dragover', (e) => e.preventDefault());
+  textBox.addEventListener('drop', (e) => {
+    const f = e.dataTransfer?.files[0];
+    if (!f) return;
+    e.preventDefault();
+    void part.readFile(f);
+  });
+  byId('train-run').addEventListener('click', () => {
+    try {
+      part.train(settings());
+    } catch (e) {
+      byId('train-status').textContent = (e as Error).message;
+    }
+  });
+  byId('train-stop').addEventListener('click', () => part.stop());
+  byId('train-resume').addEventListener('click', () => part.resume(stepCap(), budget()));
+  byId('train-download').addEventListener('click', () => part.download());
+  open.addEventListener('change', () => void part.open([...(open.files ?? [])]));
+  openDir.addEventListener('change', () => void part.open([...(openDir.files ?? [])]));
+  byId('train-forget').addEventListener('click', () => void part.forget());
   for (const c of CELLS) if (![...cell.options].some((o) => o.value === c)) cell.append(el('option', c, { value: c }));
   mode.value = DEFAULT_SEGMENTATION;
-
-  // A run kept in this browser: its text and files come back, ready to Resume.
-  void loadRun()
-    .then((r) => {
-      if (!r) return;
-      setText(r.text, r.name);
-      store = new PageStore(r.name, r.files, persist, saved);
-      const m = modelFrom(store.source(), hooks.backend(), `trained here on ${r.name}`);
-      chart.reset(m.meta.history);
-      chart.setNGram(m.meta.ngram?.val ?? null);
-      chart.draw(true);
-      downloadButton.disabled = false;
-      resumeButton.disabled = !store.files.has(FILES.resume);
-      say(`A run kept in this browser (${r.name}, step ${m.meta.progress.step}, saved ${r.savedAt.slice(0, 19).replace('T', ' ')}): Resume goes on with it, Train starts over.`, 'restored');
-      if (!hooks.hasModel()) hooks.useModel(m);
-    })
-    .catch((e: Error) => {
-      section.dataset.saved = 'none';
-      textInfo.textContent = `Training here is not kept across reloads in this browser (${e.message}): download the checkpoint to keep it.`;
-    });
-  byId('train-forget').addEventListener('click', () => void forgetRun().then(() => say('Forgot the run kept in this browser.')));
+  void part.restore();
 }
