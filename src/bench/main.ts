@@ -41,6 +41,7 @@ const argv = yargs(hideBin(process.argv))
   .option('eval-parity', { type: 'boolean', default: true, describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)' })
   .option('document-eval', { type: 'boolean', default: true, describe: 'Time eval of one 100,000-character document (one row at a time: slow on a GPU, where a window costs the same at any batch)' })
   .option('ngram-mb', { type: 'array', default: [1, 10], describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)' })
+  .option('word-vocab', { type: 'number', default: 10_000, describe: 'Also time training at a vocabulary of this many words (+ <EOS>, <UNK>): the full softmax a word model pays (0 = skip)' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
   .parseSync();
@@ -68,28 +69,35 @@ const H = argv.hidden;
 // Batches: from the corpus if given (its vocabulary), else random ids over 65 characters.
 let vocabSize = 65;
 let text: string;
-let windows: Window[];
+let charWindows: Window[];
 if (argv.corpus) {
   text = readText(argv.corpus);
   const c = buildCorpus(text, argv.corpus, { segmentation: 'line', minCount: 1, valFraction: 0 });
   vocabSize = c.vocab.size;
   const bounds = rowBounds(c.train, B);
-  windows = [0, 1, 2].map((k) => windowAt(c.train, bounds, T, k));
+  charWindows = [0, 1, 2].map((k) => windowAt(c.train, bounds, T, k));
 } else {
   text = syntheticLines(2 ** 20);
-  const r = new Rng(7);
-  windows = [0, 1, 2].map(() => ({
-    batch: B,
-    time: T,
-    inputs: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * vocabSize)),
-    targets: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * vocabSize)),
-    weights: new Float32Array(B * T).fill(1),
-  }));
+  charWindows = randomWindows(vocabSize);
 }
 log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${workers} worker(s)${backend === 'webgpu' ? `, GPU ${webgpuAdapter}` : ''}`);
 
-async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0): Promise<number> {
-  const c: ModelConfig = { cell, layers, hidden: H, vocabSize, dropout };
+/** Windows of random token ids over a vocabulary of `size`. */
+function randomWindows(size: number): Window[] {
+  const r = new Rng(7);
+  return [0, 1, 2].map(() => ({
+    batch: B,
+    time: T,
+    inputs: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * size)),
+    targets: Int32Array.from({ length: B * T }, () => Math.floor(r.next() * size)),
+    weights: new Float32Array(B * T).fill(1),
+  }));
+}
+
+/** Tokens per second of rnnlm's training step (forward, backward) for a model, on `over`'s windows (default the character batches). */
+async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[] }): Promise<number> {
+  const c: ModelConfig = { cell, layers, hidden: H, vocabSize: over?.vocabSize ?? vocabSize, dropout };
+  const windows = over?.windows ?? charWindows;
   const params = Params.init(c, new Rng(1));
   const pool = await DataParallel.create(workers, backend);
   let state = zeroState(c, B);
@@ -110,7 +118,7 @@ async function layersSpeed(): Promise<number> {
   model.add(tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [T, vocabSize] }));
   model.add(tf.layers.dense({ units: vocabSize, activation: 'softmax' }));
   model.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy' });
-  const data = windows.map((w) => ({
+  const data = charWindows.map((w) => ({
     x: tf.oneHot(tf.tensor2d(w.inputs, [B, T], 'int32'), vocabSize).toFloat(), // [batch, time, vocab]
     y: tf.oneHot(tf.tensor2d(w.targets, [B, T], 'int32'), vocabSize).toFloat(),
   }));
@@ -220,6 +228,12 @@ log('timing 2-layer LSTM, GRU …');
 const twoLayers = await rnnlmSpeed('lstm', 2);
 const twoLayersDropout = await rnnlmSpeed('lstm', 2, 0.2);
 const gru = await rnnlmSpeed('gru', 1);
+let words: number | null = null;
+if (argv.wordVocab > 0) {
+  log(`timing LSTM 1×${H} at a vocabulary of ${argv.wordVocab} words (the full softmax) …`);
+  const size = argv.wordVocab + 2;
+  words = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: randomWindows(size) });
+}
 log('timing sampling and eval …');
 const sampling = samplingSpeed();
 const evaluation = await evalSpeed();
@@ -235,6 +249,8 @@ const result = {
   lstm_2x256_chars_per_s: twoLayers,
   lstm_2x256_dropout_chars_per_s: twoLayersDropout,
   gru_1x256_chars_per_s: gru,
+  word_vocab: argv.wordVocab > 0 ? argv.wordVocab : null,
+  lstm_1x256_words_per_s: words,
   sampling_chars_per_s: sampling,
   eval_chars_per_s: evaluation.charsPerSec,
   eval_document_chars_per_s: documentEvalResult.charsPerSec,
@@ -255,6 +271,7 @@ if (argv.json) {
     [`training, LSTM 2×${H} — rnnlm`, `${f(twoLayers)} chars/s`],
     [`training, LSTM 2×${H}, dropout 0.2 — rnnlm`, `${f(twoLayersDropout)} chars/s`],
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
+    [`training, LSTM 1×${H}, vocabulary ${f(argv.wordVocab)} words + <EOS>, <UNK> (full softmax)`, words === null ? 'skipped' : `${f(words)} words/s`],
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],

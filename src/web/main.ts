@@ -36,8 +36,13 @@ function setupTabs(): (id: string) => void {
       next.focus();
     });
   });
-  const fromHash = tabs.find((t) => `#${t.getAttribute('aria-controls')}` === location.hash);
-  if (fromHash) select(fromHash);
+  const fromHash = () => tabs.find((t) => `#${t.getAttribute('aria-controls')}` === location.hash);
+  const at = fromHash();
+  if (at) select(at);
+  window.addEventListener('hashchange', () => {
+    const t = fromHash();
+    if (t) select(t);
+  });
   return (id) => {
     const t = tabs.find((x) => x.getAttribute('aria-controls') === id);
     if (t && !location.hash) select(t);
@@ -84,6 +89,7 @@ class ModelParts {
       document.title = `rnnlm · ${m.meta.corpus.path}`;
     }
     status.dataset.backend = this.backend;
+    document.body.dataset.model = m ? 'ready' : 'none';
   }
 }
 

@@ -121,6 +121,8 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     expect(await page.textContent('#status')).toMatch(/^No model yet/);
     expect(await page.isVisible('#train')).toBe(true);
     expect(await page.getAttribute('#status', 'data-backend')).toBe('wasm');
+    await page.click('#tab-score');
+    expect(await page.isVisible('#score .nomodel')).toBe(true); // the parts that need a model say so
     await startTraining(page);
     expectSameLosses(await finished(page), cliLosses, 1e-5);
     // The auto choices as the CLI prints them, and the model at once in Generate and Score.
@@ -128,6 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     expect(await page.textContent('#train-choices')).toMatch(/backend +wasm, in a worker thread/);
     expect(await page.textContent('#status')).toMatch(/^1-layer LSTM 32 trained on corpus\.txt \(trained here/);
     expect(Number.isFinite(await pageScore(page, SENTENCE))).toBe(true);
+    expect(await page.isVisible('#score .nomodel')).toBe(false);
     await page.close();
   }, 240_000);
 
