@@ -1,11 +1,14 @@
 // Browser-test helpers shared by the page's tests: Debian's Chromium through playwright-core
-// (skipped with a message where it is absent), `rnnlm serve` started on a free port, and the
-// page's Score read back once it has scored a text.
+// (skipped with a message where it is absent), `rnnlm serve` started on a free port, a plain
+// static server, and the page's Score read back once it has scored a text.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { contentType } from '../site.js';
 
 export const CHROMIUM = process.env.RNNLM_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -31,6 +34,20 @@ export function startServe(args: string[], cwd?: string): Promise<{ url: string;
     });
     p.on('exit', (code) => fail(new Error(`rnnlm serve exited with ${code}`)));
   });
+}
+
+/** Any static server (as GitHub Pages is: no cross-origin isolation headers): files of a folder by path, nothing else. */
+export function startStatic(dir: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentType(extname(file)) }).end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
 }
 
 /** Type a text into Score and return the page's ln P once it has scored that text. */

@@ -8,17 +8,15 @@
 
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { loadCheckpoint } from '../checkpoint.js';
 import { exportSite } from '../export.js';
 import { Stepper } from '../model/stepper.js';
-import { contentType } from '../site.js';
-import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, warnNoChromium } from '../testing/browser.js';
+import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, startStatic, warnNoChromium } from '../testing/browser.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
 import { EOS_ID } from '../tokenizer.js';
 import { train } from '../train.js';
@@ -50,20 +48,6 @@ async function serveModel(): Promise<string> {
   const r = await startServe(['--model', ck]);
   serveProcess = r.process;
   return r.url;
-}
-
-/** Any static server: files of a folder by path, nothing else. */
-function startStatic(dir: string): Promise<string> {
-  staticServer = createServer((req, res) => {
-    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
-    if (!existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': contentType(extname(file)) }).end(readFileSync(file));
-  });
-  return new Promise((ok) => staticServer.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(staticServer.address() as AddressInfo).port}/`)));
 }
 
 async function open(url: string): Promise<Page> {
@@ -247,7 +231,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
   });
 
   it('the exported folder behind a plain static server passes Score and Generate', async () => {
-    const url = await startStatic(exported);
+    const st = await startStatic(exported);
+    staticServer = st.server;
+    const url = st.url;
     const before = requests.length;
     const page = await open(url);
     await checkScore(page);

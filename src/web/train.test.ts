@@ -13,7 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { FILES } from '../checkpoint.js';
-import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, warnNoChromium } from '../testing/browser.js';
+import { exportSite } from '../export.js';
+import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, startStatic, warnNoChromium } from '../testing/browser.js';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 import { MODEL_DEFAULTS, train, TRAINING_DEFAULTS, type TrainRequest } from '../train.js';
 
@@ -205,6 +206,24 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     // blob: URLs of the same origin are the wasm backend's worker threads, made by the page itself.
     expect(requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith(`blob:${origin}/`) && !u.startsWith('data:'))).toEqual([]);
   }, 180_000);
+
+  it('exported alone (export-web --page-only) behind a plain static server, as on GitHub Pages, it trains too (one thread) with the same losses', async () => {
+    const site = join(root, 'site');
+    exportSite(null, site);
+    const st = await startStatic(site);
+    try {
+      const page = await browser.newPage();
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(st.url);
+      await page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
+      expect(await page.textContent('#status')).toMatch(/one thread \(the page is not cross-origin isolated\)/);
+      await startTraining(page, { steps: 5 });
+      expectSameLosses(await finished(page), cliLosses.slice(0, 5), 1e-5);
+      await page.close();
+    } finally {
+      st.server.close();
+    }
+  }, 120_000);
 
   it('WebGPU (SwiftShader, with --enable-unsafe-webgpu) gives the losses of wasm (1e-4), where Chromium gives an adapter', async () => {
     const gpuBrowser = await launch(['--enable-unsafe-webgpu']);
