@@ -25,7 +25,7 @@ import type { State } from './model/lm.js';
 import type { Params } from './model/params.js';
 import type { ScheduleKind } from './schedule.js';
 import type { SplitMethod } from './split.js';
-import type { Segmentation, Vocab, VocabJSON } from './tokenizer.js';
+import type { Segmentation, Unit, Vocab, VocabJSON } from './tokenizer.js';
 import { isZip, zipSource } from './zip.js';
 import type { CHECKPOINT_FORMAT } from './meta.js';
 
@@ -56,6 +56,12 @@ export interface TrainConfig {
   shuffle: boolean;
   /** Learning-rate schedule (schedule.ts). */
   schedule: ScheduleKind;
+  /** Tokens are characters or words (checkpoints before words: characters). */
+  unit: Unit;
+  /** Word models: the most frequent words kept (the rest are <UNK>). */
+  vocabSize: number;
+  /** Word models: text lowercased before it is cut into words. */
+  lowercase: boolean;
 }
 
 export interface HistoryPoint {

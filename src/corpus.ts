@@ -6,7 +6,8 @@
 import { inputError } from './errors.js';
 import { Rng } from './rng.js';
 import { runsOf, validationMask, type SplitMethod } from './split.js';
-import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens } from './tokenizer.js';
+import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens, type Unit } from './tokenizer.js';
+import { countWords } from './words.js';
 
 /**
  * Decode bytes as UTF-8 text: strip a BOM, normalise CRLF and lone CR to LF. Rejects a file
@@ -38,6 +39,10 @@ export interface CorpusOptions {
   split?: SplitMethod;
   /** Seed of the random and block splits. */
   seed?: number;
+  /** Characters (default) or words: the vocabulary of the `vocabSize` most frequent words of the training split, `lowercase` folding case first. */
+  unit?: Unit;
+  vocabSize?: number;
+  lowercase?: boolean;
 }
 
 export interface Corpus {
@@ -73,18 +78,29 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
     trainSeqs = seqs.filter((_, i) => !mask[i]);
     valSeqs = seqs.filter((_, i) => mask[i]);
   }
+  const vocab = opts.unit === 'word' ? wordVocab(trainSeqs, path, opts) : charVocab(trainSeqs, path, opts.minCount);
+  const train = streamOf(vocab, trainSeqs);
+  const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
+  return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
+}
+
+function charVocab(trainSeqs: readonly string[], path: string, minCount: number): Vocab {
   const counts = new Map<number, number>();
   for (const s of trainSeqs) countCodePoints(s, counts);
   if (counts.size < 2) {
     throw inputError(`${path}: has fewer than two distinct characters; nothing to learn`);
   }
-  const vocab = Vocab.fromCounts(counts, opts.minCount);
+  const vocab = Vocab.fromCounts(counts, minCount);
   if (vocab.size < 4) {
-    throw inputError(`${path}: fewer than two characters occur at least --min-count=${opts.minCount} times`);
+    throw inputError(`${path}: fewer than two characters occur at least --min-count=${minCount} times`);
   }
-  const train = streamOf(vocab, trainSeqs);
-  const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
-  return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
+  return vocab;
+}
+
+function wordVocab(trainSeqs: readonly string[], path: string, o: CorpusOptions): Vocab {
+  const counts = countWords(trainSeqs, o.lowercase);
+  if (counts.size < 2) throw inputError(`${path}: has fewer than two distinct words; nothing to learn`);
+  return Vocab.fromWordCounts(counts, o.vocabSize ?? 10_000, o.lowercase);
 }
 
 /**

@@ -34,6 +34,9 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   evalEvery: 0, // steps between evaluations (0 = once per epoch, at most every 200 steps)
   patience: 'auto', // stop after this many evaluations without improvement (auto: 0 = never with --time, else 3)
   seed: 1,
+  unit: 'char', // char | word
+  vocabSize: 10_000, // word models: the most frequent words kept, the rest <UNK>
+  lowercase: false, // word models: fold case before counting
 };
 
 export const DEFAULT_SEGMENTATION: Auto<Segmentation> = 'auto'; // auto | line | paragraph | document

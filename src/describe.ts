@@ -15,15 +15,18 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
   const m = meta.model;
   const t = meta.training;
   const p = meta.progress;
+  const per = vocab.unit;
   const chars = vocab.tokens.slice(2).join('');
+  const words = vocab.tokens.slice(2, 32).join(' ') + (vocab.size > 32 ? ' …' : '');
+  const shownTokens = per === 'word' ? `the ${int(vocab.size - 2)} most frequent words${vocab.lowercase ? ', lowercased' : ''}: ${words}` : JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars);
   return [
     ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`],
-    ['vocabulary', `${vocab.size} tokens: <EOS>, <UNK> and ${JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars)}`],
+    ['vocabulary', `${vocab.size} tokens: <EOS>, <UNK> and ${shownTokens}`],
     ['corpus', `${meta.corpus.path} (${int(meta.corpus.bytes)} bytes, ${meta.segmentation} mode, sha256 ${meta.corpus.sha256.slice(0, 12)}…)`],
     ['training', `batch ${t.batchSize} × ${t.seqLen}, lr ${t.lr} (${t.schedule}), clip ${t.clip}, seed ${t.seed}, epochs ${t.epochs ?? 'no cap'}${t.time ? `, budget ${duration(t.time)}` : ''}${t.shuffle ? ', shuffled' : ''}`],
     ['validation', t.valFraction > 0 ? `${t.valFraction * 100}% held out, ${t.split} split` : 'none'],
-    ['progress', `step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} characters, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`],
-    ['best', p.bestVal === null ? 'not evaluated yet' : `${lossText(p.bestVal)} at step ${p.bestStep}`],
+    ['progress', `step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} ${per === 'word' ? 'words' : 'characters'}, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`],
+    ['best', p.bestVal === null ? 'not evaluated yet' : `${lossText(p.bestVal, per)} at step ${p.bestStep}`],
     ...ngramLines(meta),
     ['saved', `${meta.savedAt} on ${meta.backend}, rnnlm ${meta.rnnlmVersion}`],
   ];
@@ -34,10 +37,10 @@ function ngramLines(meta: Meta): Line[] {
   const g = meta.ngram;
   if (!g) return [['n-gram', 'none (trained before rnnlm had one, or with --no-ngram): the network alone']];
   const lines: Line[] = [
-    ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val)} on validation`}`],
+    ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val, meta.vocab.unit ?? 'char')} on validation`}`],
   ];
   const x = meta.mixture;
-  if (x) lines.push(['mixture', `${lossText(x.val)} on validation (the network alone ${(x.network / LN2).toFixed(3)}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
+  if (x) lines.push(['mixture', `${lossText(x.val, meta.vocab.unit ?? 'char')} on validation (the network alone ${(x.network / LN2).toFixed(3)}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
   return lines;
 }
 
@@ -46,9 +49,17 @@ export function sentenceLines(s: SentenceScore, eos: boolean): Line[] {
   return [
     ['log P', `${s.logprob.toFixed(4)} (natural log)   ${s.log10prob.toFixed(4)} (log10)`],
     ['P', probText(s.logprob)],
-    ['tokens', `${s.tokens} (${s.tokens - (eos ? 1 : 0)} characters${eos ? ' + <EOS>' : ''}), OOV ${s.oov}`],
-    ['bits/char', s.bpc.toFixed(4)],
-    ['perplexity', s.ppl.toFixed(4)],
+    ['tokens', `${s.tokens} (${s.tokens - (eos ? 1 : 0)} ${s.unit === 'word' ? 'words' : 'characters'}${eos ? ' + <EOS>' : ''}), OOV ${s.oov}`],
+    ...(s.unit === 'word'
+      ? ([
+          ['bits/word', s.bpc.toFixed(4)],
+          ['perplexity', `${s.ppl.toFixed(4)} per word`],
+          ['bits/char', `${s.textBpc!.toFixed(4)} of the text (its characters${eos ? ' + a newline' : ''}): comparable with a character model, but <UNK> stands for any unknown word, which favours the word model where OOVs are frequent`],
+        ] as Line[])
+      : ([
+          ['bits/char', s.bpc.toFixed(4)],
+          ['perplexity', s.ppl.toFixed(4)],
+        ] as Line[])),
   ];
 }
 

@@ -26,7 +26,7 @@ export async function resolveRun(
   const t = req.training;
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
-  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed });
+  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase });
   const trainChars = corpus.train.length - corpus.sequences.train - 1;
   const m = req.model;
   let { layers, hidden, dropout } = m;

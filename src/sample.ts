@@ -16,7 +16,7 @@ export interface SampleOptions {
   prime?: string;
   /** Map characters of the prime that are not in the vocabulary to <UNK> instead of failing. */
   unkOk?: boolean;
-  /** Maximum characters generated (not counting <EOS>). */
+  /** Maximum characters (or words) generated (not counting <EOS>). */
   length: number;
   /** Stop at <EOS> (default). Without, <EOS> is emitted as a newline and sampling goes on from a fresh sequence. */
   stopAtEos: boolean;
@@ -25,14 +25,23 @@ export interface SampleOptions {
 
 export interface SampledChar {
   id: number;
-  /** The character (<EOS> as "\n"). */
+  /** The character (<EOS> as "\n"); a word with the space before it that text would have. */
   text: string;
   /** P(char | prefix) under the model itself (temperature 1, no truncation). */
   p: number;
 }
 
-/** Encode a prime, failing on characters the model has never seen unless unkOk. */
+/** Encode a prime, failing on characters (or words) the model has never seen unless unkOk. */
 export function encodePrime(vocab: Vocab, prime: string, unkOk = false): number[] {
+  if (vocab.unit === 'word') {
+    const toks = vocab.split(prime);
+    const unknown = [...new Set(toks.filter((t) => !vocab.hasToken(t)))];
+    if (unknown.length > 0 && !unkOk) {
+      const shown = unknown.slice(0, 10).map((t) => JSON.stringify(t)).join(', ');
+      throw inputError(`--prime has ${unknown.length} word(s) not in the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''} (use --unk-ok to map them to <UNK>)`);
+    }
+    return toks.map((t) => vocab.tokenId(t));
+  }
   const cps = codePoints(prime);
   const unknown = [...new Set(cps.filter((c) => !vocab.has(c)))];
   if (unknown.length > 0 && !unkOk) {
@@ -88,7 +97,11 @@ export function draw(logProbs: Float64Array, o: Pick<SampleOptions, 'temperature
 export function* sampleChars(stepper: Predictor, vocab: Vocab, o: SampleOptions): Generator<SampledChar, number> {
   stepper.reset();
   let lp = stepper.step(EOS_ID);
-  for (const id of encodePrime(vocab, o.prime ?? '', o.unkOk)) lp = stepper.step(id);
+  let join = vocab.joiner(); // a word model's tokens are spaced as text is
+  for (const id of encodePrime(vocab, o.prime ?? '', o.unkOk)) {
+    join(vocab.tokens[id]!);
+    lp = stepper.step(id);
+  }
   let total = 0;
   for (let n = 0; n < o.length; ) {
     const id = draw(lp, o);
@@ -98,8 +111,9 @@ export function* sampleChars(stepper: Predictor, vocab: Vocab, o: SampleOptions)
       yield { id, text: '\n', p };
       if (o.stopAtEos) return total;
       stepper.reset();
+      join = vocab.joiner();
     } else {
-      yield { id, text: id === UNK_ID ? '\uFFFD' : vocab.tokens[id]!, p };
+      yield { id, text: join(id === UNK_ID ? '\uFFFD' : vocab.tokens[id]!), p };
       n++;
     }
     lp = stepper.step(id);

@@ -4,7 +4,7 @@
 // web page (src/web) scores with this same code.
 
 import type { Predictor } from './mixture.js';
-import { EOS_ID, UNK_ID, type Vocab } from './tokenizer.js';
+import { codePoints, EOS_ID, UNK_ID, type Unit, type Vocab } from './tokenizer.js';
 
 export interface CharScore {
   /** The character, or "<EOS>". */
@@ -23,9 +23,16 @@ export interface SentenceScore {
   logprob: number;
   log10prob: number;
   prob: number;
-  /** Characters + <EOS> (unless noEos). */
+  /** Characters (or words) + <EOS> (unless noEos). */
   tokens: number;
   oov: number;
+  /** "char" or "word": what a token is. */
+  unit: Unit;
+  /**
+   * Word models: bits per character of the text (its code points, + 1 for <EOS> as a newline),
+   * the number a character model reports as bits/char, so the two compare on the same text.
+   */
+  textBpc?: number;
   /** Bits per token (character or <EOS>): −log2 P / tokens. */
   bpc: number;
   /** Perplexity per token: e^(−ln P / tokens). */
@@ -54,6 +61,7 @@ export function summarize(logprob: number, tokens: number) {
  */
 export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o: { noEos?: boolean; perChar?: boolean; top?: number } = {}): SentenceScore {
   const { ids, oov } = vocab.encode(text);
+  const words = vocab.unit === 'word' ? vocab.split(text) : null; // an unknown word is shown as written
   const chars: CharScore[] | undefined = o.perChar ? [] : undefined;
   stepper.reset();
   let lp = stepper.step(EOS_ID);
@@ -64,7 +72,7 @@ export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o:
     const l = lp[id]!;
     logprob += l;
     chars?.push({
-      char: id === EOS_ID ? '<EOS>' : id === UNK_ID ? String.fromCodePoint(text.codePointAt(charOffset(text, i))!) : vocab.tokens[id]!,
+      char: id === EOS_ID ? '<EOS>' : id === UNK_ID ? (words ? words[i]! : String.fromCodePoint(text.codePointAt(charOffset(text, i))!)) : vocab.tokens[id]!,
       p: Math.exp(l),
       bits: -l / LN2,
       oov: id === UNK_ID,
@@ -72,7 +80,9 @@ export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o:
     });
     if (i + 1 < n) lp = stepper.step(id);
   }
-  return { text, tokens: n, oov, ...summarize(logprob, n), ...(chars ? { chars } : {}) };
+  const textChars = codePoints(text).length + (o.noEos ? 0 : 1);
+  const textBpc = words && textChars > 0 ? { textBpc: -logprob / LN2 / textChars } : {};
+  return { text, tokens: n, oov, unit: vocab.unit, ...summarize(logprob, n), ...textBpc, ...(chars ? { chars } : {}) };
 }
 
 /** Indices of the k largest log-probabilities, largest first (ties: lower index first). */

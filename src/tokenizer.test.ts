@@ -103,7 +103,9 @@ describe('vocabulary order and JSON', () => {
   });
   it('rejects another version, format, or bad specials', () => {
     const j = Vocab.fromText('ab').toJSON();
-    expect(() => Vocab.fromJSON({ ...j, version: VOCAB_VERSION + 1 })).toThrow(/version 2 is not supported/);
+    expect(() => Vocab.fromJSON({ ...j, version: 3 })).toThrow(/version 3 is not supported/);
+    // Version 2 is a word vocabulary: it must say so.
+    expect(() => Vocab.fromJSON({ ...j, version: VOCAB_VERSION + 1 })).toThrow(/unit undefined is not "char" or "word"/);
     expect(() => Vocab.fromJSON({ ...j, format: 'x' })).toThrow(/not an rnnlm vocabulary/);
     expect(() => Vocab.fromJSON({ ...j, tokens: ['a', UNK, 'b'] })).toThrow(/must start with/);
     expect(() => Vocab.fromJSON({ ...j, tokens: [EOS, UNK, 'a', 'a'] })).toThrow(/single, unique/);

@@ -1,15 +1,23 @@
-// Character vocabulary: Unicode code points plus two specials, <EOS> (id 0) and <UNK> (id 1).
-// <EOS> ends every sequence and is the first input of every sequence; characters seen
-// fewer than `minCount` times in training map to <UNK>, so <UNK> has probability mass.
+// The vocabulary: Unicode code points (a character model) or word tokens (a word model,
+// words.ts), plus two specials, <EOS> (id 0) and <UNK> (id 1). <EOS> ends every sequence and
+// is the first input of every sequence; characters seen fewer than `minCount` times, or
+// words outside the `vocabSize` most frequent, map to <UNK>, so <UNK> has probability mass.
 
 import { inputError } from './errors.js';
+import { joinWords, wordJoiner, wordTokens } from './words.js';
 
 export const EOS = '<EOS>';
 export const UNK = '<UNK>';
 export const EOS_ID = 0;
 export const UNK_ID = 1;
 export const VOCAB_FORMAT = 'rnnlm-vocab';
+/** Character vocabularies are written as version 1 (as before words); word vocabularies as version 2, which adds `unit` and `lowercase`. */
 export const VOCAB_VERSION = 1;
+export const WORD_VOCAB_VERSION = 2;
+
+/** What a token is: one character (code point) or one word token (words.ts). */
+export type Unit = 'char' | 'word';
+export const UNITS: readonly Unit[] = ['char', 'word'];
 
 export type Segmentation = 'line' | 'paragraph' | 'document';
 export const SEGMENTATIONS: readonly Segmentation[] = ['line', 'paragraph', 'document'];
@@ -21,6 +29,10 @@ export interface VocabJSON {
   tokens: string[];
   eos: number;
   unk: number;
+  /** Version 2: "word" (version 1 vocabularies are characters). */
+  unit?: Unit;
+  /** Version 2: words were lowercased before counting and encoding. */
+  lowercase?: boolean;
 }
 
 /**
@@ -39,12 +51,31 @@ export function codePoints(text: string): number[] {
 
 export class Vocab {
   readonly tokens: readonly string[];
+  readonly unit: Unit;
+  /** Word vocabularies: text is lowercased before it is cut into tokens. */
+  readonly lowercase: boolean;
+  /** Characters: code point → id. */
   private readonly ids: Map<number, number>;
+  /** Words: token → id. */
+  private readonly wordIds: Map<string, number>;
 
-  /** `chars` are code points of the ordinary tokens, ids 2.. in the given order. */
-  constructor(chars: readonly number[]) {
-    this.tokens = [EOS, UNK, ...chars.map((c) => String.fromCodePoint(c))];
-    this.ids = new Map(chars.map((c, i) => [c, i + 2]));
+  /** `chars` are code points of the ordinary tokens, ids 2.. in the given order; or `{ words }` for a word vocabulary. */
+  constructor(chars: readonly number[] | { words: readonly string[]; lowercase: boolean }) {
+    if (Array.isArray(chars)) {
+      const cps = chars as readonly number[];
+      this.unit = 'char';
+      this.lowercase = false;
+      this.tokens = [EOS, UNK, ...cps.map((c) => String.fromCodePoint(c))];
+      this.ids = new Map(cps.map((c, i) => [c, i + 2]));
+      this.wordIds = new Map();
+    } else {
+      const w = chars as { words: readonly string[]; lowercase: boolean };
+      this.unit = 'word';
+      this.lowercase = w.lowercase;
+      this.tokens = [EOS, UNK, ...w.words];
+      this.ids = new Map();
+      this.wordIds = new Map(w.words.map((t, i) => [t, i + 2]));
+    }
   }
 
   get size(): number {
@@ -67,7 +98,18 @@ export class Vocab {
     return Vocab.fromCounts(countCodePoints(text), minCount);
   }
 
-  /** Id of one code point, or UNK_ID. */
+  /**
+   * A word vocabulary of the `size` most frequent tokens (the specials not counted), most
+   * frequent first, ties broken by code-point order so the result does not depend on the
+   * text's order. Example: counts {b:2, a:2, c:1}, size 2 → [<EOS>, <UNK>, a, b].
+   */
+  static fromWordCounts(counts: ReadonlyMap<string, number>, size: number, lowercase = false): Vocab {
+    const byCount = [...counts].filter(([w]) => w !== EOS && w !== UNK);
+    byCount.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return new Vocab({ words: byCount.slice(0, Math.max(0, size)).map(([w]) => w), lowercase });
+  }
+
+  /** Id of one code point, or UNK_ID (a character vocabulary). */
   id(codePoint: number): number {
     return this.ids.get(codePoint) ?? UNK_ID;
   }
@@ -76,8 +118,33 @@ export class Vocab {
     return this.ids.has(codePoint);
   }
 
-  /** Ids of the characters of `text` (no <EOS> added); `oov` counts those mapped to <UNK>. */
+  /** The tokens of a text as this vocabulary cuts it: its characters, or its word tokens. */
+  split(text: string): string[] {
+    return this.unit === 'word' ? wordTokens(text, this.lowercase) : Array.from(text);
+  }
+
+  /** Id of one token (a character or a word) as `split` gives it, or UNK_ID. */
+  tokenId(token: string): number {
+    return this.unit === 'word' ? (this.wordIds.get(token) ?? UNK_ID) : this.id(token.codePointAt(0) ?? -1);
+  }
+
+  hasToken(token: string): boolean {
+    return this.tokenId(token) !== UNK_ID;
+  }
+
+  /** Ids of the tokens of `text` (no <EOS> added); `oov` counts those mapped to <UNK> (as KenLM counts OOVs). */
   encode(text: string): { ids: Int32Array; oov: number } {
+    if (this.unit === 'word') {
+      const toks = this.split(text);
+      const ids = new Int32Array(toks.length);
+      let oov = 0;
+      toks.forEach((t, i) => {
+        const id = this.wordIds.get(t);
+        if (id === undefined) oov++;
+        ids[i] = id ?? UNK_ID;
+      });
+      return { ids, oov };
+    }
     const cps = codePoints(text);
     const ids = new Int32Array(cps.length);
     let oov = 0;
@@ -89,8 +156,20 @@ export class Vocab {
     return { ids, oov };
   }
 
-  /** Text of ids; <EOS> becomes `eos` (default "\n"), <UNK> becomes `unk` (default U+FFFD). */
+  /** Text of ids; <EOS> becomes `eos` (default "\n"), <UNK> becomes `unk` (default U+FFFD); words are spaced as text writes them. */
   decode(ids: ArrayLike<number>, eos = '\n', unk = '\uFFFD'): string {
+    if (this.unit === 'word') {
+      let s = '';
+      let run: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (id === EOS_ID) {
+          s += joinWords(run) + eos;
+          run = [];
+        } else run.push(id === UNK_ID ? unk : (this.tokens[id] ?? unk));
+      }
+      return s + joinWords(run);
+    }
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -99,8 +178,14 @@ export class Vocab {
     return s;
   }
 
+  /** Text for tokens as they come one at a time (a sample): each token with the space before it that text would have; a new joiner per sequence. */
+  joiner(): (token: string) => string {
+    return this.unit === 'word' ? wordJoiner() : (t) => t;
+  }
+
   toJSON(): VocabJSON {
-    return { format: VOCAB_FORMAT, version: VOCAB_VERSION, tokens: [...this.tokens], eos: EOS_ID, unk: UNK_ID };
+    const base = { format: VOCAB_FORMAT, tokens: [...this.tokens], eos: EOS_ID, unk: UNK_ID } satisfies Omit<VocabJSON, 'version'>;
+    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase } : { ...base, version: VOCAB_VERSION };
   }
 
   /** Inverse of toJSON; checks format, version and the specials strictly. */
@@ -109,13 +194,22 @@ export class Vocab {
     if (!j || typeof j !== 'object' || j.format !== VOCAB_FORMAT) {
       throw inputError(`${where}: not an rnnlm vocabulary (format should be "${VOCAB_FORMAT}")`);
     }
-    if (j.version !== VOCAB_VERSION) {
-      throw inputError(`${where}: vocabulary version ${String(j.version)} is not supported (this rnnlm reads version ${VOCAB_VERSION})`);
+    if (j.version !== VOCAB_VERSION && j.version !== WORD_VOCAB_VERSION) {
+      throw inputError(`${where}: vocabulary version ${String(j.version)} is not supported (this rnnlm reads versions ${VOCAB_VERSION} and ${WORD_VOCAB_VERSION})`);
     }
     const tokens = j.tokens;
     if (!Array.isArray(tokens) || tokens[EOS_ID] !== EOS || tokens[UNK_ID] !== UNK || j.eos !== EOS_ID || j.unk !== UNK_ID) {
       throw inputError(`${where}: vocabulary must start with "${EOS}" (id 0) and "${UNK}" (id 1)`);
     }
+    const unit = j.version === VOCAB_VERSION ? 'char' : j.unit;
+    if (unit === 'word') {
+      const words = tokens.slice(2);
+      if (words.some((t) => typeof t !== 'string' || t === '') || new Set(words).size !== words.length) {
+        throw inputError(`${where}: word vocabulary entries must be unique, non-empty strings`);
+      }
+      return new Vocab({ words: words as string[], lowercase: j.lowercase === true });
+    }
+    if (unit !== 'char') throw inputError(`${where}: unit ${JSON.stringify(unit)} is not "char" or "word"`);
     const chars: number[] = [];
     const seen = new Set<number>();
     for (const t of tokens.slice(2)) {
@@ -186,6 +280,7 @@ export function tokenArray(length: number, vocabSize: number): Tokens {
  * (no per-sequence arrays), so a 100 MB corpus costs 2 bytes per character here.
  */
 export function streamOf(vocab: Vocab, sequences: readonly string[]): { ids: Tokens; oov: number } {
+  if (vocab.unit === 'word') return wordStreamOf(vocab, sequences);
   let n = 1;
   for (const s of sequences) {
     for (let i = 0; i < s.length; i++) {
@@ -207,6 +302,22 @@ export function streamOf(vocab: Vocab, sequences: readonly string[]): { ids: Tok
       ids[k++] = id;
     }
     ids[k++] = EOS_ID;
+  }
+  return { ids, oov };
+}
+
+/** streamOf for a word vocabulary: each sequence's word tokens, then <EOS>. */
+function wordStreamOf(vocab: Vocab, sequences: readonly string[]): { ids: Tokens; oov: number } {
+  const encoded = sequences.map((s) => vocab.encode(s));
+  const ids = tokenArray(1 + encoded.reduce((a, e) => a + e.ids.length + 1, 0), vocab.size);
+  let k = 0;
+  let oov = 0;
+  ids[k++] = EOS_ID;
+  for (const e of encoded) {
+    ids.set(e.ids, k);
+    k += e.ids.length;
+    ids[k++] = EOS_ID;
+    oov += e.oov;
   }
   return { ids, oov };
 }

@@ -151,7 +151,7 @@ export function startingPoint(
       throw inputError(`${req.corpusPath}: differs from the corpus this checkpoint was trained on (${meta.corpus.path}); resume needs the same text`);
     }
     const t = { ...TRAIN_CONFIG_BEFORE, ...meta.training };
-    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed });
+    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase });
     if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(start.vocab.tokens)) {
       throw inputError(`${dir}/rnnlm.json: vocabulary does not match the corpus`);
     }

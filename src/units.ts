@@ -5,8 +5,8 @@
 import { LN2 } from './sentence.js';
 
 /** nats/char → "1.234 bits/char (ppl 2.35)". */
-export function lossText(nats: number): string {
-  return `${(nats / LN2).toFixed(3)} bits/char (${nats.toFixed(3)} nats/char, perplexity ${Math.exp(nats).toFixed(2)})`;
+export function lossText(nats: number, unit: 'char' | 'word' = 'char'): string {
+  return `${(nats / LN2).toFixed(3)} bits/${unit} (${nats.toFixed(3)} nats/${unit}, perplexity ${Math.exp(nats).toFixed(2)}${unit === 'word' ? ' per word' : ''})`;
 }
 
 /** A probability that may underflow a double: computed from its natural log. */

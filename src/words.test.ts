@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EOS, UNK, UNK_ID } from './tokenizer.js';
-import { countWords, joinWords, wordTokens, WordVocab } from './words.js';
+import { EOS, EOS_ID, streamOf, UNK, UNK_ID, Vocab } from './tokenizer.js';
+import { countWords, joinWords, wordTokens } from './words.js';
 
 // The word tokenizer on made-up text, with hand-worked token lists, and the round trip
 // tokenize → join on text spaced as running text is written.
@@ -55,22 +55,50 @@ describe('joinWords: the spaces put back', () => {
   });
 });
 
-describe('WordVocab', () => {
+describe('the word vocabulary (Vocab.fromWordCounts)', () => {
   it('keeps the N most frequent, ties by code-point order, after <EOS> and <UNK>', () => {
     const counts = countWords(['b a b a c', 'd c']);
     expect([...counts]).toEqual([['b', 2], ['a', 2], ['c', 2], ['d', 1]]);
-    expect(WordVocab.fromCounts(counts, 2).tokens).toEqual([EOS, UNK, 'a', 'b']);
-    expect(WordVocab.fromCounts(counts, 3).tokens).toEqual([EOS, UNK, 'a', 'b', 'c']);
-    expect(WordVocab.fromCounts(counts, 10).tokens).toEqual([EOS, UNK, 'a', 'b', 'c', 'd']);
+    expect(Vocab.fromWordCounts(counts, 2).tokens).toEqual([EOS, UNK, 'a', 'b']);
+    expect(Vocab.fromWordCounts(counts, 3).tokens).toEqual([EOS, UNK, 'a', 'b', 'c']);
+    expect(Vocab.fromWordCounts(counts, 10).tokens).toEqual([EOS, UNK, 'a', 'b', 'c', 'd']);
     // The order of the text does not matter.
-    expect(WordVocab.fromCounts(countWords(['c d', 'a c b a b']), 3).tokens).toEqual([EOS, UNK, 'a', 'b', 'c']);
+    expect(Vocab.fromWordCounts(countWords(['c d', 'a c b a b']), 3).tokens).toEqual([EOS, UNK, 'a', 'b', 'c']);
   });
 
-  it('an unseen word is <UNK> and counted', () => {
-    const v = WordVocab.fromCounts(countWords(['the cat sat']), 10);
-    const { ids, oov } = v.encode(wordTokens('the dog sat'));
-    expect(Array.from(ids)).toEqual([v.id('the'), UNK_ID, v.id('sat')]);
+  it('an unseen word is <UNK> and counted; decoding spaces the words as text', () => {
+    const v = Vocab.fromWordCounts(countWords(['the cat sat.']), 10);
+    const { ids, oov } = v.encode('the dog sat.');
+    expect(Array.from(ids)).toEqual([v.tokenId('the'), UNK_ID, v.tokenId('sat'), v.tokenId('.')]);
     expect(oov).toBe(1);
-    expect(v.decode(ids)).toEqual(['the', UNK, 'sat']);
+    expect(v.decode(ids, '\n', '<UNK>')).toBe('the <UNK> sat.');
+    expect(v.decode([...ids, EOS_ID, v.tokenId('cat')])).toBe('the \uFFFD sat.\ncat');
+  });
+
+  it('--lowercase: text is folded before it is cut and looked up', () => {
+    const v = Vocab.fromWordCounts(countWords(['The Cat'], true), 10, true);
+    expect(v.tokens).toEqual([EOS, UNK, 'cat', 'the']);
+    expect(v.encode('THE cat').oov).toBe(0);
+  });
+
+  it('round-trips through rnnlm.json as version 2 (unit, lowercase); character vocabularies stay version 1', () => {
+    const v = Vocab.fromWordCounts(countWords(['a b b c']), 10, true);
+    const j = JSON.parse(JSON.stringify(v.toJSON()));
+    expect(j).toMatchObject({ version: 2, unit: 'word', lowercase: true });
+    const back = Vocab.fromJSON(j);
+    expect(back.unit).toBe('word');
+    expect(back.tokens).toEqual(v.tokens);
+    expect(back.lowercase).toBe(true);
+    const c = Vocab.fromText('abc');
+    expect(c.toJSON()).toEqual({ format: 'rnnlm-vocab', version: 1, tokens: [EOS, UNK, 'a', 'b', 'c'], eos: 0, unk: 1 });
+    expect(Vocab.fromJSON(c.toJSON()).unit).toBe('char');
+    expect(() => Vocab.fromJSON({ ...j, tokens: [EOS, UNK, 'a', 'a'] })).toThrow(/unique, non-empty/);
+  });
+
+  it('streamOf gives each sequence’s word ids then <EOS>', () => {
+    const v = Vocab.fromWordCounts(countWords(['a b', 'c']), 10);
+    const { ids, oov } = streamOf(v, ['a b', 'c z']);
+    expect(Array.from(ids)).toEqual([EOS_ID, v.tokenId('a'), v.tokenId('b'), EOS_ID, v.tokenId('c'), UNK_ID, EOS_ID]);
+    expect(oov).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { HistoryPoint } from '../checkpoint.js';
 import { shown } from '../glyph.js';
 import { LN2 } from '../score.js';
+import type { Unit } from '../tokenizer.js';
 
 export { duration, int, lossText, probText } from '../units.js';
 
@@ -28,7 +29,7 @@ export function table(header: string[], rows: string[][]): string {
  * In colour the two series are blue and green lines; without colour the validation series
  * is drawn over the training line in `•`, so the two can be told apart in plain text.
  */
-export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10, ngram: number | null = null): string | null {
+export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10, ngram: number | null = null, unit: Unit = 'char'): string | null {
   const pts = history.filter((h) => Number.isFinite(h.train));
   if (pts.length < 2) return null;
   const train = pts.map((h) => h.train / LN2);
@@ -36,7 +37,7 @@ export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10
   const hasVal = pts.some((h) => h.val !== undefined);
   const base = ngram === null ? null : pts.map(() => ngram / LN2);
   const format = (x: number) => x.toFixed(2).padStart(6);
-  const steps = `  bits/char at steps ${pts[0]!.step}…${pts[pts.length - 1]!.step}: `;
+  const steps = `  bits/${unit} at steps ${pts[0]!.step}…${pts[pts.length - 1]!.step}: `;
   const min = Math.min(...train, ...val, ...(base ?? []));
   const max = Math.max(...train, ...val, ...(base ?? []));
   if (c.level > 0 || !hasVal) {
@@ -70,8 +71,8 @@ export function lossChart(history: HistoryPoint[], c: ChalkInstance, height = 10
  * loss (when it has one) and uniform guessing over its V tokens (log2 V).
  * Example: "for scale: this model's validation 2.312 bits/char · uniform guessing 6.066 (log2 67)".
  */
-export function scaleLine(bestValNats: number | null, vocabSize: number, split?: string): string {
-  const own = bestValNats === null ? '' : `this model's validation ${(bestValNats / LN2).toFixed(3)} bits/char${split ? ` (${split} split)` : ''} · `;
+export function scaleLine(bestValNats: number | null, vocabSize: number, split?: string, unit: Unit = 'char'): string {
+  const own = bestValNats === null ? '' : `this model's validation ${(bestValNats / LN2).toFixed(3)} bits/${unit}${split ? ` (${split} split)` : ''} · `;
   return `for scale: ${own}uniform guessing ${Math.log2(vocabSize).toFixed(3)} (log2 ${vocabSize})`;
 }
 

@@ -63,6 +63,9 @@ export const TINY_TRAINING: TrainSettings = {
   split: 'tail',
   shuffle: false,
   schedule: 'plateau',
+  unit: 'char',
+  vocabSize: 10_000,
+  lowercase: false,
 };
 
 export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {

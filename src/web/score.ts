@@ -28,9 +28,10 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
   const update = () => {
     const text = input.value;
     const s = scoreSentence(stepper, m.vocab, text, { noEos: !eos.checked, perChar: true, top: 5 });
+    const join = m.vocab.joiner(); // a word model's tokens shaded as words, spaced as the text is
     chars.replaceChildren(
       ...s.chars!.map((c, i) => {
-        const span = el('span', shown(c.char), { class: `s-${surprise(c.bits)}${c.oov ? ' oov' : ''}`, tabindex: '0', title: describe(c, i), 'data-p': String(c.p) });
+        const span = el('span', m.vocab.unit === 'word' && c.char !== '<EOS>' ? join(c.char) : shown(c.char), { class: `s-${surprise(c.bits)}${c.oov ? ' oov' : ''}`, tabindex: '0', title: describe(c, i), 'data-p': String(c.p) });
         span.addEventListener('mouseenter', () => showDetail(c, i));
         span.addEventListener('focus', () => showDetail(c, i));
         return span;

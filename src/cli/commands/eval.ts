@@ -69,24 +69,32 @@ export const evalCommand: CommandModule<object, Args> = {
     // paragraph mode drop blank lines and read each sequence from the zero state, so their
     // numbers do not compare with a document-mode model's on the same file.
     const fileTokens = segment(text, 'document').reduce((n, d) => n + [...d].length + 1, 0);
-    const everyChar = r.tokens >= fileTokens;
+    // The characters the scored sequences hold (+ 1 each for <EOS>, a newline): a word model's
+    // total over these is its bits/char, comparable with a character model's on the same text.
+    const textChars = segment(text, ck.meta.segmentation).reduce((n, s) => n + [...s].length + 1, 0);
+    const words = ck.vocab.unit === 'word';
+    const everyChar = (words ? textChars : r.tokens) >= fileTokens;
+    const textBpc = -r.logprob / LN2 / textChars;
+    const wordCount = r.tokens - r.sequences;
     if (argv.json) {
       const scale = { validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2, validation_split: ck.meta.training.split, uniform_bpc: Math.log2(ck.vocab.size) };
-      process.stdout.write(JSON.stringify({ file: argv.file, ...r, file_tokens: fileTokens, every_char: everyChar, scale, seconds }) + '\n');
+      const unit = words ? { unit: 'word', text_chars: textChars, text_bpc: textBpc, oov_rate: r.oov / Math.max(1, wordCount) } : { unit: 'char' };
+      process.stdout.write(JSON.stringify({ file: argv.file, ...r, ...unit, file_tokens: fileTokens, every_char: everyChar, scale, seconds }) + '\n');
       return;
     }
     const lines = [
       ...(r.partial ? [`partial: interrupted after ${int(r.partial.done)} of ${int(r.partial.total)} ${unitName}; the numbers cover the text read so far`] : []),
-      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (characters + <EOS>), ${int(r.oov)} OOV`,
+      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (${words ? 'words' : 'characters'} + <EOS>), ${int(r.oov)} OOV${words ? ` (${((100 * r.oov) / Math.max(1, wordCount)).toFixed(2)}% of the words)` : ''}`,
       `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
-      `  nats/char          ${r.nats_per_char.toFixed(4)}`,
-      `  bits/char          ${r.bpc.toFixed(4)}`,
-      `  perplexity         ${r.ppl.toFixed(4)}`,
+      `  nats/${words ? 'word ' : 'char '}         ${r.nats_per_char.toFixed(4)}`,
+      `  bits/${words ? 'word ' : 'char '}         ${r.bpc.toFixed(4)}`,
+      `  perplexity         ${r.ppl.toFixed(4)}${words ? ' per word' : ''}`,
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
+      ...(words ? [`  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`] : []),
       ...(r.parts
-        ? [`  bits/char by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
+        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
         : []),
-      `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`,
+      `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (!everyChar) {
@@ -94,6 +102,6 @@ export const evalCommand: CommandModule<object, Args> = {
         `${ck.meta.segmentation} mode predicts ${int(r.tokens)} of the file's ${int(fileTokens)} tokens (characters, the final newline read as <EOS>): blank lines are dropped and each ${ck.meta.segmentation === 'line' ? 'line' : 'paragraph'} starts from the zero state, so compare it only with models scored on the same tokens (a document-mode model predicts every character)`,
       );
     }
-    ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} chars/s`));
+    ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} ${words ? 'words' : 'chars'}/s`));
   },
 };

@@ -31,7 +31,7 @@ export const infoCommand: CommandModule<object, Args> = {
     }
     const { c } = ctx;
     process.stdout.write(`${c.bold(dir)}\n${linesText(checkpointLines(meta, vocab))}\n`);
-    const chart = lossChart(meta.history, c, 10, meta.ngram?.val ?? null);
+    const chart = lossChart(meta.history, c, 10, meta.ngram?.val ?? null, vocab.unit);
     if (chart) process.stdout.write('\n' + chart + '\n');
   },
 };

@@ -36,7 +36,7 @@ export const sampleCommand: CommandModule<object, Args> = {
       .option('top-p', numberOption('top-p', { min: 0, minExclusive: true, max: 1 }, 'Draw only from the smallest set of characters with total probability ≥ p'))
       .option('prime', { type: 'string', describe: 'Text to start from (not repeated in the output)' })
       .option('unk-ok', { type: 'boolean', describe: 'Map prime characters the model has not seen to <UNK> instead of failing' })
-      .option('length', { ...numberOption('length', { min: 1, integer: true }, 'Maximum characters per sample', 500), alias: 'l' })
+      .option('length', { ...numberOption('length', { min: 1, integer: true }, 'Maximum characters per sample (words, for a word model)', 500), alias: 'l' })
       .option('count', { ...numberOption('count', { min: 1, integer: true }, 'Number of samples', 1), alias: 'n' })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed: the same seed gives the same text [default: random]'))
       .option('stop', { type: 'boolean', default: true, describe: 'End each sample at <EOS> (--no-stop: keep going, <EOS> printed as a newline)' })

@@ -51,9 +51,9 @@ export const scoreCommand: CommandModule<object, Args> = {
     const oov = scores.reduce((a, s) => a + s.oov, 0);
     if (scores.length === 1) printOne(ctx, scores[0]!, argv.eos);
     else printTable(scores);
-    process.stdout.write(ctx.c.dim(`  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split)}`) + '\n');
+    process.stdout.write(ctx.c.dim(`  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`) + '\n');
     if (argv.perChar) for (const s of scores) printChars(ctx, s);
-    if (oov > 0) ctx.warn(`${oov} character(s) not in the model's vocabulary were scored as <UNK>`);
+    if (oov > 0) ctx.warn(`${oov} ${ck.vocab.unit === 'word' ? 'word' : 'character'}(s) not in the model's vocabulary were scored as <UNK>`);
   },
 };
 
@@ -77,7 +77,10 @@ function printOne(ctx: Context, s: SentenceScore, eos: boolean): void {
 function printTable(scores: SentenceScore[]): void {
   const ranked = [...scores].sort((a, b) => b.logprob - a.logprob);
   const rows = ranked.map((s, i) => [String(i + 1), s.logprob.toFixed(3), s.log10prob.toFixed(3), probText(s.logprob), String(s.tokens), String(s.oov), s.bpc.toFixed(3), s.ppl.toFixed(2), JSON.stringify(s.text)]);
-  process.stdout.write(table(['rank', 'ln P', 'log10 P', 'P', 'tokens', 'OOV', 'bits/char', 'ppl', 'text'], rows) + '\n');
+  const words = scores[0]?.unit === 'word';
+  const extra = (s: SentenceScore) => (words ? [s.textBpc!.toFixed(3)] : []);
+  rows.forEach((r, i) => r.splice(8, 0, ...extra(ranked[i]!)));
+  process.stdout.write(table(['rank', 'ln P', 'log10 P', 'P', 'tokens', 'OOV', words ? 'bits/word' : 'bits/char', words ? 'ppl/word' : 'ppl', ...(words ? ['bits/char'] : []), 'text'], rows) + '\n');
 }
 
 function printChars(ctx: Context, s: SentenceScore): void {

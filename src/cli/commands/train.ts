@@ -12,7 +12,7 @@ import { isStdin } from '../../textfile.js';
 import { CELLS, type CellKind } from '../../model/config.js';
 import { Rng } from '../../rng.js';
 import { sampleText } from '../../sample.js';
-import { SEGMENTATIONS, type Segmentation } from '../../tokenizer.js';
+import { SEGMENTATIONS, UNITS, type Segmentation, type Unit } from '../../tokenizer.js';
 import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type NGramInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { predictorOf } from './load.js';
@@ -53,6 +53,9 @@ interface Args extends GlobalArgs {
   workers: number | 'auto';
   quiet?: boolean;
   ngram: boolean;
+  unit: Unit;
+  vocabSize: number;
+  lowercase?: boolean;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -76,6 +79,9 @@ export const trainCommand: CommandModule<object, Args> = {
         default: D.segmentation,
         describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of independent items; ${RUNNING_MODE} for running text — paragraphs, plays with speaker lines, records between separator lines such as %, verse and code — so the state and the blank lines carry what follows a line; the kind of text also picks the validation split)`,
       })
+      .option('unit', { choices: UNITS, default: D.unit, describe: 'What a token is: a character, or a word (words, numbers and punctuation; the --vocab-size most frequent kept, the rest <UNK>)' })
+      .option('vocab-size', numberOption('vocab-size', { min: 1, max: 1_000_000, integer: true }, 'Word models: the most frequent words kept (with <EOS> and <UNK>)', D.vocabSize))
+      .option('lowercase', { type: 'boolean', describe: 'Word models: fold case before counting and reading words' })
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
       .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
@@ -99,7 +105,8 @@ export const trainCommand: CommandModule<object, Args> = {
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
-      .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs') as unknown as Argv<Args>,
+      .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs')
+      .example('$0 train corpora/sotu.txt --unit word --time 10m', 'a word model: the 10,000 most frequent words, the rest <UNK>') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
     const backend = await ctx.startBackend();
@@ -120,6 +127,9 @@ export const trainCommand: CommandModule<object, Args> = {
       valFraction: argv.valFraction,
       split: argv.valSplit,
       shuffle: argv.shuffle ?? 'auto',
+      unit: argv.unit,
+      vocabSize: argv.vocabSize,
+      lowercase: argv.lowercase ?? false,
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
@@ -156,18 +166,21 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
   const { c } = ctx;
   let lastVal: number | null = null;
   let epochs: number | null = null;
+  let per: Unit = 'char'; // what a token is: the losses are bits per character or per word
   return {
     onUnpack: (zip, dir, files) => {
       if (!quiet) progress.log(`  unpacked ${zip} into ${dir} (${files.join(', ')}); the run goes on there`);
     },
     onStart: (s: StartInfo) => {
       epochs = s.training.epochs;
+      per = s.vocab.unit;
       if (quiet) return;
       const m = s.model;
       const t = s.training;
       progress.log(c.bold(`rnnlm train ${s.resumedAt !== null ? `(resuming at step ${s.resumedAt}) ` : ''}→ ${s.dir}`));
       progress.log(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
-      progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} characters + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} rare characters mapped to <UNK>` : ''}`);
+      const what = per === 'word' ? ['words', `words outside the ${int(s.vocab.size - 2)} most frequent`] : ['characters', 'rare characters'];
+      progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} ${what[0]} + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} ${what[1]} mapped to <UNK>${per === 'word' ? ` (${((100 * s.corpus.unkCount) / Math.max(1, s.corpus.train.length - 1 - s.corpus.sequences.train)).toFixed(1)}% of the training words)` : ''}` : ''}`);
       progress.log(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
       const steps = s.totalSteps === null ? '' : `, ${s.totalSteps} steps`;
       const sched = t.schedule === 'cosine' ? `cosine to ${t.time ? 'the deadline' : 'the last epoch'}` : `×${t.lrDecay} on a plateau`;
@@ -180,20 +193,20 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
     onNGram: (n: NGramInfo) => {
       if (quiet) return;
       const size = `${n.seconds.toFixed(1)} s, ${int(n.entries)} entries, ${(n.bytes / 1e6).toFixed(1)} MB`;
-      const beat = n.val === null ? ' (no validation split to measure it on)' : `: ${(n.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`;
+      const beat = n.val === null ? ' (no validation split to measure it on)' : `: ${(n.val / LN2).toFixed(3)} bits/${per} on validation; the network has to beat that`;
       progress.log(`  baseline  a ${n.order}-gram of this text (${size})${beat}`);
     },
     onStep: (s: StepInfo) => {
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
       progress.update(
-        `epoch ${s.epoch.toFixed(2)}${epochs === null ? '' : `/${epochs}`} · step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s · ETA ${duration(s.etaSeconds)}`,
+        `epoch ${s.epoch.toFixed(2)}${epochs === null ? '' : `/${epochs}`} · step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · train ${(s.loss / LN2).toFixed(3)} bits/${per}${val} · ${int(s.charsPerSec)} ${per}s/s · ETA ${duration(s.etaSeconds)}`,
       );
     },
     onEval: (e: EvalInfo) => {
       if (e.val !== null) lastVal = e.val;
       const mix = e.mix === null || e.ngram === null ? '' : `  n-gram ${(e.ngram / LN2).toFixed(3)}  mixed ${(e.mix / LN2).toFixed(3)}`;
       const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}${mix}`;
-      progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/char${e.improved ? c.green('  ✓ best, saved') : ''}`);
+      progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/${per}${e.improved ? c.green('  ✓ best, saved') : ''}`);
     },
   };
 }
@@ -207,6 +220,7 @@ const SPLIT_TEXT: Record<SplitMethod, string> = {
 function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt): void {
   const { c } = ctx;
   const best = r.meta.progress.bestVal;
+  const per = r.vocab.unit;
   const reasons = {
     epochs: `finished ${r.meta.training.epochs} epochs`,
     steps: `reached --steps`,
@@ -217,18 +231,18 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
   if (r.stopped === 'interrupted') process.exitCode = interrupt.exitCode();
   const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? "-" : argv.corpus} --resume${argv.out ? ` --out ${r.dir}` : ''}`;
   if (argv.quiet) {
-    ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/char`}`);
+    ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/${per}`}`);
     if (r.stopped === 'interrupted') ctx.say(`  resume with: ${resumeCmd}`);
     return;
   }
   ctx.say('');
-  ctx.say(`${c.green('✓')} ${reasons[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)} this run, ${int(r.charsPerSec)} chars/s)`);
-  if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best)} at step ${r.meta.progress.bestStep}`);
+  ctx.say(`${c.green('✓')} ${reasons[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)} this run, ${int(r.charsPerSec)} ${per}s/s)`);
+  if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best, per)} at step ${r.meta.progress.bestStep}`);
   const mx = r.meta.mixture;
   if (mx && r.meta.ngram?.val != null) {
-    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/char alone): ${(mx.val / LN2).toFixed(3)} bits/char on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
+    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/${per} alone): ${(mx.val / LN2).toFixed(3)} bits/${per} on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
   }
-  const chart = lossChart(r.meta.history, c, 10, r.meta.ngram?.val ?? null);
+  const chart = lossChart(r.meta.history, c, 10, r.meta.ngram?.val ?? null, per);
   if (chart) ctx.say('\n' + chart);
   if (r.stopped === 'interrupted') {
     ctx.say(`\n  resume with: ${c.bold(resumeCmd)}`);
