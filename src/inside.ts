@@ -90,7 +90,7 @@ export function inside(params: Params, vocab: Vocab, text: string, o: { at?: num
     return g;
   });
   return {
-    tokens: [EOS, ...Array.from(text)],
+    tokens: [EOS, ...vocab.split(text)], // characters, or a word model's words
     at,
     target: vocab.tokens[target]!,
     logprob: trace.logProbs[at]![target]!,

@@ -4,7 +4,7 @@
 
 import { Rng } from '../rng.js';
 import { sampleChars } from '../sample.js';
-import { codePoints, EOS_ID } from '../tokenizer.js';
+import { EOS_ID } from '../tokenizer.js';
 import { heat } from '../surprise.js';
 import { byId, el, numberIn } from './dom.js';
 import { predictor, type PageModel } from './load.js';
@@ -42,7 +42,7 @@ export function setupGenerate(m: PageModel, signal: AbortSignal): void {
     const k = numberIn(topK);
     const p = numberIn(topP);
     const primeText = prime.value;
-    const unknown = [...new Set(codePoints(primeText).filter((c) => !m.vocab.has(c)))].map((c) => String.fromCodePoint(c));
+    const unknown = [...new Set(m.vocab.split(primeText).filter((t) => !m.vocab.hasToken(t)))];
     const gen = sampleChars(stepper, m.vocab, {
       temperature: Number(temp.value),
       topK: k !== undefined && k >= 1 ? Math.floor(k) : undefined,
@@ -57,7 +57,7 @@ export function setupGenerate(m: PageModel, signal: AbortSignal): void {
     genOut.textContent = '';
     out.dataset.state = 'running';
     out.dataset.seed = String(s >>> 0);
-    info.textContent = unknown.length ? `The prime has characters the model never saw, read as <UNK>: ${unknown.join(' ')}` : '';
+    info.textContent = unknown.length ? `The prime has ${m.vocab.unit === 'word' ? 'words' : 'characters'} the model never saw, read as <UNK>: ${unknown.join(' ')}` : '';
     run.disabled = true;
     stop.disabled = false;
     stopRequested = false;

@@ -98,10 +98,10 @@ export function setupInside(m: PageModel, signal: AbortSignal): (text: string) =
   byId('inside-prev').addEventListener('click', () => pick((chosen() + H - 1) % H), { signal });
   byId('inside-next').addEventListener('click', () => pick((chosen() + 1) % H), { signal });
 
-  // Feed <EOS> then each character, keeping every layer's state after each one.
+  // Feed <EOS> then each token, keeping every layer's state after each one.
   return (text: string) => {
     const { ids } = m.vocab.encode(text);
-    const cps = Array.from(text);
+    const cps = m.vocab.split(text); // characters, or a word model's words
     stepper.reset();
     stepper.step(EOS_ID);
     trace = { chars: cps, states: [] };

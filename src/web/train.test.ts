@@ -192,6 +192,24 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     await page.close();
   }, 120_000);
 
+  it('a word model (train --unit word) opened from disk: Score shades words and equals rnnlm score; Inside reads words', async () => {
+    const dir = join(root, 'ck-words');
+    await cliRun(request(dir, { maxSteps: 6, training: { ...TRAINING_DEFAULTS, seed: SEED, unit: 'word', vocabSize: 30 } }));
+    const page = await open();
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    const text = 'Kelmoun stra doumatri.';
+    const want = JSON.parse(cli(['score', '--json', '--model', dir, text])) as { logprob: number; unit: string; tokens: number };
+    expect(want.unit).toBe('word');
+    const got = await pageScore(page, text);
+    expect(Math.abs(got - want.logprob) / Math.abs(want.logprob)).toBeLessThan(1e-4);
+    expect(await page.locator('#score-chars span').count()).toBe(want.tokens); // one span per word (+ <EOS>)
+    expect(await page.textContent('#score-chars')).toBe('Kelmoun stra doumatri.⏎');
+    expect(await page.locator('#inside-chars span').count()).toBe(want.tokens - 1);
+    expect(await page.getAttribute('#status', 'data-state')).toBe('ready');
+    await page.close();
+  }, 120_000);
+
   it('screenshot of the Train part while it trains (auto size, a time budget)', async () => {
     const page = await open();
     await startTraining(page, { steps: 0, time: '0.5', layers: '', hidden: '' });
