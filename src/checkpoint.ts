@@ -62,6 +62,8 @@ export interface TrainConfig {
   vocabSize: number;
   /** Word models: text lowercased before it is cut into words. */
   lowercase: boolean;
+  /** Training with a sampled softmax over the batch's targets and this many other words (0: the full softmax). */
+  samples: number;
 }
 
 export interface HistoryPoint {

@@ -16,7 +16,8 @@ import { fitMixture, mixtureNats } from './mixture.js';
 import type { NGramModel, StreamScore } from './ngram/model.js';
 import { adamState, adamStep, clipByGlobalNorm, type AdamState } from './model/adam.js';
 import type { ModelConfig } from './model/config.js';
-import { runWindow, zeroState, type State, type WindowRunner } from './model/lm.js';
+import { runWindow, zeroState, type RunOptions, type State, type WindowRunner } from './model/lm.js';
+import { sampleCandidates } from './model/softmax.js';
 import { Params } from './model/params.js';
 import { Rng } from './rng.js';
 import { budgetUsed, learningRate } from './schedule.js';
@@ -276,7 +277,13 @@ export class Trainer {
     const k = p.window;
     if (k % this.data.resetEvery === 0 || !this.state) this.state = zeroState(this.meta.model, this.rows);
     const win = this.data.at(k);
-    const opts = { train: true, lossScale: 1 / this.rows, dropoutSeed: Math.floor(this.rng.next() * 2 ** 32) };
+    const opts: RunOptions = { train: true, lossScale: 1 / this.rows, dropoutSeed: Math.floor(this.rng.next() * 2 ** 32) };
+    if (t.samples > 0) {
+      // A sampled softmax: the candidates for the whole batch, drawn here so that worker threads share them.
+      const c = sampleCandidates(win, this.meta.model.vocabSize, t.samples, new Rng(Math.floor(this.rng.next() * 2 ** 32)));
+      opts.candidates = c.ids;
+      opts.candidateLogWeights = c.logWeights;
+    }
     const runner = this.opts.runner;
     const r = runner ? await runner.run(this.params, win, this.state, opts) : await runWindow(this.params, win, this.state, opts);
     if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${p.step + 1} (loss is not finite); try a lower --lr or --clip`);

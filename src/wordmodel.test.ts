@@ -115,4 +115,19 @@ describe('a word model', () => {
     const rest = await losses(join(root, 'parts'), { maxSteps: 8, resume: true });
     expect([...first, ...rest]).toEqual(whole);
   });
+
+  it('trained with a sampled softmax (--samples): exact resume, and the model still scores with the full softmax (a distribution)', async () => {
+    const run = async (dir: string, over: object) => {
+      const l: number[] = [];
+      await train(tinyRequest(corpus, dir, over, { epochs: 2, unit: 'word', vocabSize: 40, samples: 5 }, { hidden: 16 }), { onStep: (s) => l.push(s.loss) });
+      return l;
+    };
+    const whole = await run(join(root, 's-whole'), { maxSteps: 8 });
+    const first = await run(join(root, 's-parts'), { maxSteps: 4 });
+    const rest = await run(join(root, 's-parts'), { maxSteps: 8, resume: true });
+    expect([...first, ...rest]).toEqual(whole);
+    const s = new Stepper(loadCheckpoint(join(root, 's-whole')).params);
+    const lp = s.step(0);
+    expect(lp.reduce((a, x) => a + Math.exp(x), 0)).toBeCloseTo(1, 6);
+  });
 });

@@ -19,6 +19,7 @@ import { zeroState } from '../model/lm.js';
 import { DataParallel } from '../model/parallel.js';
 import { Params } from '../model/params.js';
 import { Stepper } from '../model/stepper.js';
+import { sampleCandidates } from '../model/softmax.js';
 import { Rng } from '../rng.js';
 import { sampleText } from '../sample.js';
 import { scoreText } from '../score.js';
@@ -41,6 +42,7 @@ const argv = yargs(hideBin(process.argv))
   .option('eval-parity', { type: 'boolean', default: true, describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)' })
   .option('document-eval', { type: 'boolean', default: true, describe: 'Time eval of one 100,000-character document (one row at a time: slow on a GPU, where a window costs the same at any batch)' })
   .option('ngram-mb', { type: 'array', default: [1, 10], describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)' })
+  .option('samples', { type: 'number', default: 1024, describe: 'Sampled softmax: negatives per window for the word-vocabulary timing' })
   .option('word-vocab', { type: 'number', default: 10_000, describe: 'Also time training at a vocabulary of this many words (+ <EOS>, <UNK>): the full softmax a word model pays (0 = skip)' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
@@ -94,8 +96,28 @@ function randomWindows(size: number): Window[] {
   }));
 }
 
+/** Windows of word ids drawn as text draws them (Zipf: P(rank r) ∝ 1/r), so a window holds the few hundred distinct targets real text has. */
+function zipfWindows(size: number): Window[] {
+  const r = new Rng(8);
+  const cdf = new Float64Array(size);
+  let sum = 0;
+  for (let v = 0; v < size; v++) cdf[v] = sum += 1 / (v + 1);
+  const draw = () => {
+    const u = r.next() * sum;
+    let lo = 0;
+    let hi = size - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [0, 1, 2].map(() => ({ batch: B, time: T, inputs: Int32Array.from({ length: B * T }, draw), targets: Int32Array.from({ length: B * T }, draw), weights: new Float32Array(B * T).fill(1) }));
+}
+
 /** Tokens per second of rnnlm's training step (forward, backward) for a model, on `over`'s windows (default the character batches). */
-async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[] }): Promise<number> {
+async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[]; samples?: number }): Promise<number> {
   const c: ModelConfig = { cell, layers, hidden: H, vocabSize: over?.vocabSize ?? vocabSize, dropout };
   const windows = over?.windows ?? charWindows;
   const params = Params.init(c, new Rng(1));
@@ -104,7 +126,9 @@ async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { 
   let k = 0;
   try {
     const ms = await timeSteps(argv.steps, async () => {
-      const r = await pool.run(params, windows[k++ % windows.length]!, state, { train: true, lossScale: 1 / B, dropoutSeed: k });
+      const win = windows[k++ % windows.length]!;
+      const cand = over?.samples ? sampleCandidates(win, c.vocabSize, over.samples, new Rng(k)) : null; // drawn per step, as the trainer does
+      const r = await pool.run(params, win, state, { train: true, lossScale: 1 / B, dropoutSeed: k, ...(cand ? { candidates: cand.ids, candidateLogWeights: cand.logWeights } : {}) });
       state = r.state;
     });
     return (B * T) / (ms / 1000);
@@ -229,10 +253,15 @@ const twoLayers = await rnnlmSpeed('lstm', 2);
 const twoLayersDropout = await rnnlmSpeed('lstm', 2, 0.2);
 const gru = await rnnlmSpeed('gru', 1);
 let words: number | null = null;
+let wordsSampled: number | null = null;
+let wordsFullZipf: number | null = null;
 if (argv.wordVocab > 0) {
   log(`timing LSTM 1×${H} at a vocabulary of ${argv.wordVocab} words (the full softmax) …`);
   const size = argv.wordVocab + 2;
   words = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: randomWindows(size) });
+  log(`timing the same with a sampled softmax (--samples ${argv.samples}) …`);
+  wordsSampled = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: zipfWindows(size), samples: argv.samples });
+  wordsFullZipf = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: zipfWindows(size) });
 }
 log('timing sampling and eval …');
 const sampling = samplingSpeed();
@@ -251,6 +280,9 @@ const result = {
   gru_1x256_chars_per_s: gru,
   word_vocab: argv.wordVocab > 0 ? argv.wordVocab : null,
   lstm_1x256_words_per_s: words,
+  lstm_1x256_words_per_s_zipf_full: wordsFullZipf,
+  lstm_1x256_words_per_s_zipf_sampled: wordsSampled,
+  samples: argv.samples,
   sampling_chars_per_s: sampling,
   eval_chars_per_s: evaluation.charsPerSec,
   eval_document_chars_per_s: documentEvalResult.charsPerSec,
@@ -272,6 +304,7 @@ if (argv.json) {
     [`training, LSTM 2×${H}, dropout 0.2 — rnnlm`, `${f(twoLayersDropout)} chars/s`],
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
     [`training, LSTM 1×${H}, vocabulary ${f(argv.wordVocab)} words + <EOS>, <UNK> (full softmax)`, words === null ? 'skipped' : `${f(words)} words/s`],
+    [`  Zipf-distributed words: full softmax / sampled (--samples ${argv.samples})`, wordsSampled === null ? 'skipped' : `${f(wordsFullZipf)} / ${f(wordsSampled)} words/s`],
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],

@@ -17,6 +17,7 @@ import { kernelStack, type KernelStack } from './lstm-kernels.js';
 import type { Params } from './params.js';
 import { transposeJS } from './ops.js';
 import { inputGradient, inputsT, lookupInputs, matmulInputs, perStep, type StepInputs } from './projection.js';
+import { lossInJS, sampledOutput } from './softmax.js';
 import { rnn } from './rnn.js';
 
 export const CELL_IMPL: Record<CellKind, Cell> = { lstm, gru, rnn };
@@ -53,6 +54,15 @@ export interface RunOptions {
    * after reading the logits (float64 sums).
    */
   deviceLoss?: boolean;
+  /**
+   * Training with a sampled softmax (a word model's cheaper objective; sampled.ts): the output
+   * layer over these ids only — every target of the whole batch and some sampled negatives,
+   * sorted — with `candidateLogWeights` added to their logits (−ln of each one's chance of
+   * being a candidate). Gradients reach only those rows of the output layer. Ignored without
+   * `train`, on the device-loss path and by the webgpu kernels: scoring is always the full softmax.
+   */
+  candidates?: Int32Array;
+  candidateLogWeights?: Float32Array;
 }
 
 export interface RunResult {
@@ -179,7 +189,6 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       top = tf.concat(xs, 0); // [T·B, H]
     }
     const wOut = params.view('out', 0, H);
-    const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
     const scale = opts.lossScale ?? 1;
     const logProbs = opts.wantLogProbs ? new Float64Array(B * T) : undefined;
     // Read back at the end: the carried state and, training, each gradient block at its offset in `grads`.
@@ -197,60 +206,68 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       result.logProbs = logProbs;
       return result;
     };
-    const outSpec = params.spec('out');
-    const dBias = grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
-    let dLogits: tf.Tensor | null = null; // [T·B, V]
-    let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
-    if (onDevice) {
-      // Loss and its gradient on the device: no read until the end of the window.
-      const y = new Int32Array(T * B); // targets, time-major
-      const wts = new Float32Array(T * B);
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < B; b++) {
-          const r = t * B + b;
-          y[r] = win.targets[b * T + t]!;
-          wts[r] = win.weights[b * T + t]!;
-          result.count += wts[r]!;
+    let dxs: tf.Tensor[]; // the gradient w.r.t. the top layer's output per step, T × [B, H]
+    if (train && grads && opts.candidates && !onDevice && !stack) {
+      // A sampled softmax: the output layer over the candidates only (sampled.ts).
+      const out = await sampledOutput(params, top, win, opts.candidates, opts.candidateLogWeights, scale, grads);
+      result.loss = out.loss;
+      result.count = out.count;
+      dxs = out.dxs;
+    } else {
+      const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
+      const outSpec = params.spec('out');
+      const dBias = grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
+      let dLogits: tf.Tensor | null = null; // [T·B, V]
+      let dLogitsJS: Float32Array | undefined; // the same, when computed in JS
+      if (onDevice) {
+        // Loss and its gradient on the device: no read until the end of the window.
+        const y = new Int32Array(T * B); // targets, time-major
+        const wts = new Float32Array(T * B);
+        for (let t = 0; t < T; t++) {
+          for (let b = 0; b < B; b++) {
+            const r = t * B + b;
+            y[r] = win.targets[b * T + t]!;
+            wts[r] = win.weights[b * T + t]!;
+            result.count += wts[r]!;
+          }
         }
+        const Y = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), V), 'float32'); // [T·B, V], made on the device, not uploaded (oneHot's own float32 output is all zeros on wasm)
+        const Wt = tf.tensor2d(wts, [T * B, 1]);
+        const lsm = tf.logSoftmax(logits);
+        const lp = tf.sum(tf.mul(lsm, Y), 1, true); // [T·B, 1] log P(target)
+        reads.push([tf.neg(tf.sum(tf.mul(lp, Wt))), lossOut]);
+        if (logProbs) reads.push([lp, (lpOut = new Float32Array(T * B))]);
+        if (train) dLogits = tf.mul(tf.sub(tf.exp(lsm), Y), tf.mul(Wt, scale)); // w·scale·(softmax − onehot)
+      } else {
+        // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
+        const dl = train ? new Float32Array(T * B * V) : undefined;
+        const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, dBias);
+        result.loss = sums.loss;
+        result.count = sums.count;
+        dLogitsJS = dl;
+        if (dl) dLogits = tf.tensor2d(dl, [T * B, V]);
       }
-      const Y = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), V), 'float32'); // [T·B, V], made on the device, not uploaded (oneHot's own float32 output is all zeros on wasm)
-      const Wt = tf.tensor2d(wts, [T * B, 1]);
-      const lsm = tf.logSoftmax(logits);
-      const lp = tf.sum(tf.mul(lsm, Y), 1, true); // [T·B, 1] log P(target)
-      reads.push([tf.neg(tf.sum(tf.mul(lp, Wt))), lossOut]);
-      if (logProbs) reads.push([lp, (lpOut = new Float32Array(T * B))]);
-      if (train) dLogits = tf.mul(tf.sub(tf.exp(lsm), Y), tf.mul(Wt, scale)); // w·scale·(softmax − onehot)
-    } else {
-      // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
-      const dl = train ? new Float32Array(T * B * V) : undefined;
-      const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, dBias);
-      result.loss = sums.loss;
-      result.count = sums.count;
-      dLogitsJS = dl;
-      if (dl) dLogits = tf.tensor2d(dl, [T * B, V]);
-    }
-    if (!train || !grads || !dBias || !dLogits) return await finish();
+      if (!train || !grads || !dBias || !dLogits) return await finish();
 
-    // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
-    reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
-    const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
-    if (!dLogitsJS) reads.push([tf.sum(dLogits, 0), dBias]); // [V] (with the loss in JS, lossInJS summed it)
-    if (stack) {
-      // Kernel stack: the gradient w.r.t. the top output as one [T·B, H] tensor.
-      const scatter = stack.backward(tf.matMul(dLogits, wOutT), reads, grads);
-      result.grads = grads;
-      await finish();
-      scatter();
-      return result;
+      // Backward. Output layer first: dW_out = topᵀ·dLogits, db_out = column sums.
+      reads.push([tf.matMul(tf.transpose(top), dLogits), grads.subarray(outSpec.offset, outSpec.offset + H * V)]); // [H, V]
+      const wOutT = tf.tensor2d(transposeJS(wOut, H, V), [V, H]);
+      if (!dLogitsJS) reads.push([tf.sum(dLogits, 0), dBias]); // [V] (with the loss in JS, lossInJS summed it)
+      if (stack) {
+        // Kernel stack: the gradient w.r.t. the top output as one [T·B, H] tensor.
+        const scatter = stack.backward(tf.matMul(dLogits, wOutT), reads, grads);
+        result.grads = grads;
+        await finish();
+        scatter();
+        return result;
+      }
+      if (dLogitsJS) {
+        // On CPU backends: each step's rows uploaded apart (slicing a big tensor is slow on wasm).
+        dxs = Array.from({ length: T }, (_, t) => tf.matMul(tf.tensor2d(dLogitsJS!.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // T × [B, H]
+      } else {
+        dxs = tf.split(tf.matMul(dLogits, wOutT), T, 0); // T × [B, H]
+      }
     }
-    let dxs: tf.Tensor[];
-    if (dLogitsJS) {
-      // On CPU backends: each step's rows uploaded apart (slicing a big tensor is slow on wasm).
-      dxs = Array.from({ length: T }, (_, t) => tf.matMul(tf.tensor2d(dLogitsJS!.subarray(t * B * V, (t + 1) * B * V), [B, V]), wOutT)); // T × [B, H]
-    } else {
-      dxs = tf.split(tf.matMul(dLogits, wOutT), T, 0); // T × [B, H]
-    }
-
     for (let l = L - 1; l >= 0; l--) {
       const w = layerW[l]!;
       const I = l === 0 ? V : H;
@@ -316,43 +333,6 @@ export function setFusion(f: Fusion | undefined): void {
 /** Force all-fused (true) or all-per-gate (false), or the backend's choice (undefined). */
 export function setFusedGates(v: boolean | undefined): void {
   fusionOverride = v === undefined ? undefined : { forward: v, backward: v };
-}
-
-/**
- * Softmax cross-entropy of the window in float64 from the logits [T·B, V] (time-major):
- * Σ w·(−log P(target)) and Σ w; with `dl`, fills it with the gradient w.r.t. the logits
- * (scale·w·(softmax − onehot)) and adds its column sums to `dBias`; with `logProbs`,
- * log P(target) per position [B, T]. A
- * plain function, not part of the async runWindow, so its loops stay fast.
- */
-function lossInJS(lg: Float32Array, win: Window, V: number, scale: number, dl?: Float32Array, logProbs?: Float64Array, dBias?: Float32Array): { loss: number; count: number } {
-  const { batch: B, time: T } = win;
-  let loss = 0;
-  let count = 0;
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      const r = (t * B + b) * V;
-      const y = win.targets[b * T + t]!;
-      const w = win.weights[b * T + t]!;
-      let max = -Infinity;
-      for (let v = 0; v < V; v++) if (lg[r + v]! > max) max = lg[r + v]!;
-      let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(lg[r + v]! - max);
-      const lse = max + Math.log(sum);
-      const lp = lg[r + y]! - lse;
-      if (logProbs) logProbs[b * T + t] = lp;
-      if (w === 0) continue;
-      loss -= w * lp;
-      count += w;
-      if (dl) {
-        const k = w * scale;
-        for (let v = 0; v < V; v++) dl[r + v] = k * Math.exp(lg[r + v]! - lse);
-        dl[r + y]! -= k;
-      }
-      if (dBias && dl) for (let v = 0; v < V; v++) dBias[v]! += dl[r + v]!; // output bias gradient: column sums, in row order
-    }
-  }
-  return { loss, count };
 }
 
 /** Layer l's recurrent rows W_h as tensors; with `backward`, also their transposes. */

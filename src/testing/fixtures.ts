@@ -66,6 +66,7 @@ export const TINY_TRAINING: TrainSettings = {
   unit: 'char',
   vocabSize: 10_000,
   lowercase: false,
+  samples: 0,
 };
 
 export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {

@@ -56,6 +56,7 @@ interface Args extends GlobalArgs {
   unit: Unit;
   vocabSize: number;
   lowercase?: boolean;
+  samples: number;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -82,6 +83,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('unit', { choices: UNITS, default: D.unit, describe: 'What a token is: a character, or a word (words, numbers and punctuation; the --vocab-size most frequent kept, the rest <UNK>)' })
       .option('vocab-size', numberOption('vocab-size', { min: 1, max: 1_000_000, integer: true }, 'Word models: the most frequent words kept (with <EOS> and <UNK>)', D.vocabSize))
       .option('lowercase', { type: 'boolean', describe: 'Word models: fold case before counting and reading words' })
+      .option('samples', numberOption('samples', { min: 0, integer: true }, 'Train with a sampled softmax: over each batch\'s target words and this many others drawn at random (a word model\'s cheaper objective; scoring stays exact). 0: the full softmax', D.samples))
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
       .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
@@ -130,6 +132,7 @@ export const trainCommand: CommandModule<object, Args> = {
       unit: argv.unit,
       vocabSize: argv.vocabSize,
       lowercase: argv.lowercase ?? false,
+      samples: argv.samples,
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
