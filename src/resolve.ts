@@ -5,7 +5,8 @@
 
 import { autoClip, autoDropout, autoWindow, chooseSize, resolveText } from './auto.js';
 import { buildCorpus, rowBounds, windowAt, type Corpus } from './corpus.js';
-import { runWindow, zeroState, type WindowRunner } from './model/lm.js';
+import { runWindow, zeroState, type RunOptions, type WindowRunner } from './model/lm.js';
+import { sampleCandidates } from './model/softmax.js';
 import { Params } from './model/params.js';
 import { Rng } from './rng.js';
 import type { TrainConfig } from './checkpoint.js';
@@ -71,13 +72,19 @@ export async function resolveRun(
  * process runs its first windows 2–7× slower) and the faster of two timed. Weights are
  * random: the time does not depend on them.
  */
-export function speedMeter(corpus: Corpus, pool: WindowRunner | null): (model: ModelConfig, batch: number, seqLen: number) => Promise<number> {
+export function speedMeter(corpus: Corpus, pool: WindowRunner | null, samples = 0): (model: ModelConfig, batch: number, seqLen: number) => Promise<number> {
   let warm = false;
   return async (model, batch, seqLen) => {
     const params = Params.init(model, new Rng(1));
     const win = windowAt(corpus.train, rowBounds(corpus.train, batch), seqLen, 0);
     const state = zeroState(model, win.batch);
-    const opts = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
+    const opts: RunOptions = { train: true, lossScale: 1 / win.batch, dropoutSeed: 1 };
+    if (samples > 0) {
+      // Timed as it will train: with a sampled softmax.
+      const c = sampleCandidates(win, model.vocabSize, samples, new Rng(1));
+      opts.candidates = c.ids;
+      opts.candidateLogWeights = c.logWeights;
+    }
     const once = async () => {
       const t0 = performance.now();
       const r = await (pool ? pool.run(params, win, state, opts) : runWindow(params, win, state, opts));

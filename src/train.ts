@@ -128,7 +128,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   try {
     if (start === undefined) {
       // Auto sizing measures candidate models on the workers that will train: the pool opens at the first measurement.
-      start = await resolveRun(req, text, async (corpus, rows) => speedMeter(corpus, (pool ??= await openPool(req, rows))));
+      start = await resolveRun(req, text, async (corpus, rows) => speedMeter(corpus, (pool ??= await openPool(req, rows)), req.training.samples));
       checkFits(start.model, start.training);
     }
     pool ??= await openPool(req, start.kind === 'prior' ? start.meta.training.batchSize : start.training.batchSize);

@@ -98,7 +98,7 @@ function yieldNow(): Promise<void> {
 
 /** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
 export async function trainNew(name: string, text: string, s: RunSettings, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string): Promise<TrainResult> {
-  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null));
+  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples));
   return run(name, text, fresh, s, store, ev, signal, backend);
 }
 
