@@ -46,6 +46,8 @@ describe('auto model size', () => {
       throw new Error('no budget: nothing to measure');
     });
     expect(none.reason).toMatch(/^50K training characters: 1 × 256$/);
+    // A word model's reason counts words.
+    expect((await chooseSize(1.1e6, 900, m, 'word')).reason).toBe('measured 12K words/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training words, 15 min: 1 × 256 (2 × 256 would read 4.5M words in the time, under 6M)');
   });
   it('picks only listed sizes; dropout falls as the corpus grows', async () => {
     for (const c of corpora) {

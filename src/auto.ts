@@ -68,7 +68,7 @@ export interface SizeChoice {
  * Example: 1.1M characters, 15 min, measured 12,000 chars/s for 1 × 256 and 5,000 for
  * 2 × 256 → 1 × 256 (10.8M characters in the budget; 2 × 256 would read 4.5M).
  */
-export async function chooseSize(trainChars: number, time: number | null, measure: (layers: number, hidden: number) => Promise<number>): Promise<SizeChoice> {
+export async function chooseSize(trainChars: number, time: number | null, measure: (layers: number, hidden: number) => Promise<number>, unit: 'char' | 'word' = 'char'): Promise<SizeChoice> {
   let pick: { layers: number; hidden: number; cps: number | null } = { ...SIZES[0]!, cps: null };
   let tooSlow: { layers: number; hidden: number; cps: number } | null = null;
   for (const [i, s] of SIZES.entries()) {
@@ -86,11 +86,12 @@ export async function chooseSize(trainChars: number, time: number | null, measur
   }
   const chars = trainChars >= 1e6 ? `${(trainChars / 1e6).toFixed(1)}M` : `${Math.round(trainChars / 1e3)}K`;
   const k = (x: number) => (x >= 1e4 ? `${Math.round(x / 1e3)}K` : `${(x / 1e3).toFixed(1)}K`);
-  const measured = [pick.cps !== null ? `${k(pick.cps)} chars/s for ${pick.layers} × ${pick.hidden}` : null, tooSlow ? `${k(tooSlow.cps)} for ${tooSlow.layers} × ${tooSlow.hidden}` : null].filter(Boolean);
+  const [tokens, perSec] = unit === 'word' ? ['words', 'words/s'] : ['characters', 'chars/s']; // a word model's thresholds count words
+  const measured = [pick.cps !== null ? `${k(pick.cps)} ${perSec} for ${pick.layers} × ${pick.hidden}` : null, tooSlow ? `${k(tooSlow.cps)} for ${tooSlow.layers} × ${tooSlow.hidden}` : null].filter(Boolean);
   const speed = measured.length ? `measured ${measured.join(', ')} here; ` : '';
-  const why = tooSlow ? ` (${tooSlow.layers} × ${tooSlow.hidden} would read ${(tooSlow.cps * time! / 1e6).toFixed(1)}M characters in the time, under ${MIN_CHARS_IN_BUDGET / 1e6}M)` : '';
+  const why = tooSlow ? ` (${tooSlow.layers} × ${tooSlow.hidden} would read ${(tooSlow.cps * time! / 1e6).toFixed(1)}M ${tokens} in the time, under ${MIN_CHARS_IN_BUDGET / 1e6}M)` : '';
   const budget = time === null ? '' : `, ${fmtTime(time)}`;
-  return { layers: pick.layers, hidden: pick.hidden, charsPerSec: pick.cps, reason: `${speed}${chars} training characters${budget}: ${pick.layers} × ${pick.hidden}${why}` };
+  return { layers: pick.layers, hidden: pick.hidden, charsPerSec: pick.cps, reason: `${speed}${chars} training ${tokens}${budget}: ${pick.layers} × ${pick.hidden}${why}` };
 }
 
 function fmtTime(s: number): string {

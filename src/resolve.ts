@@ -37,8 +37,11 @@ export async function resolveRun(
   let speed: number | null = null; // measured chars/s of the chosen size
   if (layers === 'auto' || hidden === 'auto') {
     const measure = await meter(corpus, batchSize);
-    const size = await chooseSize(trainChars, t.time, (l, h) =>
-      measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen),
+    const size = await chooseSize(
+      trainChars,
+      t.time,
+      (l, h) => measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen),
+      corpus.vocab.unit,
     );
     if (layers === 'auto') layers = size.layers;
     if (hidden === 'auto') hidden = size.hidden;

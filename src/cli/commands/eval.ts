@@ -53,8 +53,8 @@ export const evalCommand: CommandModule<object, Args> = {
         mix: mixOf(ck, argv.mix),
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
-          unitName = unit;
-          progress.update(`evaluating ${bar(done / total)} ${int(done)}/${int(total)} ${unit} · ETA ${duration(((Date.now() - started) / 1000) * (total / Math.max(done, 1) - 1))}`);
+          unitName = unit === 'characters' && ck.vocab.unit === 'word' ? 'words' : unit; // the stepper path counts tokens
+          progress.update(`evaluating ${bar(done / total)} ${int(done)}/${int(total)} ${unitName} · ETA ${duration(((Date.now() - started) / 1000) * (total / Math.max(done, 1) - 1))}`);
         },
       });
     } finally {
