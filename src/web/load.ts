@@ -107,7 +107,13 @@ export async function loadServed(backend: string): Promise<PageModel | null> {
   const meta = await get(FILES.meta);
   if (meta === null) return null;
   const files = new Map<string, Uint8Array>([[FILES.meta, meta]]);
-  for (const name of [FILES.model, FILES.weights, FILES.ngram]) {
+  let hasNGram = true; // older checkpoints have none: not asked for (decodeCheckpoint checks the rest)
+  try {
+    hasNGram = Boolean((JSON.parse(new TextDecoder().decode(meta)) as { ngram?: unknown }).ngram);
+  } catch {
+    // not JSON: decodeCheckpoint says so
+  }
+  for (const name of [FILES.model, FILES.weights, ...(hasNGram ? [FILES.ngram] : [])]) {
     const b = await get(name);
     if (b) files.set(name, b);
   }
