@@ -51,6 +51,11 @@ export function checkpointFiles(entries: Iterable<[string, Uint8Array]>, where: 
   return files;
 }
 
+/** Checkpoint files held in memory (a zip's, a page's) as a FileSource. */
+export function memorySource(where: string, files: ReadonlyMap<string, Uint8Array>): FileSource {
+  return { where, read: (name) => files.get(name) ?? null };
+}
+
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 

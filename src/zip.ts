@@ -4,7 +4,7 @@
 
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { checkpointFiles, FILES, type FileSource } from './checkpoint-codec.js';
+import { checkpointFiles, FILES, memorySource, type FileSource } from './checkpoint-codec.js';
 import { inputError } from './errors.js';
 import { writeFileAtomic } from './files.js';
 import { join } from 'node:path';
@@ -33,8 +33,7 @@ export function zipEntries(path: string): Map<string, Uint8Array> {
 }
 
 export function zipSource(path: string): FileSource {
-  const files = zipEntries(path);
-  return { where: path, read: (name) => files.get(name) ?? null };
+  return memorySource(path, zipEntries(path));
 }
 
 /** Write the checkpoint files of a zip into `dir` (for resuming training there); the names written. */

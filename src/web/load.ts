@@ -9,7 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Meta } from '../checkpoint.js';
-import { decodeCheckpoint, FILES, type FileSource, type Hash } from '../checkpoint-codec.js';
+import { decodeCheckpoint, FILES, memorySource, type FileSource, type Hash } from '../checkpoint-codec.js';
 import { Params } from '../model/params.js';
 import { MixedPredictor, type Predictor } from '../mixture.js';
 import { Stepper } from '../model/stepper.js';
@@ -117,5 +117,5 @@ export async function loadServed(backend: string): Promise<PageModel | null> {
     const b = await get(name);
     if (b) files.set(name, b);
   }
-  return modelFrom({ where: 'model', read: (n) => files.get(n) ?? null }, backend, 'served with this page');
+  return modelFrom(memorySource('model', files), backend, 'served with this page');
 }

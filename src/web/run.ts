@@ -5,7 +5,7 @@
 
 import type { Choice, ModelRequest } from '../auto.js';
 import type { Meta, TrainConfig } from '../checkpoint.js';
-import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, ngramMeta, type FileSource } from '../checkpoint-codec.js';
+import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, memorySource, ngramMeta, type FileSource } from '../checkpoint-codec.js';
 import type { TrainSettings } from '../defaults.js';
 import type { Auto } from '../auto.js';
 import { buildNGram } from '../ngram/build.js';
@@ -61,7 +61,7 @@ export class PageStore implements TrainerStore {
   }
 
   source(): FileSource {
-    return { where: this.name, read: (n) => this.files.get(n) ?? null };
+    return memorySource(this.name, this.files);
   }
 
   async saveCheckpoint(meta: Meta, params?: Params): Promise<void> {

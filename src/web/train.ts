@@ -6,7 +6,7 @@
 // run is kept in IndexedDB (saved.ts).
 
 import type { Auto } from '../auto.js';
-import { FILES, type FileSource } from '../checkpoint-codec.js';
+import { FILES, memorySource } from '../checkpoint-codec.js';
 import { decodeText } from '../corpus.js';
 import { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS } from '../defaults.js';
 import { CELLS, type CellKind } from '../model/config.js';
@@ -60,10 +60,6 @@ const int = (n: number) => Math.round(n).toLocaleString('en');
 interface Held {
   name: string;
   files: Map<string, Uint8Array>;
-}
-
-function sourceOf(h: Held): FileSource {
-  return { where: h.name, read: (n) => h.files.get(n) ?? null };
 }
 
 class TrainPart {
@@ -236,7 +232,7 @@ class TrainPart {
     this.held = { name: this.name, files };
     this.downloadButton.disabled = false;
     if (weights) {
-      const m = modelFrom(sourceOf(this.held), this.hooks.backend(), `trained here on ${this.name}`);
+      const m = modelFrom(memorySource(this.held.name, this.held.files), this.hooks.backend(), `trained here on ${this.name}`);
       this.hooks.useModel(m);
       this.showSamples(m);
     }
@@ -283,7 +279,7 @@ class TrainPart {
   async open(list: File[]): Promise<void> {
     try {
       const ck = await checkpointFromFiles(list);
-      const m = modelFrom({ where: ck.name, read: (n) => ck.files.get(n) ?? null }, this.hooks.backend(), ck.name);
+      const m = modelFrom(memorySource(ck.name, ck.files), this.hooks.backend(), ck.name);
       this.hooks.useModel(m);
       this.show({ name: m.meta.corpus.path, files: ck.files }, m);
       this.say(`opened ${ck.name}: trained on ${m.meta.corpus.path}, step ${m.meta.progress.step}${ck.files.has(FILES.resume) ? '. To train on, choose the same text and press Resume' : ' (no resume.bin: it can be used, not trained on)'}`, 'opened');
@@ -299,7 +295,7 @@ class TrainPart {
       if (!r) return;
       this.setText(r.text, r.name);
       const held = { name: r.name, files: new Map(r.files) };
-      const m = modelFrom(sourceOf(held), this.hooks.backend(), `trained here on ${r.name}`);
+      const m = modelFrom(memorySource(held.name, held.files), this.hooks.backend(), `trained here on ${r.name}`);
       this.show(held, m);
       this.say(`A run kept in this browser (${r.name}, step ${m.meta.progress.step}, saved ${r.savedAt.slice(0, 19).replace('T', ' ')}): Resume goes on with it, Train starts over.`, 'restored');
       if (!this.hooks.hasModel()) this.hooks.useModel(m);
