@@ -64,6 +64,11 @@ export interface TrainConfig {
   lowercase: boolean;
   /** Training with a sampled softmax over the batch's targets and this many other words (0: the full softmax). */
   samples: number;
+  /**
+   * The model takes the n-gram as input: its ln P added to the network's logits
+   * (ngram/prior.ts); the network alone is then not a model of its own. Checkpoints before it: false.
+   */
+  ngramInput: boolean;
 }
 
 export interface HistoryPoint {

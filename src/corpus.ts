@@ -180,6 +180,13 @@ export interface Window {
   targets: Int32Array;
   /** 1 where the position is real, 0 for padding at the end of a short row. */
   weights: Float32Array;
+  /** The stream position of each input (−1 for padding), for the n-gram's input. */
+  positions?: Int32Array;
+  /**
+   * ln P_ngram(· | context) at each position, [batch, time, vocab]: added to the network's
+   * logits when the model takes the n-gram as input (ngram/prior.ts).
+   */
+  prior?: Float32Array;
 }
 
 /**
@@ -240,6 +247,7 @@ function fillWindow(stream: Tokens, batch: number, time: number, span: (b: numbe
   const inputs = new Int32Array(batch * time);
   const targets = new Int32Array(batch * time);
   const weights = new Float32Array(batch * time);
+  const positions = new Int32Array(batch * time).fill(-1);
   for (let b = 0; b < batch; b++) {
     const [from, end] = span(b);
     for (let t = 0; t < time; t++) {
@@ -249,13 +257,14 @@ function fillWindow(stream: Tokens, batch: number, time: number, span: (b: numbe
         inputs[i] = stream[p]!;
         targets[i] = stream[p + 1]!;
         weights[i] = 1;
+        positions[i] = p;
       } else {
         inputs[i] = EOS_ID;
         targets[i] = EOS_ID;
       }
     }
   }
-  return { batch, time, inputs, targets, weights };
+  return { batch, time, inputs, targets, weights, positions };
 }
 
 /**

@@ -8,6 +8,9 @@ import { rowBounds, windowAt, windowCount } from './corpus.js';
 import { runWindow, zeroState, type WindowRunner } from './model/lm.js';
 import type { Params } from './model/params.js';
 import { Stepper } from './model/stepper.js';
+import type { Predictor } from './mixture.js';
+import type { NGramModel } from './ngram/model.js';
+import { NGramInputPredictor, windowPrior } from './ngram/prior.js';
 import { EOS_ID, UNK_ID, type Tokens } from './tokenizer.js';
 
 export interface StreamLoss {
@@ -40,6 +43,8 @@ export async function streamLoss(
     onProgress?: (done: number, total: number) => void;
     /** Filled with ln P(stream[p + 1]) at each input position p (length stream.length − 1), for the mixture. */
     perPosition?: Float64Array;
+    /** The n-gram the model takes as input (training.ngramInput). */
+    ngramInput?: NGramModel | null;
   } = {},
 ): Promise<StreamLoss> {
   const bounds = rowBounds(stream, opts.batch ?? EVAL_BATCH, opts.exact);
@@ -57,6 +62,7 @@ export async function streamLoss(
       if (opts.signal.aborted) break;
     }
     const win = windowAt(stream, bounds, time, k);
+    if (opts.ngramInput) win.prior = windowPrior(opts.ngramInput, win, stream, false);
     const o = { train: false, wantLogProbs: opts.unk || opts.perPosition !== undefined };
     const r = opts.pool ? await opts.pool.run(params, win, state, o) : await runWindow(params, win, state, o);
     if (opts.unk) {
@@ -92,9 +98,9 @@ export async function streamLoss(
 export async function streamLossStepper(
   params: Params,
   stream: Tokens,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; perPosition?: Float64Array } = {},
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; perPosition?: Float64Array; ngramInput?: NGramModel | null } = {},
 ): Promise<StreamLoss> {
-  const stepper = new Stepper(params);
+  const stepper: Predictor = opts.ngramInput ? new NGramInputPredictor(new Stepper(params), opts.ngramInput) : new Stepper(params);
   const n = stream.length - 1; // predicted positions
   let nats = 0;
   let unkNats = 0;

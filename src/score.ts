@@ -63,6 +63,8 @@ export async function scoreText(
     path?: 'auto' | 'batched' | 'stepper';
     /** Score with the mixture of the network and this n-gram (and report all three). */
     mix?: Mix | null;
+    /** The n-gram the model takes as input (training.ngramInput). */
+    ngramInput?: NGramModel | null;
   } = {},
 ): Promise<FileScore> {
   const seqs = segment(text, segmentation);
@@ -71,7 +73,7 @@ export async function scoreText(
   const stepper = path === 'stepper' || (path === 'auto' && seqs.length <= STEPPER_MAX_ROWS); // exact rows: one per sequence at most
   const perPosition = o.mix ? new Float64Array(Math.max(0, ids.length - 1)).fill(NaN) : undefined;
   const net = stepper
-    ? await streamLossStepper(params, ids, { signal: o.signal, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
+    ? await streamLossStepper(params, ids, { signal: o.signal, perPosition, ngramInput: o.ngramInput, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
     : await streamLoss(params, ids, { ...o, unk: true, exact: true, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
   const { windows } = net;
   let { nats, tokens, unkNats, unkTokens } = net;

@@ -21,7 +21,8 @@ import { sampleCandidates } from './model/softmax.js';
 import { Params } from './model/params.js';
 import { Rng } from './rng.js';
 import { budgetUsed, learningRate } from './schedule.js';
-import type { Segmentation, Vocab } from './tokenizer.js';
+import type { Segmentation, Tokens, Vocab } from './tokenizer.js';
+import { windowPrior } from './ngram/prior.js';
 
 /** Document mode with shuffling: windows per chunk read in a row before the order moves elsewhere (see corpus.chunkOrder). */
 export const CHUNK_WINDOWS = 10;
@@ -193,6 +194,8 @@ function epochSeed(seed: number, e: number): number {
 }
 
 interface EpochData {
+  /** The token stream the windows are cut from (the training split, or this epoch's order of its sequences). */
+  stream: Tokens;
   rows: number;
   windows: number;
   /** The state starts from zero every this many windows (a chunk, or the whole epoch). */
@@ -219,6 +222,8 @@ export class Trainer {
   private readonly eos: Uint32Array | null;
   private data: EpochData;
   private ngramVal: StreamScore | null = null;
+  /** The n-gram the network takes as input (training.ngramInput), else null. */
+  private ngramIn: NGramModel | null = null;
   private readonly now: () => number;
   /** When this run (not the whole training) took its first step, and the elapsed seconds saved before it. */
   private started: number | null = null;
@@ -250,6 +255,8 @@ export class Trainer {
   /** The n-gram whose mixture with the network is fit at each evaluation (none: the network alone). */
   useNGram(model: NGramModel | null): void {
     this.ngramVal = model && this.corpus.val ? model.scoreStream(this.corpus.val) : null;
+    if (this.meta.training.ngramInput && !model) throw new RnnlmError('this model takes the n-gram as input, and there is none');
+    this.ngramIn = this.meta.training.ngramInput ? model : null;
   }
 
   /** Seconds of training, this run and the runs it resumes. */
@@ -277,6 +284,7 @@ export class Trainer {
     const k = p.window;
     if (k % this.data.resetEvery === 0 || !this.state) this.state = zeroState(this.meta.model, this.rows);
     const win = this.data.at(k);
+    if (this.ngramIn) win.prior = windowPrior(this.ngramIn, win, this.data.stream, true);
     const opts: RunOptions = { train: true, lossScale: 1 / this.rows, dropoutSeed: Math.floor(this.rng.next() * 2 ** 32) };
     if (t.samples > 0) {
       // A sampled softmax: the candidates for the whole batch, drawn here so that worker threads share them.
@@ -327,7 +335,7 @@ export class Trainer {
     const trainLoss = p.pending.tokens > 0 ? p.pending.nats / p.pending.tokens : NaN;
     const nv = this.ngramVal;
     const perPosition = nv ? new Float64Array(nv.logProbs.length) : undefined;
-    const val = corpus.val ? await streamLoss(this.params, corpus.val, { pool: this.opts.runner ?? null, perPosition }) : null;
+    const val = corpus.val ? await streamLoss(this.params, corpus.val, { pool: this.opts.runner ?? null, perPosition, ngramInput: this.ngramIn }) : null;
     const valLoss = val ? val.nats / val.tokens : null;
     // The mixture with the n-gram, its weights fit on this validation run.
     const mixture = nv && perPosition && val ? fitMixture(perPosition, nv.logProbs, nv.buckets) : null;
@@ -402,11 +410,11 @@ export class Trainer {
     if (t.shuffle && this.meta.segmentation === 'document') {
       const { windows: chunk, shifted } = this.opts.chunking ?? { windows: CHUNK_WINDOWS, shifted: false };
       const order = chunkOrder(train, t.batchSize, t.seqLen, chunk, epochSeed(t.seed, e), shifted);
-      return { rows: order.rows, windows: chunkWindowCount(order), resetEvery: chunk, at: (k) => chunkWindowAt(train, order, k) };
+      return { stream: train, rows: order.rows, windows: chunkWindowCount(order), resetEvery: chunk, at: (k) => chunkWindowAt(train, order, k) };
     }
     const stream = this.eos ? shuffledStream(train, this.eos, epochSeed(t.seed, e)) : train;
     const bounds = rowBounds(stream, t.batchSize);
     const windows = windowCount(bounds, t.seqLen);
-    return { rows: bounds.length, windows, resetEvery: windows, at: (k) => windowAt(stream, bounds, t.seqLen, k) };
+    return { stream, rows: bounds.length, windows, resetEvery: windows, at: (k) => windowAt(stream, bounds, t.seqLen, k) };
   }
 }

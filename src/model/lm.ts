@@ -208,13 +208,16 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     };
     let dxs: tf.Tensor[]; // the gradient w.r.t. the top layer's output per step, T × [B, H]
     if (train && grads && opts.candidates && !onDevice && !stack) {
+      if (win.prior) throw new Error('the n-gram as input does not work with a sampled softmax');
       // A sampled softmax: the output layer over the candidates only (sampled.ts).
       const out = await sampledOutput(params, top, win, opts.candidates, opts.candidateLogWeights, scale, grads);
       result.loss = out.loss;
       result.count = out.count;
       dxs = out.dxs;
     } else {
-      const logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
+      let logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
+      const prior = win.prior ? timeMajor(win.prior, B, T, V) : null; // the n-gram's ln P, [T·B, V] (ngram/prior.ts)
+      if (prior && onDevice) logits = tf.add(logits, tf.tensor2d(prior, [T * B, V]));
       const outSpec = params.spec('out');
       const dBias = grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);
       let dLogits: tf.Tensor | null = null; // [T·B, V]
@@ -241,7 +244,9 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       } else {
         // In JS: exact float64 sums, no slow reductions on the backend (wasm, cpu, tensorflow).
         const dl = train ? new Float32Array(T * B * V) : undefined;
-        const sums = lossInJS((await logits.data()) as Float32Array, win, V, scale, dl, logProbs, dBias);
+        const lg = (await logits.data()) as Float32Array;
+        if (prior) for (let i = 0; i < lg.length; i++) lg[i]! += prior[i]!;
+        const sums = lossInJS(lg, win, V, scale, dl, logProbs, dBias);
         result.loss = sums.loss;
         result.count = sums.count;
         dLogitsJS = dl;
@@ -303,6 +308,13 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
   } finally {
     tf.engine().endScope();
   }
+}
+
+/** [B, T, V] row-major → [T·B, V] time-major. */
+function timeMajor(x: Float32Array, B: number, T: number, V: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.set(x.subarray((b * T + t) * V, (b * T + t + 1) * V), (t * B + b) * V);
+  return out;
 }
 
 /** Which of the LSTM's per-step (recurrent) matmuls are fused across its four gates. */

@@ -52,6 +52,8 @@ export function sliceWindow(win: Window, start: number, end: number): Window {
     inputs: win.inputs.slice(start * T, end * T),
     targets: win.targets.slice(start * T, end * T),
     weights: win.weights.slice(start * T, end * T),
+    ...(win.positions ? { positions: win.positions.slice(start * T, end * T) } : {}),
+    ...(win.prior ? { prior: win.prior.slice((start * T * win.prior.length) / (win.batch * T), (end * T * win.prior.length) / (win.batch * T)) } : {}),
   };
 }
 

@@ -13,6 +13,9 @@ import { IntMap } from './intmap.js';
 
 /** λ buckets of the mixture: by the count c of the longest context seen, 4^b ≤ c + 1 < 4^(b+1) (the last bucket open-ended). */
 export const BUCKETS = 8;
+/** The least ln P the n-gram hands the network as input (a token it gives no chance at all). */
+export const LOG_FLOOR = -30;
+
 export function bucketOf(contextCount: number): number {
   return Math.min(BUCKETS - 1, Math.floor(Math.log2(contextCount + 1) / 2));
 }
@@ -49,6 +52,8 @@ export class NGramModel {
   private readonly gamma: Float64Array;
   private readonly children: IntMap;
   private readonly entries: IntMap;
+  private readonly scratch: Int32Array;
+  private readonly probScratch: Float64Array;
 
   constructor(readonly a: NGramArrays) {
     this.order = a.order;
@@ -60,6 +65,8 @@ export class NGramModel {
     this.gamma = new Float64Array(nodes);
     this.children = new IntMap(nodes);
     this.entries = new IntMap(a.entToken.length);
+    this.scratch = new Int32Array(a.order);
+    this.probScratch = new Float64Array(V);
     for (let n = 0; n < nodes; n++) {
       if (n > 0) {
         const p = a.nodeParent[n]!;
@@ -150,6 +157,74 @@ export class NGramModel {
       for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
     }
     return { probs, bucket: bucketOf(a.nodeTotal[chain[len - 1]!]!) };
+  }
+
+  /**
+   * ln P(· | the context at input position p of `stream`) over the vocabulary, written to
+   * out[at .. at + V), each at least LOG_FLOOR. With `leaveOneOut` (a training position, whose
+   * target stream[p + 1] was counted at p): as if that one occurrence had not been counted,
+   * so the n-gram is as unsure of it as of held-out text. Removing it takes 1 from the
+   * highest order's raw count c(h, w) and its total c(h); where that count falls to 0 the
+   * continuation count N1+(• h′ w) one order down loses 1 too, and so on down. Only the
+   * nodes whose counts change are recomputed (their α and γ with the new totals; the
+   * discounts stay). Hand-worked in model.test.ts.
+   */
+  logDistributionAt(stream: ArrayLike<number>, p: number, out: Float32Array, at: number, leaveOneOut: boolean): void {
+    const a = this.a;
+    const V = this.vocabSize;
+    const chain = this.scratch;
+    // The chain of context nodes, shortest first; <EOS> and everything before it read as <EOS>.
+    let node = 0;
+    chain[0] = 0;
+    let len = 1;
+    let ended = false;
+    for (let k = 0; k + 1 < this.order; k++) {
+      const j = p - k;
+      const tok = ended || j < 0 ? EOS_ID : stream[j]!;
+      if (tok === EOS_ID) ended = true;
+      node = this.children.get(node * V + tok);
+      if (node < 0) break;
+      chain[len++] = node;
+    }
+    const w = stream[p + 1]!;
+    // Levels whose counts lose one: from the top down, while the count removed falls to 0.
+    let lowest = len; // levels ≥ lowest are recomputed
+    if (leaveOneOut && len === this.order) {
+      for (let i = len - 1; i >= 0; i--) {
+        const e = this.entries.get(chain[i]! * V + w);
+        if (e < 0) break; // not counted here (pruned): nothing to take away
+        lowest = i;
+        if (a.entCount[e]! > 1) break;
+      }
+    }
+    const probs = this.probScratch.fill(1 / V);
+    for (let i = 0; i < len; i++) {
+      const n = chain[i]!;
+      if (i < lowest) {
+        const g = this.gamma[n]!;
+        for (let v = 0; v < V; v++) probs[v]! *= g;
+        for (let e = a.nodeFirst[n]!; e < a.nodeFirst[n + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
+        continue;
+      }
+      // This node's counts less the one occurrence: c(h, w) − 1 and c(h) − 1.
+      const total = a.nodeTotal[n]! - 1;
+      if (total <= 0) continue; // nothing left of this context: the shorter one decides
+      const D = a.discounts[i]!;
+      let kept = 0;
+      const first = a.nodeFirst[n]!;
+      const last = a.nodeFirst[n + 1]!;
+      for (let e = first; e < last; e++) {
+        const c = a.entCount[e]! - (a.entToken[e] === w ? 1 : 0);
+        if (c > 0) kept += Math.max(0, c - D[Math.min(c, 3) - 1]!) / total;
+      }
+      const g = Math.max(0, 1 - kept);
+      for (let v = 0; v < V; v++) probs[v]! *= g;
+      for (let e = first; e < last; e++) {
+        const c = a.entCount[e]! - (a.entToken[e] === w ? 1 : 0);
+        if (c > 0) probs[a.entToken[e]!]! += Math.max(0, c - D[Math.min(c, 3) - 1]!) / total;
+      }
+    }
+    for (let v = 0; v < V; v++) out[at + v] = Math.max(LOG_FLOOR, Math.log(probs[v]!));
   }
 
   /** The model of counts `c` at `order` (≤ c.maxOrder), pruned to at most `maxEntries` entries. */

@@ -67,6 +67,7 @@ export const TINY_TRAINING: TrainSettings = {
   vocabSize: 10_000,
   lowercase: false,
   samples: 0,
+  ngramInput: false,
 };
 
 export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {

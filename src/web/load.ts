@@ -14,6 +14,7 @@ import { Params } from '../model/params.js';
 import { MixedPredictor, type Predictor } from '../mixture.js';
 import { Stepper } from '../model/stepper.js';
 import type { NGramModel } from '../ngram/model.js';
+import { NGramInputPredictor } from '../ngram/prior.js';
 import { Vocab } from '../tokenizer.js';
 
 export interface PageModel {
@@ -32,7 +33,8 @@ export const hash: Hash = (b) => bytesToHex(sha256(b));
 
 /** What Generate and Score draw from: the network mixed with the n-gram when there is one, as `rnnlm sample` and `score`. */
 export function predictor(m: PageModel): Predictor {
-  const net = new Stepper(m.params);
+  const stepper = new Stepper(m.params);
+  const net = m.ngram && m.meta.training.ngramInput ? new NGramInputPredictor(stepper, m.ngram) : stepper;
   return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture) : net;
 }
 

@@ -13,7 +13,7 @@ import { bar, duration, int, probText, scaleLine } from '../format.js';
 import { LN2 } from '../../score.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
-import { announce, loadModel, mixOf, mixOption, modelOption, modelWords } from './load.js';
+import { announce, loadModel, mixOf, mixOption, ngramInputOf, modelOption, modelWords } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -51,6 +51,7 @@ export const evalCommand: CommandModule<object, Args> = {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
         mix: mixOf(ck, argv.mix),
+        ngramInput: ngramInputOf(ck),
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
           unitName = unit === 'characters' && ck.vocab.unit === 'word' ? 'words' : unit; // the stepper path counts tokens

@@ -4,6 +4,9 @@
 import { loadCheckpoint, type Loaded } from '../../checkpoint.js';
 import { MixedPredictor, type Predictor } from '../../mixture.js';
 import { Stepper } from '../../model/stepper.js';
+import { inputError } from '../../errors.js';
+import type { NGramModel } from '../../ngram/model.js';
+import { NGramInputPredictor } from '../../ngram/prior.js';
 import type { Mix } from '../../score.js';
 import type { Context } from '../context.js';
 import { findCheckpoint } from '../find.js';
@@ -20,8 +23,17 @@ export function mixOf(ck: Loaded, mix = true): Mix | null {
 /** What scores and samples: the network, mixed with the n-gram when the checkpoint has one and `mix` is on. */
 export function predictorOf(ck: Loaded, mix = true): Predictor {
   const m = mixOf(ck, mix);
-  const net = new Stepper(ck.params);
+  const stepper = new Stepper(ck.params);
+  const input = ngramInputOf(ck);
+  const net = input ? new NGramInputPredictor(stepper, input) : stepper;
   return m ? new MixedPredictor(net, m.ngram, m.weights) : net;
+}
+
+/** The n-gram the network takes as input, when it was trained so (training.ngramInput). */
+export function ngramInputOf(ck: Loaded): NGramModel | null {
+  if (!ck.meta.training.ngramInput) return null;
+  if (!ck.ngram) throw inputError(`${ck.dir}: the model takes the n-gram as input, and ngram.bin is missing`);
+  return ck.ngram;
 }
 
 /** How the model in use reads: "network + 6-gram mixture" or "network alone". */

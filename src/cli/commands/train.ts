@@ -57,6 +57,7 @@ interface Args extends GlobalArgs {
   vocabSize: number;
   lowercase?: boolean;
   samples: number;
+  ngramInput: boolean;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -103,6 +104,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true, auto: true }, `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`, 'auto'))
       .option('ngram', { type: 'boolean', default: true, describe: 'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)' })
+      .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
@@ -133,6 +135,7 @@ export const trainCommand: CommandModule<object, Args> = {
       vocabSize: argv.vocabSize,
       lowercase: argv.lowercase ?? false,
       samples: argv.samples,
+      ngramInput: argv.ngramInput,
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
