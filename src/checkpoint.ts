@@ -69,6 +69,11 @@ export interface TrainConfig {
    * (ngram/prior.ts); the network alone is then not a model of its own. Checkpoints before it: false.
    */
   ngramInput: boolean;
+  /**
+   * Within a sequence the n-gram keeps counting the tokens it reads (ngram/reading.ts), in the
+   * mixture and wherever it is scored. Checkpoints before it: false (the training counts only).
+   */
+  ngramAdapt: boolean;
 }
 
 export interface HistoryPoint {

@@ -37,6 +37,7 @@ export const TRAINING_DEFAULTS: Readonly<TrainSettings> = {
   unit: 'char', // char | word
   vocabSize: 10_000, // word models: the most frequent words kept, the rest <UNK>
   lowercase: false, // word models: fold case before counting
+  ngramAdapt: true, // within a document the n-gram keeps counting what it reads: a name it repeats grows likelier
   ngramInput: false, // the network takes the n-gram's ln P as input: it learns what the n-gram does not know
   samples: 0, // train with a sampled softmax over the batch's targets and this many other tokens (0: the full softmax)
 };

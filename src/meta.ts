@@ -8,4 +8,4 @@ export const CHECKPOINT_FORMAT = 'rnnlm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 /** Settings that older checkpoints lack, as those runs behaved. */
-export const TRAIN_CONFIG_BEFORE: Pick<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'unit' | 'vocabSize' | 'lowercase' | 'samples' | 'ngramInput'> = { split: 'tail', shuffle: false, schedule: 'plateau', unit: 'char', vocabSize: 10_000, lowercase: false, samples: 0, ngramInput: false };
+export const TRAIN_CONFIG_BEFORE: Pick<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'unit' | 'vocabSize' | 'lowercase' | 'samples' | 'ngramInput' | 'ngramAdapt'> = { split: 'tail', shuffle: false, schedule: 'plateau', unit: 'char', vocabSize: 10_000, lowercase: false, samples: 0, ngramInput: false, ngramAdapt: false };

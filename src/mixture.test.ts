@@ -11,6 +11,7 @@ import { scoreSentence, scoreText, type Mix } from './score.js';
 import { abText, syllableText, tempDir, tinyRequest, writeCorpus } from './testing/fixtures.js';
 import { streamOf } from './tokenizer.js';
 import { train } from './train.js';
+import { mixOf } from './cli/commands/load.js';
 
 describe('mixing two distributions', () => {
   it('mixLog, hand-worked: λ = 0.25 of P 0.4 and 0.75 of P 0.2 is 0.25', () => {
@@ -183,5 +184,58 @@ describe('n-gram and resume', () => {
     expect(r.meta.ngram).toBeUndefined();
     expect(existsSync(join(root, 'm', FILES.ngram))).toBe(false);
     expect(loadCheckpoint(join(root, 'm')).ngram).toBeNull();
+  });
+});
+
+describe('the mixture with an n-gram that keeps counting what it reads', () => {
+  let ck: Loaded;
+  let mix: Mix;
+  beforeAll(async () => {
+    await initBackend('wasm');
+    const root = tempDir();
+    const corpus = writeCorpus(root, abText(400));
+    await train(tinyRequest(corpus, join(root, 'ab'), {}, { epochs: 2, ngramAdapt: true }, { hidden: 8, layers: 1 }));
+    ck = loadCheckpoint(join(root, 'ab'));
+    expect(ck.meta.training.ngramAdapt).toBe(true);
+    mix = { ngram: ck.ngram!, weights: ck.meta.mixture!, adapts: true };
+  });
+  const adapting = () => new MixedPredictor(new Stepper(ck.params), mix.ngram, mix.weights, true);
+
+  it('is a distribution at every point of a sequence, and a sentence’s log P is the sum of its characters’', () => {
+    const p = adapting();
+    p.reset();
+    p.step(0);
+    const r = new Rng(5);
+    for (let k = 0; k < 40; k++) {
+      const lp = p.step(1 + Math.floor(r.next() * 3)); // <UNK>, a, b
+      expect(Math.abs(lp.reduce((a, x) => a + Math.exp(x), 0) - 1)).toBeLessThan(1e-9);
+    }
+    const s = scoreSentence(adapting(), ck.vocab, 'abzabzabzabz', { perChar: true });
+    expect(Math.abs(s.chars!.reduce((a, c) => a + Math.log(c.p), 0) - s.logprob)).toBeLessThan(1e-12);
+  });
+
+  it('scores a document as `score` does, character by character (the predictor’s counting = scoreStream’s), and reports the training counts alone beside it', async () => {
+    const doc = 'abzab'.repeat(30) + 'abab';
+    const e = await scoreText(ck.params, ck.vocab, doc, 'document', { mix });
+    const s = scoreSentence(adapting(), ck.vocab, doc);
+    expect(e.tokens).toBe(s.tokens);
+    expect(Math.abs(e.logprob - s.logprob) / Math.abs(s.logprob)).toBeLessThan(1e-6);
+    // z was never in the training text: counting it as it reads, the n-gram expects it after a while.
+    expect(e.parts!.ngramStatic! - e.parts!.ngram).toBeGreaterThan(0.3);
+    const fixed = await scoreText(ck.params, ck.vocab, doc, 'document', { mix: { ...mix, adapts: false } });
+    expect(fixed.parts!.ngram).toBeCloseTo(e.parts!.ngramStatic!, 10);
+    expect(fixed.parts!.ngramStatic).toBeUndefined();
+  });
+
+  it('a checkpoint from before it (no ngramAdapt in rnnlm.json) scores with the training counts alone', () => {
+    const meta = JSON.parse(readFileSync(join(ck.dir, FILES.meta), 'utf8'));
+    delete meta.training.ngramAdapt;
+    const old = join(tempDir(), 'old');
+    mkdirSync(old, { recursive: true });
+    for (const f of [FILES.model, FILES.weights, FILES.ngram]) writeFileSync(join(old, f), readFileSync(join(ck.dir, f)));
+    writeFileSync(join(old, FILES.meta), JSON.stringify(meta));
+    const o = loadCheckpoint(old);
+    expect(mixOf(o)!.adapts).toBe(false);
+    expect(mixOf(ck)!.adapts).toBe(true);
   });
 });

@@ -10,6 +10,7 @@
 
 import type { NGramModel } from './ngram/model.js';
 import { BUCKETS } from './ngram/model.js';
+import { ReadingNGram } from './ngram/reading.js';
 import { EOS_ID } from './tokenizer.js';
 
 export interface MixtureWeights {
@@ -104,19 +105,28 @@ export interface Predictor {
  */
 export class MixedPredictor implements Predictor {
   private context: number[] = [];
-  constructor(private readonly net: Predictor, private readonly ngram: NGramModel, private readonly weights: MixtureWeights) {}
+  private readonly reading: ReadingNGram | null;
+  /** With `adapts`, the n-gram keeps counting the tokens fed since the last <EOS> (ngram/reading.ts). */
+  constructor(private readonly net: Predictor, private readonly ngram: NGramModel, private readonly weights: MixtureWeights, adapts = false) {
+    this.reading = adapts ? new ReadingNGram(ngram) : null;
+  }
 
   reset(): void {
     this.net.reset();
     this.context = [];
+    this.reading?.reset();
   }
 
   step(id: number): Float64Array {
     const lp = this.net.step(id);
-    if (id === EOS_ID) this.context = [];
+    if (id === EOS_ID) {
+      this.context = [];
+      this.reading?.reset();
+    }
     this.context.push(id);
     if (this.context.length > this.ngram.order + 1) this.context.shift();
-    const { probs, bucket } = this.ngram.distribution(this.context);
+    if (this.reading && this.context.length >= 2) this.reading.add(this.context, this.context.length - 2); // id, read after the tokens before it
+    const { probs, bucket } = (this.reading ?? this.ngram).distribution(this.context);
     const out = new Float64Array(lp.length);
     const lambda = this.weights.lambdas[bucket]!;
     for (let v = 0; v < lp.length; v++) out[v] = mixLog(lp[v]!, Math.log(probs[v]!), lambda);

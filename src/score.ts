@@ -9,6 +9,7 @@ import { streamLoss, streamLossStepper } from './evaluate.js';
 import type { DataParallel } from './model/parallel.js';
 import { mixLog, type MixtureWeights } from './mixture.js';
 import type { NGramModel } from './ngram/model.js';
+import { ReadingNGram } from './ngram/reading.js';
 import { segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
 import { summarize } from './sentence.js';
 
@@ -29,14 +30,19 @@ export interface FileScore {
   partial: { done: number; total: number } | null;
   /** Which model the numbers above are of. */
   model: 'mixture' | 'network';
-  /** With a mixture: nats per token of each part and of the mixture, on the same tokens. */
-  parts?: { network: number; ngram: number; mixture: number };
+  /**
+   * With a mixture: nats per token of each part and of the mixture, on the same tokens; with
+   * an n-gram that keeps counting, `ngram` is it as used and `ngramStatic` the training counts alone.
+   */
+  parts?: { network: number; ngram: number; mixture: number; ngramStatic?: number };
 }
 
 /** The n-gram and the mixture weights of a checkpoint, to score with the mixture. */
 export interface Mix {
   ngram: NGramModel;
   weights: MixtureWeights;
+  /** The n-gram keeps counting what it reads within a sequence (training.ngramAdapt). */
+  adapts?: boolean;
 }
 
 /**
@@ -80,7 +86,9 @@ export async function scoreText(
   let parts: FileScore['parts'];
   if (o.mix && perPosition) {
     // Each position the network predicted, under the n-gram and the mixture too.
-    const ng = o.mix.ngram.scoreStream(ids);
+    const ng = o.mix.adapts ? new ReadingNGram(o.mix.ngram).scoreStream(ids) : o.mix.ngram.scoreStream(ids);
+    const fixed = o.mix.adapts ? o.mix.ngram.scoreStream(ids) : null;
+    let fixedNats = 0;
     let netNats = 0;
     let ngNats = 0;
     nats = 0;
@@ -93,6 +101,7 @@ export async function scoreText(
       const m = mixLog(a, ng.logProbs[p]!, o.mix.weights.lambdas[ng.buckets[p]!]!);
       netNats -= a;
       ngNats -= ng.logProbs[p]!;
+      if (fixed) fixedNats -= fixed.logProbs[p]!;
       nats -= m;
       tokens++;
       if (ids[p + 1] === UNK_ID) {
@@ -100,7 +109,8 @@ export async function scoreText(
         unkTokens++;
       }
     }
-    parts = { network: netNats / Math.max(1, tokens), ngram: ngNats / Math.max(1, tokens), mixture: nats / Math.max(1, tokens) };
+    const per = (x: number) => x / Math.max(1, tokens);
+    parts = { network: per(netNats), ngram: per(ngNats), mixture: per(nats), ...(fixed ? { ngramStatic: per(fixedNats) } : {}) };
   }
   const partial = windows.done < windows.total ? windows : null;
   const oov = unkTokens!;

@@ -23,6 +23,7 @@ import { Rng } from './rng.js';
 import { budgetUsed, learningRate } from './schedule.js';
 import type { Segmentation, Tokens, Vocab } from './tokenizer.js';
 import { windowPrior } from './ngram/prior.js';
+import { ReadingNGram } from './ngram/reading.js';
 
 /** Document mode with shuffling: windows per chunk read in a row before the order moves elsewhere (see corpus.chunkOrder). */
 export const CHUNK_WINDOWS = 10;
@@ -254,7 +255,8 @@ export class Trainer {
 
   /** The n-gram whose mixture with the network is fit at each evaluation (none: the network alone). */
   useNGram(model: NGramModel | null): void {
-    this.ngramVal = model && this.corpus.val ? model.scoreStream(this.corpus.val) : null;
+    const val = this.corpus.val;
+    this.ngramVal = model && val ? (this.meta.training.ngramAdapt ? new ReadingNGram(model).scoreStream(val) : model.scoreStream(val)) : null;
     if (this.meta.training.ngramInput && !model) throw new RnnlmError('this model takes the n-gram as input, and there is none');
     this.ngramIn = this.meta.training.ngramInput ? model : null;
   }

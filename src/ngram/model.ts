@@ -95,6 +95,31 @@ export class NGramModel {
     return this.a.entToken.length;
   }
 
+  /** The node that extends `node` by the older token `tok`, or −1. */
+  childOf(node: number, tok: number): number {
+    return this.children.get(node * this.vocabSize + tok);
+  }
+
+  /** The count of w after a node's context (raw at the highest order, continuation below), 0 if none. */
+  countOf(node: number, w: number): number {
+    const e = this.entries.get(node * this.vocabSize + w);
+    return e >= 0 ? this.a.entCount[e]! : 0;
+  }
+
+  /** One step of the interpolation: P at this node's order from `lower`, P at the order below. */
+  levelProb(node: number, w: number, lower: number): number {
+    const e = this.entries.get(node * this.vocabSize + w);
+    return (e >= 0 ? this.alpha[e]! : 0) + this.gamma[node]! * lower;
+  }
+
+  /** The same step for the whole vocabulary, in place. */
+  levelAll(node: number, probs: Float64Array): void {
+    const a = this.a;
+    const g = this.gamma[node]!;
+    for (let v = 0; v < probs.length; v++) probs[v]! *= g;
+    for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
+  }
+
   /**
    * The context nodes at position p of a stream, shortest first (node 0 first), as far as
    * they were seen: `out[0..returned)`.

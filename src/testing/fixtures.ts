@@ -68,6 +68,7 @@ export const TINY_TRAINING: TrainSettings = {
   lowercase: false,
   samples: 0,
   ngramInput: false,
+  ngramAdapt: true,
 };
 
 export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {

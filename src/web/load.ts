@@ -35,7 +35,7 @@ export const hash: Hash = (b) => bytesToHex(sha256(b));
 export function predictor(m: PageModel): Predictor {
   const stepper = new Stepper(m.params);
   const net = m.ngram && m.meta.training.ngramInput ? new NGramInputPredictor(stepper, m.ngram) : stepper;
-  return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture) : net;
+  return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture, m.meta.training.ngramAdapt === true) : net;
 }
 
 export interface BackendChoice {

@@ -93,7 +93,7 @@ export const evalCommand: CommandModule<object, Args> = {
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
       ...(words ? [`  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`] : []),
       ...(r.parts
-        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
+        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
         : []),
       `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
     ];

@@ -17,7 +17,7 @@ export function loadModel(model: string | undefined): Loaded {
 
 /** The checkpoint's n-gram and mixture weights, unless `mix` is off or it has none (older checkpoints). */
 export function mixOf(ck: Loaded, mix = true): Mix | null {
-  return mix && ck.ngram && ck.meta.mixture ? { ngram: ck.ngram, weights: ck.meta.mixture } : null;
+  return mix && ck.ngram && ck.meta.mixture ? { ngram: ck.ngram, weights: ck.meta.mixture, adapts: ck.meta.training.ngramAdapt === true } : null;
 }
 
 /** What scores and samples: the network, mixed with the n-gram when the checkpoint has one and `mix` is on. */
@@ -26,7 +26,7 @@ export function predictorOf(ck: Loaded, mix = true): Predictor {
   const stepper = new Stepper(ck.params);
   const input = ngramInputOf(ck);
   const net = input ? new NGramInputPredictor(stepper, input) : stepper;
-  return m ? new MixedPredictor(net, m.ngram, m.weights) : net;
+  return m ? new MixedPredictor(net, m.ngram, m.weights, m.adapts) : net;
 }
 
 /** The n-gram the network takes as input, when it was trained so (training.ngramInput). */

@@ -58,6 +58,7 @@ interface Args extends GlobalArgs {
   lowercase?: boolean;
   samples: number;
   ngramInput: boolean;
+  ngramAdapt: boolean;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -104,6 +105,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true, auto: true }, `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`, 'auto'))
       .option('ngram', { type: 'boolean', default: true, describe: 'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)' })
+      .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
       .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
@@ -136,6 +138,7 @@ export const trainCommand: CommandModule<object, Args> = {
       lowercase: argv.lowercase ?? false,
       samples: argv.samples,
       ngramInput: argv.ngramInput,
+      ngramAdapt: argv.ngramAdapt,
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);

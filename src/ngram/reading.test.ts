@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../rng.js';
+import { referenceKN } from '../testing/kneser-ney.js';
+import { EOS_ID, streamOf, Vocab } from '../tokenizer.js';
+import { NGramCounts } from './counts.js';
+import { NGramModel } from './model.js';
+import { ReadingNGram } from './reading.js';
+
+function text(seed: number, n: number, alphabet: string): string[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    let s = '';
+    for (let k = 1 + Math.floor(rng.next() * 10); k > 0; k--) s += alphabet[Math.floor(rng.next() * rng.next() * alphabet.length)];
+    return s;
+  });
+}
+
+describe('the n-gram that keeps counting what it reads', () => {
+  const v = Vocab.fromText('abcdexy');
+  const V = v.size;
+  const train = streamOf(v, text(3, 80, 'abcde')).ids;
+  // One long sequence with letters the training text never had: x and y.
+  const doc = streamOf(v, [text(4, 40, 'abcdexy').join('')]).ids;
+
+  for (const order of [1, 2, 3, 4]) {
+    it(`order ${order}: P at each position = Kneser–Ney of the training text plus the sequence read so far (the reference, same discounts)`, () => {
+      const m = NGramModel.fromCounts(NGramCounts.count(train, V, 4), order);
+      const r = new ReadingNGram(m);
+      const { logProbs } = r.scoreStream(doc);
+      for (let p = 0; p + 1 < doc.length; p += 5) {
+        // The training stream ends with <EOS>, which starts the sequence: append the tokens read before p + 1.
+        const seen = Int32Array.from([...train, ...doc.subarray(1, p + 1)]);
+        const ref = referenceKN(seen, V, order, { discounts: m.a.discounts });
+        expect(logProbs[p]).toBeCloseTo(Math.log(ref(doc, p, 0, doc[p + 1]!)), 9);
+      }
+    });
+  }
+
+  it('its full distribution sums to 1 and agrees with its P of one token, at every point of a sequence', () => {
+    const m = NGramModel.fromCounts(NGramCounts.count(train, V, 4), 4);
+    const r = new ReadingNGram(m);
+    for (let p = 0; p + 1 < doc.length; p++) {
+      const ctx = doc.subarray(0, p + 1);
+      const { probs, bucket } = r.distribution(ctx);
+      expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+      const one = r.prob(doc, p, doc[p + 1]!);
+      expect(one.prob).toBeCloseTo(probs[doc[p + 1]!]!, 14);
+      expect(one.bucket).toBe(bucket);
+      r.add(doc, p);
+    }
+  });
+
+  it('before reading anything it is the model itself; a repeated unseen word grows likely; <EOS> forgets', () => {
+    const m = NGramModel.fromCounts(NGramCounts.count(train, V, 4), 4);
+    const r = new ReadingNGram(m);
+    const fresh = streamOf(v, ['abcab', 'bca']).ids;
+    expect(Array.from(r.scoreStream(fresh).logProbs)).toEqual(Array.from(m.scoreStream(fresh).logProbs).map((x) => expect.closeTo(x, 12)));
+    const xyxy = streamOf(v, ['xyxyxyxyxyxy']).ids;
+    const lp = r.scoreStream(xyxy).logProbs;
+    expect(lp[2]).toBeLessThan(Math.log(0.05)); // the first y after x: never seen in training
+    expect(lp[10]).toBeGreaterThan(Math.log(0.5)); // the sixth: expected now
+    // Two sequences: the second starts from the training counts again.
+    const two = streamOf(v, ['xyxyxy', 'xy']).ids;
+    const s = r.scoreStream(two).logProbs;
+    const y2 = two.indexOf(EOS_ID, 1) + 2; // the position whose target is the second sequence's y
+    expect(s[y2 - 1]).toBeCloseTo(r.scoreStream(streamOf(v, ['xy']).ids).logProbs[1]!, 12);
+  });
+});

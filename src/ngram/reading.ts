@@ -1,0 +1,194 @@
+// The n-gram that keeps counting what it reads: within a sequence, each token read is added to
+// the Kneser–Ney counts as if it had been in the training text, so a name or a phrase that a
+// document keeps using grows likelier as the document goes on (a cache, as in Kuhn & De Mori
+// 1990, but inside the smoothing). Adding one occurrence of w after h: its raw count at the
+// highest order and its context's total grow by 1; where that count was 0 (the first time),
+// the continuation count N1+(• h′ w) one order down grows by 1 too, and so on down (the
+// reverse of leaving one out, model.ts). The discounts stay. The counts added are forgotten at
+// <EOS>, where the network's state resets too, so a sequence's probability depends on that
+// sequence alone.
+
+import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { bucketOf, type NGramModel, type StreamScore } from './model.js';
+
+export class ReadingNGram {
+  private readonly V: number;
+  private readonly staticNodes: number;
+  /** Nodes not in the model: parent · V + token → id (ids from staticNodes up), and their depth. */
+  private children = new Map<number, number>();
+  private depthOf: number[] = [];
+  /** Counts added per node: token → count, and the node's total added. */
+  private added = new Map<number, Map<number, number>>();
+  private totalAdded = new Map<number, number>();
+  /** γ of a node with counts added, until its counts change again. */
+  private gammaOf = new Map<number, number>();
+  private readonly chainBuf: Int32Array;
+
+  constructor(readonly model: NGramModel) {
+    this.V = model.vocabSize;
+    this.staticNodes = model.nodes;
+    this.chainBuf = new Int32Array(model.order);
+  }
+
+  get order(): number {
+    return this.model.order;
+  }
+
+  /** Forget every count added (a new sequence). */
+  reset(): void {
+    this.children.clear();
+    this.depthOf = [];
+    this.added.clear();
+    this.totalAdded.clear();
+    this.gammaOf.clear();
+  }
+
+  /**
+   * The context nodes at position p of `stream`, shortest first, into chainBuf; with `create`,
+   * every one down to the highest order (nodes the model lacks are made), else as far as seen.
+   */
+  private chain(stream: ArrayLike<number>, p: number, create: boolean): number {
+    const m = this.model;
+    const V = this.V;
+    let node = 0;
+    this.chainBuf[0] = 0;
+    let len = 1;
+    let ended = false;
+    for (let k = 0; k + 1 < m.order; k++) {
+      const j = p - k;
+      const tok = ended || j < 0 ? EOS_ID : stream[j]!;
+      if (tok === EOS_ID) ended = true;
+      let next = node < this.staticNodes ? m.childOf(node, tok) : -1;
+      if (next < 0) next = this.children.get(node * V + tok) ?? -1;
+      if (next < 0) {
+        if (!create) break;
+        next = this.staticNodes + this.depthOf.length;
+        this.depthOf.push(k + 1);
+        this.children.set(node * V + tok, next);
+      }
+      node = next;
+      this.chainBuf[len++] = node;
+    }
+    return len;
+  }
+
+  private count(node: number, w: number): number {
+    const s = node < this.staticNodes ? this.model.countOf(node, w) : 0;
+    return s + (this.added.get(node)?.get(w) ?? 0);
+  }
+
+  private total(node: number): number {
+    return (node < this.staticNodes ? this.model.a.nodeTotal[node]! : 0) + (this.totalAdded.get(node) ?? 0);
+  }
+
+  private discounted(c: number, depth: number): number {
+    return c > 0 ? Math.max(0, c - this.model.a.discounts[depth]![Math.min(c, 3) - 1]!) : 0;
+  }
+
+  /** γ(node) with the counts added: 1 − Σ_w α(node, w). */
+  private gamma(node: number, depth: number): number {
+    const cached = this.gammaOf.get(node);
+    if (cached !== undefined) return cached;
+    const total = this.total(node);
+    const add = this.added.get(node);
+    let kept = 0;
+    if (node < this.staticNodes) {
+      const a = this.model.a;
+      for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) kept += this.discounted(a.entCount[e]! + (add?.get(a.entToken[e]!) ?? 0), depth);
+    }
+    if (add) for (const [w, c] of add) if (node >= this.staticNodes || this.model.countOf(node, w) === 0) kept += this.discounted(c, depth);
+    const g = total > 0 ? Math.max(0, 1 - kept / total) : 1;
+    this.gammaOf.set(node, g);
+    return g;
+  }
+
+  /** The tokens a node has a count for: the model's and those added. */
+  private tokensOf(node: number): Iterable<number> {
+    const out = new Set<number>(this.added.get(node)?.keys() ?? []);
+    if (node < this.staticNodes) {
+      const a = this.model.a;
+      for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) out.add(a.entToken[e]!);
+    }
+    return out;
+  }
+
+  private depth(node: number, i: number): number {
+    return node < this.staticNodes ? i : this.depthOf[node - this.staticNodes]!;
+  }
+
+  /** P(w | the context at p) with the counts added so far. */
+  prob(stream: ArrayLike<number>, p: number, w: number): { prob: number; bucket: number } {
+    const len = this.chain(stream, p, false);
+    let prob = 1 / this.V;
+    let last = 0;
+    for (let i = 0; i < len; i++) {
+      const node = this.chainBuf[i]!;
+      const total = this.total(node);
+      if (total <= 0) continue;
+      last = node;
+      const d = this.depth(node, i);
+      if (!this.added.has(node)) {
+        prob = this.model.levelProb(node, w, prob);
+        continue;
+      }
+      prob = this.discounted(this.count(node, w), d) / total + this.gamma(node, d) * prob;
+    }
+    return { prob, bucket: bucketOf(this.total(last)) };
+  }
+
+  /** P(· | the context at the end of `context`, read from its last <EOS>), and its mixture bucket. */
+  distribution(context: ArrayLike<number>): { probs: Float64Array; bucket: number } {
+    const p = context.length - 1;
+    const len = context.length === 0 ? 1 : this.chain(context, p, false);
+    if (context.length === 0) this.chainBuf[0] = 0;
+    const probs = new Float64Array(this.V).fill(1 / this.V);
+    let last = 0;
+    for (let i = 0; i < len; i++) {
+      const node = this.chainBuf[i]!;
+      const total = this.total(node);
+      if (total <= 0) continue;
+      last = node;
+      const d = this.depth(node, i);
+      if (!this.added.has(node)) {
+        this.model.levelAll(node, probs);
+        continue;
+      }
+      const g = this.gamma(node, d);
+      for (let v = 0; v < probs.length; v++) probs[v]! *= g;
+      for (const w of this.tokensOf(node)) probs[w]! += this.discounted(this.count(node, w), d) / total;
+    }
+    return { probs, bucket: bucketOf(this.total(last)) };
+  }
+
+  /** Count the token stream[p + 1] after the context at p. */
+  add(stream: ArrayLike<number>, p: number): void {
+    const w = stream[p + 1]!;
+    const len = this.chain(stream, p, true);
+    for (let i = len - 1; i >= 0; i--) {
+      const node = this.chainBuf[i]!;
+      const before = this.count(node, w);
+      let add = this.added.get(node);
+      if (!add) this.added.set(node, (add = new Map()));
+      add.set(w, (add.get(w) ?? 0) + 1);
+      this.totalAdded.set(node, (this.totalAdded.get(node) ?? 0) + 1);
+      this.gammaOf.delete(node);
+      if (before > 0) break; // not the first of its kind: the shorter contexts' continuation counts stay
+    }
+  }
+
+  /** ln P of every target of a stream, counting each token after predicting it; the counts added are forgotten at each <EOS>. */
+  scoreStream(stream: Tokens): StreamScore {
+    const n = Math.max(0, stream.length - 1);
+    const logProbs = new Float64Array(n);
+    const buckets = new Uint8Array(n);
+    for (let p = 0; p < n; p++) {
+      if (stream[p] === EOS_ID) this.reset();
+      const r = this.prob(stream, p, stream[p + 1]!);
+      logProbs[p] = Math.log(r.prob);
+      buckets[p] = r.bucket;
+      this.add(stream, p);
+    }
+    this.reset();
+    return { logProbs, buckets };
+  }
+}
