@@ -5,6 +5,7 @@
 
 import { autoClip, autoDropout, autoWindow, chooseSize, resolveText } from './auto.js';
 import { buildCorpus, rowBounds, windowAt, type Corpus } from './corpus.js';
+import { inputError } from './errors.js';
 import { runWindow, zeroState, type RunOptions, type WindowRunner } from './model/lm.js';
 import { sampleCandidates } from './model/softmax.js';
 import { Params } from './model/params.js';
@@ -25,6 +26,7 @@ export async function resolveRun(
   meter: (corpus: Corpus, rows: number) => Promise<(model: ModelConfig, batch: number, seqLen: number) => Promise<number>>,
 ): Promise<Fresh> {
   const t = req.training;
+  if (t.ngramInput && t.samples > 0) throw inputError('--ngram-input does not go with --samples: the n-gram gives the whole vocabulary at every position, which the sampled softmax avoids');
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
   const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase });

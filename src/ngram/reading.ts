@@ -102,16 +102,6 @@ export class ReadingNGram {
     return g;
   }
 
-  /** The tokens a node has a count for: the model's and those added. */
-  private tokensOf(node: number): Iterable<number> {
-    const out = new Set<number>(this.added.get(node)?.keys() ?? []);
-    if (node < this.staticNodes) {
-      const a = this.model.a;
-      for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) out.add(a.entToken[e]!);
-    }
-    return out;
-  }
-
   private depth(node: number, i: number): number {
     return node < this.staticNodes ? i : this.depthOf[node - this.staticNodes]!;
   }
@@ -155,7 +145,12 @@ export class ReadingNGram {
       }
       const g = this.gamma(node, d);
       for (let v = 0; v < probs.length; v++) probs[v]! *= g;
-      for (const w of this.tokensOf(node)) probs[w]! += this.discounted(this.count(node, w), d) / total;
+      const add = this.added.get(node)!;
+      if (node < this.staticNodes) {
+        const a = this.model.a;
+        for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.discounted(a.entCount[e]! + (add.get(a.entToken[e]!) ?? 0), d) / total;
+      }
+      for (const [w, c] of add) if (node >= this.staticNodes || this.model.countOf(node, w) === 0) probs[w]! += this.discounted(c, d) / total;
     }
     return { probs, bucket: bucketOf(this.total(last)) };
   }
