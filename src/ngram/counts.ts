@@ -14,6 +14,20 @@ export function contextToken(stream: ArrayLike<number>, p: number, k: number, se
   return j >= seqStart && j >= 0 ? stream[j]! : EOS_ID;
 }
 
+/**
+ * The n most recent tokens at position p into out[0..n) (out[0] = stream[p]), <EOS> from the
+ * sequence's <EOS> back (the same tokens contextToken reads with the sequence start known).
+ */
+export function readContext(stream: ArrayLike<number>, p: number, n: number, out: Int32Array): void {
+  let ended = false;
+  for (let k = 0; k < n; k++) {
+    const j = p - k;
+    const tok = ended || j < 0 ? EOS_ID : stream[j]!;
+    if (tok === EOS_ID) ended = true;
+    out[k] = tok;
+  }
+}
+
 export class NGramCounts {
   /** Context nodes: node 0 is the empty context; node n extends nodeParent[n] by the older token nodeToken[n]. */
   readonly nodeParent = new IntVec();

@@ -8,7 +8,7 @@
 
 import { RnnlmError } from '../errors.js';
 import { EOS_ID, type Tokens } from '../tokenizer.js';
-import { contextToken, type NGramCounts } from './counts.js';
+import { contextToken, readContext, type NGramCounts } from './counts.js';
 import { IntMap } from './intmap.js';
 
 /** λ buckets of the mixture: by the count c of the longest context seen, 4^b ≤ c + 1 < 4^(b+1) (the last bucket open-ended). */
@@ -53,6 +53,7 @@ export class NGramModel {
   private readonly children: IntMap;
   private readonly entries: IntMap;
   private readonly scratch: Int32Array;
+  private readonly ctxScratch: Int32Array;
   private readonly probScratch: Float64Array;
 
   constructor(readonly a: NGramArrays) {
@@ -66,6 +67,7 @@ export class NGramModel {
     this.children = new IntMap(nodes);
     this.entries = new IntMap(a.entToken.length);
     this.scratch = new Int32Array(a.order);
+    this.ctxScratch = new Int32Array(a.order);
     this.probScratch = new Float64Array(V);
     for (let n = 0; n < nodes; n++) {
       if (n > 0) {
@@ -199,15 +201,13 @@ export class NGramModel {
     const V = this.vocabSize;
     const chain = this.scratch;
     // The chain of context nodes, shortest first; <EOS> and everything before it read as <EOS>.
+    const ctx = this.ctxScratch;
+    readContext(stream, p, this.order - 1, ctx);
     let node = 0;
     chain[0] = 0;
     let len = 1;
-    let ended = false;
     for (let k = 0; k + 1 < this.order; k++) {
-      const j = p - k;
-      const tok = ended || j < 0 ? EOS_ID : stream[j]!;
-      if (tok === EOS_ID) ended = true;
-      node = this.children.get(node * V + tok);
+      node = this.children.get(node * V + ctx[k]!);
       if (node < 0) break;
       chain[len++] = node;
     }

@@ -10,25 +10,17 @@ import { Stepper } from '../model/stepper.js';
 import { Rng } from '../rng.js';
 import { scoreSentence, scoreText } from '../score.js';
 import { referenceKN } from '../testing/kneser-ney.js';
-import { abText, syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
+import { abText, skewedLines, syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
 import { streamOf, Vocab } from '../tokenizer.js';
 import { train } from '../train.js';
 import { NGramCounts } from './counts.js';
 import { LOG_FLOOR, NGramModel } from './model.js';
 import { NGramInputPredictor, windowPrior } from './prior.js';
 
-function lines(seed: number, n: number, alphabet: string): string[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    let s = '';
-    for (let k = 1 + Math.floor(rng.next() * 10); k > 0; k--) s += alphabet[Math.floor(rng.next() * rng.next() * alphabet.length)];
-    return s;
-  });
-}
 
 describe('the n-gram’s distribution at a position, with its own occurrence left out', () => {
   const v = Vocab.fromText('abcde');
-  const stream = streamOf(v, lines(3, 120, 'abcde')).ids;
+  const stream = streamOf(v, skewedLines(3, 120, 'abcde')).ids;
   const V = v.size;
 
   for (const order of [1, 2, 3, 4]) {
@@ -55,7 +47,7 @@ describe('the n-gram’s distribution at a position, with its own occurrence lef
 
   it('leaving it out matters: the training text’s own target is less sure, about as sure as on text never counted', () => {
     const m = NGramModel.fromCounts(NGramCounts.count(stream, V, 4), 4);
-    const fresh = streamOf(v, lines(4, 120, 'abcde')).ids;
+    const fresh = streamOf(v, skewedLines(4, 120, 'abcde')).ids;
     const mean = (s: typeof stream, loo: boolean) => {
       const out = new Float32Array(V);
       let nats = 0;
@@ -74,7 +66,7 @@ describe('the n-gram’s distribution at a position, with its own occurrence lef
 
   it('without leaving out, equals the model’s own scoreStream and distribution()', () => {
     const m = NGramModel.fromCounts(NGramCounts.count(stream, V, 3), 3);
-    const test = streamOf(v, lines(5, 30, 'abcde')).ids;
+    const test = streamOf(v, skewedLines(5, 30, 'abcde')).ids;
     const { logProbs } = m.scoreStream(test);
     const out = new Float32Array(V);
     for (let p = 0; p + 1 < test.length; p++) {

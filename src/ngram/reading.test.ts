@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
 import { referenceKN } from '../testing/kneser-ney.js';
+import { skewedLines } from '../testing/fixtures.js';
 import { EOS_ID, streamOf, Vocab } from '../tokenizer.js';
 import { NGramCounts } from './counts.js';
 import { NGramModel } from './model.js';
 import { ReadingNGram } from './reading.js';
 
-function text(seed: number, n: number, alphabet: string): string[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    let s = '';
-    for (let k = 1 + Math.floor(rng.next() * 10); k > 0; k--) s += alphabet[Math.floor(rng.next() * rng.next() * alphabet.length)];
-    return s;
-  });
-}
-
 describe('the n-gram that keeps counting what it reads', () => {
   const v = Vocab.fromText('abcdexy');
   const V = v.size;
-  const train = streamOf(v, text(3, 80, 'abcde')).ids;
+  const train = streamOf(v, skewedLines(3, 80, 'abcde')).ids;
   // One long sequence with letters the training text never had: x and y.
-  const doc = streamOf(v, [text(4, 40, 'abcdexy').join('')]).ids;
+  const doc = streamOf(v, [skewedLines(4, 40, 'abcdexy').join('')]).ids;
 
   for (const order of [1, 2, 3, 4]) {
     it(`order ${order}: P at each position = Kneser–Ney of the training text plus the sequence read so far (the reference, same discounts)`, () => {

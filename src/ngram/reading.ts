@@ -9,25 +9,29 @@
 // sequence alone.
 
 import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { readContext } from './counts.js';
 import { bucketOf, type NGramModel, type StreamScore } from './model.js';
 
 export class ReadingNGram {
   private readonly V: number;
   private readonly staticNodes: number;
-  /** Nodes not in the model: parent · V + token → id (ids from staticNodes up), and their depth. */
+  /** Nodes not in the model: parent · V + token → id (ids from staticNodes up). A node's depth is its place in a chain. */
   private children = new Map<number, number>();
-  private depthOf: number[] = [];
+  private nextNode: number;
   /** Counts added per node: token → count, and the node's total added. */
   private added = new Map<number, Map<number, number>>();
   private totalAdded = new Map<number, number>();
   /** γ of a node with counts added, until its counts change again. */
   private gammaOf = new Map<number, number>();
   private readonly chainBuf: Int32Array;
+  private readonly ctx: Int32Array;
 
   constructor(readonly model: NGramModel) {
     this.V = model.vocabSize;
     this.staticNodes = model.nodes;
     this.chainBuf = new Int32Array(model.order);
+    this.ctx = new Int32Array(model.order);
+    this.nextNode = this.staticNodes;
   }
 
   get order(): number {
@@ -37,7 +41,7 @@ export class ReadingNGram {
   /** Forget every count added (a new sequence). */
   reset(): void {
     this.children.clear();
-    this.depthOf = [];
+    this.nextNode = this.staticNodes;
     this.added.clear();
     this.totalAdded.clear();
     this.gammaOf.clear();
@@ -50,20 +54,17 @@ export class ReadingNGram {
   private chain(stream: ArrayLike<number>, p: number, create: boolean): number {
     const m = this.model;
     const V = this.V;
+    readContext(stream, p, m.order - 1, this.ctx);
     let node = 0;
     this.chainBuf[0] = 0;
     let len = 1;
-    let ended = false;
     for (let k = 0; k + 1 < m.order; k++) {
-      const j = p - k;
-      const tok = ended || j < 0 ? EOS_ID : stream[j]!;
-      if (tok === EOS_ID) ended = true;
+      const tok = this.ctx[k]!;
       let next = node < this.staticNodes ? m.childOf(node, tok) : -1;
       if (next < 0) next = this.children.get(node * V + tok) ?? -1;
       if (next < 0) {
         if (!create) break;
-        next = this.staticNodes + this.depthOf.length;
-        this.depthOf.push(k + 1);
+        next = this.nextNode++;
         this.children.set(node * V + tok, next);
       }
       node = next;
@@ -102,56 +103,47 @@ export class ReadingNGram {
     return g;
   }
 
-  private depth(node: number, i: number): number {
-    return node < this.staticNodes ? i : this.depthOf[node - this.staticNodes]!;
+  /**
+   * Visit the chain's levels that hold counts, shortest first: node, depth and total; returns
+   * the deepest such node, whose total picks the mixture's bucket.
+   */
+  private levels(len: number, visit: (node: number, d: number, total: number) => void): number {
+    let last = 0;
+    for (let d = 0; d < len; d++) {
+      const node = this.chainBuf[d]!;
+      const total = this.total(node);
+      if (total <= 0) continue;
+      last = node;
+      visit(node, d, total);
+    }
+    return last;
   }
 
   /** P(w | the context at p) with the counts added so far. */
   prob(stream: ArrayLike<number>, p: number, w: number): { prob: number; bucket: number } {
-    const len = this.chain(stream, p, false);
     let prob = 1 / this.V;
-    let last = 0;
-    for (let i = 0; i < len; i++) {
-      const node = this.chainBuf[i]!;
-      const total = this.total(node);
-      if (total <= 0) continue;
-      last = node;
-      const d = this.depth(node, i);
-      if (!this.added.has(node)) {
-        prob = this.model.levelProb(node, w, prob);
-        continue;
-      }
-      prob = this.discounted(this.count(node, w), d) / total + this.gamma(node, d) * prob;
-    }
+    const last = this.levels(this.chain(stream, p, false), (node, d, total) => {
+      prob = this.added.has(node) ? this.discounted(this.count(node, w), d) / total + this.gamma(node, d) * prob : this.model.levelProb(node, w, prob);
+    });
     return { prob, bucket: bucketOf(this.total(last)) };
   }
 
   /** P(· | the context at the end of `context`, read from its last <EOS>), and its mixture bucket. */
   distribution(context: ArrayLike<number>): { probs: Float64Array; bucket: number } {
-    const p = context.length - 1;
-    const len = context.length === 0 ? 1 : this.chain(context, p, false);
+    const len = context.length === 0 ? 1 : this.chain(context, context.length - 1, false);
     if (context.length === 0) this.chainBuf[0] = 0;
     const probs = new Float64Array(this.V).fill(1 / this.V);
-    let last = 0;
-    for (let i = 0; i < len; i++) {
-      const node = this.chainBuf[i]!;
-      const total = this.total(node);
-      if (total <= 0) continue;
-      last = node;
-      const d = this.depth(node, i);
-      if (!this.added.has(node)) {
-        this.model.levelAll(node, probs);
-        continue;
-      }
+    const last = this.levels(len, (node, d, total) => {
+      const add = this.added.get(node);
+      if (!add) return this.model.levelAll(node, probs);
       const g = this.gamma(node, d);
       for (let v = 0; v < probs.length; v++) probs[v]! *= g;
-      const add = this.added.get(node)!;
       if (node < this.staticNodes) {
         const a = this.model.a;
         for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.discounted(a.entCount[e]! + (add.get(a.entToken[e]!) ?? 0), d) / total;
       }
       for (const [w, c] of add) if (node >= this.staticNodes || this.model.countOf(node, w) === 0) probs[w]! += this.discounted(c, d) / total;
-    }
+    });
     return { probs, bucket: bucketOf(this.total(last)) };
   }
 

@@ -97,3 +97,13 @@ export async function trainRecording(req: TrainRequest, ev: TrainEvents = {}): P
   });
   return { result, losses };
 }
+
+/** n short random lines over `alphabet`, its first letters likelier (product of two uniforms): text with some counts high, some low. */
+export function skewedLines(seed: number, n: number, alphabet: string): string[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    let s = '';
+    for (let k = 1 + Math.floor(rng.next() * 10); k > 0; k--) s += alphabet[Math.floor(rng.next() * rng.next() * alphabet.length)];
+    return s;
+  });
+}
