@@ -59,6 +59,11 @@ export function buildCli(args: string[]) {
 }
 
 export async function main(args: string[]): Promise<void> {
+  // A reader that stops early (`rnnlm sample --no-stop | head`) no longer wants the output: that ends the command, quietly, not as an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   const verbose = args.includes('--verbose');
   const colorFlag = args.includes('--no-color') ? false : undefined;
   try {

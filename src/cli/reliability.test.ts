@@ -206,3 +206,14 @@ describe('Ctrl-C', () => {
     expect(out).toMatch(/bits\/char\s+\d\.\d+/);
   });
 });
+
+describe('output cut short', () => {
+  it('a reader that stops early (| head) ends the command quietly with 0, mid-sample or not', () => {
+    for (const args of [`sample --no-stop --length 200000 --seed 1 --model "${ck}"`, `info "${ck}"`]) {
+      const cmd = `"${process.execPath}" "${BIN}" ${args} --backend cpu | head -c 20 > /dev/null`;
+      const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/EPIPE|✗/);
+    }
+  });
+});
