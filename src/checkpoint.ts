@@ -106,6 +106,8 @@ export interface MixtureMeta extends MixtureWeights {
   val: number;
   network: number;
   step: number;
+  /** Validation nats/char of the n-gram counting what it reads (training.ngramAdapt), as mixed; absent before it. */
+  ngramReading?: number;
 }
 
 export interface Progress {

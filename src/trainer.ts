@@ -64,6 +64,8 @@ export interface EvalInfo {
   val: number | null;
   /** Validation nats/char of the n-gram (fixed) and of the mixture fit now, with an n-gram. */
   ngram: number | null;
+  /** The n-gram counting what it reads (training.ngramAdapt) on validation, as mixed; else null. */
+  ngramReading: number | null;
   mix: number | null;
   improved: boolean;
 }
@@ -223,6 +225,7 @@ export class Trainer {
   private readonly eos: Uint32Array | null;
   private data: EpochData;
   private ngramVal: StreamScore | null = null;
+  private ngramReading: number | null = null;
   /** The n-gram the network takes as input (training.ngramInput), else null. */
   private ngramIn: NGramModel | null = null;
   private readonly now: () => number;
@@ -257,6 +260,8 @@ export class Trainer {
   useNGram(model: NGramModel | null): void {
     const val = this.corpus.val;
     this.ngramVal = model && val ? (this.meta.training.ngramAdapt ? new ReadingNGram(model).scoreStream(val) : model.scoreStream(val)) : null;
+    const lp = this.ngramVal?.logProbs;
+    this.ngramReading = lp && lp.length > 0 && this.meta.training.ngramAdapt ? -lp.reduce((a, b) => a + b, 0) / lp.length : null;
     if (this.meta.training.ngramInput && !model) throw new RnnlmError('this model takes the n-gram as input, and there is none');
     this.ngramIn = this.meta.training.ngramInput ? model : null;
   }
@@ -348,14 +353,14 @@ export class Trainer {
       p.bestVal = score;
       p.bestStep = p.step;
       p.evalsWithoutImprovement = 0;
-      if (mixture && mixLoss !== null) meta.mixture = { ...mixture, val: mixLoss, network: valLoss!, step: p.step };
+      if (mixture && mixLoss !== null) meta.mixture = { ...mixture, val: mixLoss, network: valLoss!, step: p.step, ...(this.ngramReading !== null ? { ngramReading: this.ngramReading } : {}) };
     } else {
       p.evalsWithoutImprovement++;
       if (t.schedule === 'plateau') p.lrScale *= t.lrDecay;
     }
     this.history.push({ step: p.step, epoch: p.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}), ...(mixLoss !== null ? { mix: mixLoss } : {}) });
     p.pending = { nats: 0, tokens: 0 };
-    const info: EvalInfo = { step: p.step, train: trainLoss, val: valLoss, ngram: meta.ngram?.val ?? null, mix: mixLoss, improved };
+    const info: EvalInfo = { step: p.step, train: trainLoss, val: valLoss, ngram: meta.ngram?.val ?? null, ngramReading: this.ngramReading, mix: mixLoss, improved };
     this.events.onEval?.(info);
     await this.save('evaluation', improved);
     if (t.patience > 0 && p.evalsWithoutImprovement >= t.patience) this.stopped = 'patience';

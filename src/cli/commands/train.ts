@@ -213,7 +213,8 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
     },
     onEval: (e: EvalInfo) => {
       if (e.val !== null) lastVal = e.val;
-      const mix = e.mix === null || e.ngram === null ? '' : `  n-gram ${(e.ngram / LN2).toFixed(3)}  mixed ${(e.mix / LN2).toFixed(3)}`;
+      const reading = e.ngramReading === null ? '' : ` (reading ${(e.ngramReading / LN2).toFixed(3)})`;
+      const mix = e.mix === null || e.ngram === null ? '' : `  n-gram ${(e.ngram / LN2).toFixed(3)}${reading}  mixed ${(e.mix / LN2).toFixed(3)}`;
       const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}${mix}`;
       progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/${per}${e.improved ? c.green('  ✓ best, saved') : ''}`);
     },
@@ -249,7 +250,8 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
   if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best, per)} at step ${r.meta.progress.bestStep}`);
   const mx = r.meta.mixture;
   if (mx && r.meta.ngram?.val != null) {
-    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/${per} alone): ${(mx.val / LN2).toFixed(3)} bits/${per} on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
+    const reading = mx.ngramReading === undefined ? '' : `, ${(mx.ngramReading / LN2).toFixed(3)} counting what it reads`;
+    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/${per} alone${reading}): ${(mx.val / LN2).toFixed(3)} bits/${per} on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
   }
   const chart = lossChart(r.meta.history, c, 10, r.meta.ngram?.val ?? null, per);
   if (chart) ctx.say('\n' + chart);
