@@ -10,7 +10,7 @@ import type { DataParallel } from './model/parallel.js';
 import { mixLog, type MixtureWeights } from './mixture.js';
 import type { NGramModel } from './ngram/model.js';
 import { ReadingNGram } from './ngram/reading.js';
-import { segment, streamOf, UNK_ID, type Segmentation, type Vocab } from './tokenizer.js';
+import { EOS_ID, segment, streamOf, UNK_ID, type Segmentation, type Tokens, type Vocab } from './tokenizer.js';
 import { summarize } from './sentence.js';
 
 export { LN10, LN2, scoreSentence, summarize, type CharScore, type SentenceScore } from './sentence.js';
@@ -85,9 +85,11 @@ export async function scoreText(
   let { nats, tokens, unkNats, unkTokens } = net;
   let parts: FileScore['parts'];
   if (o.mix && perPosition) {
-    // Each position the network predicted, under the n-gram and the mixture too.
-    const ng = o.mix.adapts ? new ReadingNGram(o.mix.ngram).scoreStream(ids) : o.mix.ngram.scoreStream(ids);
-    const fixed = o.mix.adapts ? o.mix.ngram.scoreStream(ids) : null;
+    // Each position the network predicted, under the n-gram and the mixture too (after an
+    // interruption, only the text the network read: the n-gram reads no further).
+    const { stream, from } = scoredSpans(ids, perPosition);
+    const ng = o.mix.adapts ? new ReadingNGram(o.mix.ngram).scoreStream(stream) : o.mix.ngram.scoreStream(stream);
+    const fixed = o.mix.adapts ? o.mix.ngram.scoreStream(stream) : null;
     let fixedNats = 0;
     let netNats = 0;
     let ngNats = 0;
@@ -95,13 +97,14 @@ export async function scoreText(
     tokens = 0;
     unkNats = 0;
     unkTokens = 0;
-    for (let p = 0; p < perPosition.length; p++) {
-      const a = perPosition[p]!;
+    for (let j = 0; j < from.length; j++) {
+      const p = from[j]!;
+      const a = p < 0 ? NaN : perPosition[p]!;
       if (Number.isNaN(a)) continue;
-      const m = mixLog(a, ng.logProbs[p]!, o.mix.weights.lambdas[ng.buckets[p]!]!);
+      const m = mixLog(a, ng.logProbs[j]!, o.mix.weights.lambdas[ng.buckets[j]!]!);
       netNats -= a;
-      ngNats -= ng.logProbs[p]!;
-      if (fixed) fixedNats -= fixed.logProbs[p]!;
+      ngNats -= ng.logProbs[j]!;
+      if (fixed) fixedNats -= fixed.logProbs[j]!;
       nats -= m;
       tokens++;
       if (ids[p + 1] === UNK_ID) {
@@ -130,4 +133,36 @@ export async function scoreText(
     model: parts ? 'mixture' : 'network',
     ...(parts ? { parts } : {}),
   };
+}
+
+/**
+ * What the n-gram has to read to score the positions the network scored (those not NaN): each
+ * sequence that holds one, from its <EOS> to its last scored target — all of `ids` after a
+ * whole run, less after an interruption. Exact, because the n-gram's context and counts
+ * restart at each <EOS>. `from[j]`: the position in `ids` of input position j (−1 where one
+ * cut-off sequence meets the next).
+ */
+export function scoredSpans(ids: Tokens, scored: Float64Array): { stream: Tokens; from: Int32Array } {
+  const n = scored.length; // input positions
+  if (!scored.some(Number.isNaN)) return { stream: ids, from: Int32Array.from({ length: n }, (_, p) => p) };
+  const stream: number[] = [];
+  const from: number[] = [];
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && ids[e] !== EOS_ID) e++; // the sequence's inputs are [s, e)
+    let last = -1;
+    for (let p = s; p < e; p++) if (!Number.isNaN(scored[p]!)) last = p;
+    if (last >= 0) {
+      if (from.length > 0) from[from.length - 1] = -1; // the junction: the previous span's last token predicting this <EOS>
+      for (let p = s; p <= last; p++) {
+        stream.push(ids[p]!);
+        from.push(p);
+      }
+      stream.push(ids[last + 1]!);
+      from.push(-1);
+    }
+    s = e;
+  }
+  from.pop(); // the last token is a target only
+  return { stream: Int32Array.from(stream), from: Int32Array.from(from) };
 }

@@ -5,6 +5,8 @@ import { EOS_ID, streamOf, Vocab } from '../tokenizer.js';
 import { NGramCounts } from './counts.js';
 import { NGramModel } from './model.js';
 import { ReadingNGram } from './reading.js';
+import { Rng } from '../rng.js';
+import { scoredSpans } from '../score.js';
 
 describe('the n-gram that keeps counting what it reads', () => {
   const v = Vocab.fromText('abcdexy');
@@ -55,5 +57,36 @@ describe('the n-gram that keeps counting what it reads', () => {
     const s = r.scoreStream(two).logProbs;
     const y2 = two.indexOf(EOS_ID, 1) + 2; // the position whose target is the second sequence's y
     expect(s[y2 - 1]).toBeCloseTo(r.scoreStream(streamOf(v, ['xy']).ids).logProbs[1]!, 12);
+  });
+});
+
+describe('reading only what the network scored (an interrupted eval)', () => {
+  it('the n-gram’s scores over scoredSpans = its scores over the whole stream, at every scored position', () => {
+    const v = Vocab.fromText('abcde');
+    const ids = streamOf(v, skewedLines(7, 12, 'abcde')).ids;
+    const m = NGramModel.fromCounts(NGramCounts.count(streamOf(v, skewedLines(8, 50, 'abcde')).ids, v.size, 3), 3);
+    const whole = new ReadingNGram(m).scoreStream(ids).logProbs;
+    const rng = new Rng(1);
+    for (let trial = 0; trial < 20; trial++) {
+      // Each sequence scored up to a random point, or not at all, as rows of a stopped batch are.
+      const scored = new Float64Array(ids.length - 1).fill(NaN);
+      let cut = 0;
+      for (let p = 0; p < scored.length; p++) {
+        if (ids[p] === EOS_ID) cut = rng.next() < 0.3 ? 0 : Math.floor(rng.next() * 12);
+        if (cut-- > 0) scored[p] = 0;
+      }
+      const { stream, from } = scoredSpans(ids, scored);
+      expect(from.length).toBe(stream.length - 1);
+      const part = new ReadingNGram(m).scoreStream(stream).logProbs;
+      const seen = new Set<number>();
+      from.forEach((p, j) => {
+        if (p < 0) return;
+        seen.add(p);
+        expect(part[j]).toBeCloseTo(whole[p]!, 12);
+        expect(stream[j + 1]).toBe(ids[p + 1]);
+      });
+      for (let p = 0; p < scored.length; p++) if (!Number.isNaN(scored[p]!)) expect(seen.has(p)).toBe(true);
+      expect(stream.length).toBeLessThanOrEqual(ids.length);
+    }
   });
 });
