@@ -26,6 +26,7 @@ import { scoreText } from '../score.js';
 import { Vocab } from '../tokenizer.js';
 import { buildNGram } from '../ngram/build.js';
 import { encodeNGram } from '../ngram/format.js';
+import { ReadingNGram } from '../ngram/reading.js';
 import { sotuText, syntheticLines, writeSynthetic } from './text.js';
 
 const argv = yargs(hideBin(process.argv))
@@ -221,6 +222,9 @@ interface NGramBench {
   fileMB: number;
   valBpc: number | null;
   countMB: number;
+  /** Scoring the validation split, tokens/s: with the training counts, and counting what it reads (ngram/reading.ts). */
+  scoreTokensPerSec: number;
+  readingTokensPerSec: number;
 }
 
 /** The n-gram of `mb` MB of prose as `train` builds it (document mode, validation blocks): time, size, validation bits/char. */
@@ -230,7 +234,14 @@ function ngramBench(mb: number): NGramBench | null {
   const corpus = buildCorpus(text, 'sotu', { segmentation: 'document', minCount: 1, valFraction: 0.1, split: 'blocks', seed: 1 });
   const b = buildNGram(corpus.train, corpus.val, corpus.vocab.size);
   const bytes = encodeNGram(b.model).length;
-  return { corpusMB: text.length / 1e6, seconds: b.seconds, order: b.model.order, entries: b.model.entryCount, fileMB: bytes / 1e6, valBpc: b.val === null ? null : b.val / Math.LN2, countMB: b.countBytes / 1e6 };
+  const rate = (f: () => unknown) => {
+    const t0 = performance.now();
+    f();
+    return (corpus.val!.length - 1) / ((performance.now() - t0) / 1000);
+  };
+  const scoreTokensPerSec = rate(() => b.model.scoreStream(corpus.val!));
+  const readingTokensPerSec = rate(() => new ReadingNGram(b.model).scoreStream(corpus.val!));
+  return { corpusMB: text.length / 1e6, seconds: b.seconds, order: b.model.order, entries: b.model.entryCount, fileMB: bytes / 1e6, valBpc: b.val === null ? null : b.val / Math.LN2, countMB: b.countBytes / 1e6, scoreTokensPerSec, readingTokensPerSec };
 }
 
 const ngramRuns: NGramBench[] = [];
@@ -310,9 +321,12 @@ if (argv.json) {
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],
     ['  same total as the batched path, relative difference', documentEvalResult.relativeDifference === null ? 'skipped' : documentEvalResult.relativeDifference.toExponential(1)],
     [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
-    ...ngramRuns.map((g): [string, string] => [
-      `n-gram of ${g.corpusMB.toFixed(1)} MB of prose`,
-      `${g.seconds.toFixed(1)} s, ${g.order}-gram, ${f(g.entries)} entries, ngram.bin ${g.fileMB.toFixed(1)} MB, ${g.countMB.toFixed(0)} MB of counts while building${g.valBpc === null ? '' : `, validation ${g.valBpc.toFixed(3)} bits/char`}`,
+    ...ngramRuns.flatMap((g): Array<[string, string]> => [
+      [
+        `n-gram of ${g.corpusMB.toFixed(1)} MB of prose`,
+        `${g.seconds.toFixed(1)} s, ${g.order}-gram, ${f(g.entries)} entries, ngram.bin ${g.fileMB.toFixed(1)} MB, ${g.countMB.toFixed(0)} MB of counts while building${g.valBpc === null ? '' : `, validation ${g.valBpc.toFixed(3)} bits/char`}`,
+      ],
+      [`  scoring with it (the n-gram's part of eval)`, `${f(g.scoreTokensPerSec)} tokens/s; counting what it reads ${f(g.readingTokensPerSec)} tokens/s`],
     ]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
