@@ -90,3 +90,32 @@ describe('reading only what the network scored (an interrupted eval)', () => {
     }
   });
 });
+
+describe('a long sequence', () => {
+  it('past its limit of contexts the counts added are forgotten and counting starts again, as a new reader would from there', () => {
+    const v = Vocab.fromText('abcde');
+    const m = NGramModel.fromCounts(NGramCounts.count(streamOf(v, skewedLines(8, 50, 'abcde')).ids, v.size, 3), 3);
+    const doc = streamOf(v, [skewedLines(9, 60, 'abcde').join('')]).ids;
+    const limit = 8;
+    const small = new ReadingNGram(m, limit);
+    const full = new ReadingNGram(m);
+    let fresh = new ReadingNGram(m);
+    let resets = 0;
+    let differs = 0;
+    for (let p = 0; p + 1 < doc.length; p++) {
+      const a = small.prob(doc, p, doc[p + 1]!).prob;
+      expect(a).toBeCloseTo(fresh.prob(doc, p, doc[p + 1]!).prob, 14);
+      if (Math.abs(a - full.prob(doc, p, doc[p + 1]!).prob) > 1e-9) differs++;
+      if (small['added'].size >= limit) {
+        resets++;
+        fresh = new ReadingNGram(m); // what the small reader will know from here on
+      }
+      small.add(doc, p);
+      fresh.add(doc, p);
+      full.add(doc, p);
+      expect(small['added'].size).toBeLessThanOrEqual(limit + m.order);
+    }
+    expect(resets).toBeGreaterThan(2);
+    expect(differs).toBeGreaterThan(10);
+  });
+});
