@@ -38,7 +38,8 @@ export function ngramInputOf(ck: Loaded): NGramModel | null {
 
 /** How the model in use reads: "network + 6-gram mixture" or "network alone". */
 export function modelWords(ck: Loaded, mix = true): string {
-  if (mixOf(ck, mix)) return `network + ${ck.ngram!.order}-gram mixture`;
+  const m = mixOf(ck, mix);
+  if (m) return `network + ${ck.ngram!.order}-gram mixture${m.adapts ? ', the n-gram counting what it reads' : ''}`;
   return ck.ngram && !mix ? 'network alone (--no-mix)' : 'network alone';
 }
 
