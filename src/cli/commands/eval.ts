@@ -85,7 +85,7 @@ export const evalCommand: CommandModule<object, Args> = {
     }
     const lines = [
       ...(r.partial ? [`partial: interrupted after ${int(r.partial.done)} of ${int(r.partial.total)} ${unitName}; the numbers cover the text read so far`] : []),
-      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} sequences (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (${words ? 'words' : 'characters'} + <EOS>), ${int(r.oov)} OOV${words ? ` (${((100 * r.oov) / Math.max(1, wordCount)).toFixed(2)}% of the words)` : ''}`,
+      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} ${r.sequences === 1 ? 'sequence' : 'sequences'} (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (${words ? 'words' : 'characters'} + <EOS>), ${int(r.oov)} OOV${words ? ` (${((100 * r.oov) / Math.max(1, wordCount)).toFixed(2)}% of the words)` : ''}`,
       `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
       `  nats/${words ? 'word ' : 'char '}         ${r.nats_per_char.toFixed(4)}`,
       `  bits/${words ? 'word ' : 'char '}         ${r.bpc.toFixed(4)}`,
