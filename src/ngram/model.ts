@@ -7,12 +7,17 @@
 // Below the unigram is the uniform 1/V. Browser-safe: the page mixes with this same code.
 
 import { RnnlmError } from '../errors.js';
-import { EOS_ID, type Tokens } from '../tokenizer.js';
-import { contextToken, readContext, type NGramCounts } from './counts.js';
+import type { Tokens } from '../tokenizer.js';
+import { readContext, type NGramCounts } from './counts.js';
 import { IntMap } from './intmap.js';
 
 /** λ buckets of the mixture: by the count c of the longest context seen, 4^b ≤ c + 1 < 4^(b+1) (the last bucket open-ended). */
 export const BUCKETS = 8;
+/** A count less its discount (D1, D2 or D3+ of its order), never below 0: max(c − D(c), 0). */
+export function discounted(c: number, D: number[]): number {
+  return c > 0 ? Math.max(0, c - D[Math.min(c, 3) - 1]!) : 0;
+}
+
 /** The least ln P the n-gram hands the network as input (a token it gives no chance at all). */
 export const LOG_FLOOR = -30;
 
@@ -81,7 +86,7 @@ export class NGramModel {
       let kept = 0;
       for (let e = a.nodeFirst[n]!; e < a.nodeFirst[n + 1]!; e++) {
         const c = a.entCount[e]!;
-        const al = total > 0 ? Math.max(0, c - D[Math.min(c, 3) - 1]!) / total : 0;
+        const al = total > 0 ? discounted(c, D) / total : 0;
         this.alpha[e] = al;
         kept += al;
         this.entries.set(n * V + a.entToken[e]!, e);
@@ -124,30 +129,21 @@ export class NGramModel {
 
   /**
    * The context nodes at position p of a stream, shortest first (node 0 first), as far as
-   * they were seen: `out[0..returned)`.
+   * they were seen: `out[0..returned)`. <EOS> and everything before it read as <EOS>.
    */
-  private chain(stream: ArrayLike<number>, p: number, seqStart: number, out: Int32Array): number {
+  private chain(stream: ArrayLike<number>, p: number, out: Int32Array): number {
     const V = this.vocabSize;
+    const ctx = this.ctxScratch;
+    readContext(stream, p, this.order - 1, ctx);
     let node = 0;
     out[0] = 0;
     let n = 1;
     for (let k = 0; k + 1 < this.order; k++) {
-      node = this.children.get(node * V + contextToken(stream, p, k, seqStart));
+      node = this.children.get(node * V + ctx[k]!);
       if (node < 0) break;
       out[n++] = node;
     }
     return n;
-  }
-
-  private probAlong(chain: Int32Array, n: number, w: number): number {
-    const V = this.vocabSize;
-    let prob = 1 / V;
-    for (let i = 0; i < n; i++) {
-      const node = chain[i]!;
-      const e = this.entries.get(node * V + w);
-      prob = (e >= 0 ? this.alpha[e]! : 0) + this.gamma[node]! * prob;
-    }
-    return prob;
   }
 
   /** ln P of every target of a stream `[EOS, c1, …]` (the context resets at each <EOS>), with its mixture bucket. */
@@ -155,12 +151,12 @@ export class NGramModel {
     const n = Math.max(0, stream.length - 1);
     const logProbs = new Float64Array(n);
     const buckets = new Uint8Array(n);
-    const chain = new Int32Array(this.order);
-    let seqStart = 0;
+    const chain = this.scratch;
     for (let p = 0; p < n; p++) {
-      if (stream[p] === EOS_ID) seqStart = p;
-      const len = this.chain(stream, p, seqStart, chain);
-      logProbs[p] = Math.log(this.probAlong(chain, len, stream[p + 1]!));
+      const len = this.chain(stream, p, chain);
+      let prob = 1 / this.vocabSize;
+      for (let i = 0; i < len; i++) prob = this.levelProb(chain[i]!, stream[p + 1]!, prob);
+      logProbs[p] = Math.log(prob);
       buckets[p] = bucketOf(this.a.nodeTotal[chain[len - 1]!]!);
     }
     return { logProbs, buckets };
@@ -171,19 +167,12 @@ export class NGramModel {
    * its sequence's <EOS> (earlier tokens are ignored after the last <EOS>), and its bucket.
    */
   distribution(context: ArrayLike<number>): { probs: Float64Array; bucket: number } {
-    const a = this.a;
-    const chain = new Int32Array(this.order);
-    let seqStart = 0;
-    for (let j = 0; j < context.length; j++) if (context[j] === EOS_ID) seqStart = j;
-    const len = context.length === 0 ? 1 : this.chain(context, context.length - 1, seqStart, chain);
+    const chain = this.scratch;
+    chain[0] = 0;
+    const len = context.length === 0 ? 1 : this.chain(context, context.length - 1, chain);
     const probs = new Float64Array(this.vocabSize).fill(1 / this.vocabSize);
-    for (let i = 0; i < len; i++) {
-      const node = chain[i]!;
-      const g = this.gamma[node]!;
-      for (let v = 0; v < probs.length; v++) probs[v]! *= g;
-      for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
-    }
-    return { probs, bucket: bucketOf(a.nodeTotal[chain[len - 1]!]!) };
+    for (let i = 0; i < len; i++) this.levelAll(chain[i]!, probs);
+    return { probs, bucket: bucketOf(this.a.nodeTotal[chain[len - 1]!]!) };
   }
 
   /**
@@ -194,23 +183,13 @@ export class NGramModel {
    * highest order's raw count c(h, w) and its total c(h); where that count falls to 0 the
    * continuation count N1+(• h′ w) one order down loses 1 too, and so on down. Only the
    * nodes whose counts change are recomputed (their α and γ with the new totals; the
-   * discounts stay). Hand-worked in model.test.ts.
+   * discounts stay). Checked against Kneser–Ney counted without it (prior.test.ts).
    */
   logDistributionAt(stream: ArrayLike<number>, p: number, out: Float32Array, at: number, leaveOneOut: boolean): void {
     const a = this.a;
     const V = this.vocabSize;
     const chain = this.scratch;
-    // The chain of context nodes, shortest first; <EOS> and everything before it read as <EOS>.
-    const ctx = this.ctxScratch;
-    readContext(stream, p, this.order - 1, ctx);
-    let node = 0;
-    chain[0] = 0;
-    let len = 1;
-    for (let k = 0; k + 1 < this.order; k++) {
-      node = this.children.get(node * V + ctx[k]!);
-      if (node < 0) break;
-      chain[len++] = node;
-    }
+    const len = this.chain(stream, p, chain);
     const w = stream[p + 1]!;
     // Levels whose counts lose one: from the top down, while the count removed falls to 0.
     let lowest = len; // levels ≥ lowest are recomputed
@@ -226,9 +205,7 @@ export class NGramModel {
     for (let i = 0; i < len; i++) {
       const n = chain[i]!;
       if (i < lowest) {
-        const g = this.gamma[n]!;
-        for (let v = 0; v < V; v++) probs[v]! *= g;
-        for (let e = a.nodeFirst[n]!; e < a.nodeFirst[n + 1]!; e++) probs[a.entToken[e]!]! += this.alpha[e]!;
+        this.levelAll(n, probs);
         continue;
       }
       // This node's counts less the one occurrence: c(h, w) − 1 and c(h) − 1.
@@ -240,13 +217,13 @@ export class NGramModel {
       const last = a.nodeFirst[n + 1]!;
       for (let e = first; e < last; e++) {
         const c = a.entCount[e]! - (a.entToken[e] === w ? 1 : 0);
-        if (c > 0) kept += Math.max(0, c - D[Math.min(c, 3) - 1]!) / total;
+        kept += discounted(c, D) / total;
       }
       const g = Math.max(0, 1 - kept);
       for (let v = 0; v < V; v++) probs[v]! *= g;
       for (let e = first; e < last; e++) {
         const c = a.entCount[e]! - (a.entToken[e] === w ? 1 : 0);
-        if (c > 0) probs[a.entToken[e]!]! += Math.max(0, c - D[Math.min(c, 3) - 1]!) / total;
+        probs[a.entToken[e]!]! += discounted(c, D) / total;
       }
     }
     for (let v = 0; v < V; v++) out[at + v] = Math.max(LOG_FLOOR, Math.log(probs[v]!));

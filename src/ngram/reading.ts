@@ -12,7 +12,7 @@
 
 import { EOS_ID, type Tokens } from '../tokenizer.js';
 import { readContext } from './counts.js';
-import { bucketOf, type NGramModel, type StreamScore } from './model.js';
+import { bucketOf, discounted, type NGramModel, type StreamScore } from './model.js';
 
 /** Contexts with counts added before they are all forgotten (about 1.5M characters of running text). */
 export const MAX_COUNTED_NODES = 1_000_000;
@@ -37,10 +37,6 @@ export class ReadingNGram {
     this.chainBuf = new Int32Array(model.order);
     this.ctx = new Int32Array(model.order);
     this.nextNode = this.staticNodes;
-  }
-
-  get order(): number {
-    return this.model.order;
   }
 
   /** Forget every count added (a new sequence). */
@@ -88,7 +84,7 @@ export class ReadingNGram {
   }
 
   private discounted(c: number, depth: number): number {
-    return c > 0 ? Math.max(0, c - this.model.a.discounts[depth]![Math.min(c, 3) - 1]!) : 0;
+    return discounted(c, this.model.a.discounts[depth]!);
   }
 
   /** γ(node) with the counts added: 1 − Σ_w α(node, w). */
