@@ -74,6 +74,20 @@ export interface TrainConfig {
    * mixture and wherever it is scored. Checkpoints before it: false (the training counts only).
    */
   ngramAdapt: boolean;
+  /** Characters in the vocabulary whether or not the text has them (absent: none). */
+  charset?: string;
+}
+
+/** The model a run started from (`--from`): its weights were where training began. */
+export interface Origin {
+  /** As the user named it: a shipped model's name, or the path of a folder or zip. */
+  name: string;
+  /** sha256 of its weights.bin, its step, and its vocabulary size (ids below it are its tokens). */
+  sha256: string;
+  step: number;
+  vocabSize: number;
+  /** The text it was trained on, as its rnnlm.json names it. */
+  corpus: string;
 }
 
 export interface HistoryPoint {
@@ -147,6 +161,8 @@ export interface Meta {
   /** Absent in checkpoints from before the n-gram (and with --no-ngram). */
   ngram?: NGramMeta;
   mixture?: MixtureMeta;
+  /** The model this run started from; absent for a run from random weights. */
+  from?: Origin;
 }
 
 export interface Loaded {

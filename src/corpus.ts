@@ -6,7 +6,7 @@
 import { inputError } from './errors.js';
 import { Rng } from './rng.js';
 import { runsOf, validationMask, type SplitMethod } from './split.js';
-import { EOS_ID, Vocab, countCodePoints, segment, streamOf, type Segmentation, type Tokens, type Unit } from './tokenizer.js';
+import { EOS_ID, Vocab, codePoints, countCodePoints, segment, streamOf, type Segmentation, type Tokens, type Unit } from './tokenizer.js';
 import { countWords } from './words.js';
 
 /**
@@ -43,6 +43,13 @@ export interface CorpusOptions {
   unit?: Unit;
   vocabSize?: number;
   lowercase?: boolean;
+  /** Characters in the vocabulary whether or not the text has them (a character model's charset). */
+  charset?: string;
+  /**
+   * The vocabulary of the model this run starts from: its tokens keep their ids, and the
+   * text's tokens it lacks come after them (Vocab.extendedBy).
+   */
+  base?: Vocab;
 }
 
 export interface Corpus {
@@ -78,18 +85,20 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
     trainSeqs = seqs.filter((_, i) => !mask[i]);
     valSeqs = seqs.filter((_, i) => mask[i]);
   }
-  const vocab = opts.unit === 'word' ? wordVocab(trainSeqs, path, opts) : charVocab(trainSeqs, path, opts.minCount);
+  const own = opts.unit === 'word' ? wordVocab(trainSeqs, path, opts) : charVocab(trainSeqs, path, opts.minCount, opts.charset);
+  const vocab = opts.base ? opts.base.extendedBy(own) : own;
   const train = streamOf(vocab, trainSeqs);
   const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
   return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
 }
 
-function charVocab(trainSeqs: readonly string[], path: string, minCount: number): Vocab {
+function charVocab(trainSeqs: readonly string[], path: string, minCount: number, charset = ''): Vocab {
   const counts = new Map<number, number>();
   for (const s of trainSeqs) countCodePoints(s, counts);
   if (counts.size < 2) {
     throw inputError(`${path}: has fewer than two distinct characters; nothing to learn`);
   }
+  for (const c of codePoints(charset)) counts.set(c, Math.max(minCount, counts.get(c) ?? 0));
   const vocab = Vocab.fromCounts(counts, minCount);
   if (vocab.size < 4) {
     throw inputError(`${path}: fewer than two characters occur at least --min-count=${minCount} times`);

@@ -10,7 +10,9 @@ import { runWindow, zeroState, type RunOptions, type WindowRunner } from './mode
 import { sampleCandidates } from './model/softmax.js';
 import { Params } from './model/params.js';
 import { Rng } from './rng.js';
-import type { TrainConfig } from './checkpoint.js';
+import type { Meta, Origin, TrainConfig } from './checkpoint.js';
+import type { Vocab } from './tokenizer.js';
+import { widenVocab } from './model/widen.js';
 import type { ModelConfig } from './model/config.js';
 import type { ScheduleKind } from './schedule.js';
 import type { TrainRequest } from './train.js';
@@ -19,25 +21,56 @@ import type { Fresh } from './trainer.js';
 /** Epoch cap without a time budget (patience usually stops first). */
 export const EPOCH_CAP = 50;
 
+/** A model a new run starts from (`--from`): its checkpoint as loaded, and the name the user gave it. */
+export interface StartFrom {
+  name: string;
+  meta: Meta;
+  vocab: Vocab;
+  params: Params;
+}
+
+/**
+ * Adam's peak learning rate when a run starts from another model (auto): lower than from
+ * zero, so the first steps on a small text do not undo what the model knows.
+ */
+export const FROM_LR = 0.002;
+
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
 export async function resolveRun(
   req: Pick<TrainRequest, 'corpusPath' | 'segmentation' | 'model' | 'training'>,
   text: string,
   meter: (corpus: Corpus, rows: number) => Promise<(model: ModelConfig, batch: number, seqLen: number) => Promise<number>>,
+  from?: StartFrom,
 ): Promise<Fresh> {
   const t = req.training;
   if (t.ngramInput && t.samples > 0) throw inputError('--ngram-input does not go with --samples: the n-gram gives the whole vocabulary at every position, which the sampled softmax avoids');
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
-  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase });
+  // A run from another model reads tokens as that model does (its unit and case), its tokens first.
+  const unit = from ? from.vocab.unit : t.unit;
+  const lowercase = from ? from.vocab.lowercase : t.lowercase;
+  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit, vocabSize: t.vocabSize, lowercase, charset: t.charset, base: from?.vocab });
   const trainChars = corpus.train.length - corpus.sequences.train - 1;
   const m = req.model;
   let { layers, hidden, dropout } = m;
+  let cell = m.cell;
   const win = autoWindow(r.segmentation);
   const batchSize = t.batchSize === 'auto' ? win.batchSize : t.batchSize;
   const seqLen = t.seqLen === 'auto' ? win.seqLen : t.seqLen;
   let speed: number | null = null; // measured chars/s of the chosen size
-  if (layers === 'auto' || hidden === 'auto') {
+  if (from) {
+    const f = from.meta.model;
+    if ((layers !== 'auto' && layers !== f.layers) || (hidden !== 'auto' && hidden !== f.hidden)) {
+      throw inputError(`the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers and --hidden, or start from random weights with --from none`);
+    }
+    ({ layers, hidden, cell } = f);
+    const added = corpus.vocab.size - from.vocab.size;
+    choices.push({ what: 'start', value: from.name, reason: `its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
+    if (dropout === 'auto' && t.time !== null) {
+      const measure = await meter(corpus, batchSize);
+      speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen);
+    }
+  } else if (layers === 'auto' || hidden === 'auto') {
     const measure = await meter(corpus, batchSize);
     const size = await chooseSize(
       trainChars,
@@ -56,19 +89,31 @@ export async function resolveRun(
     choices.push({ what: 'dropout', value: String(dropout), reason: d.reason });
   }
   const schedule: ScheduleKind = t.schedule !== 'auto' ? t.schedule : t.time !== null ? 'cosine' : 'plateau';
+  const lr = t.lr !== 'auto' ? t.lr : from ? FROM_LR : win.lr;
+  if (from && t.lr === 'auto') choices.push({ what: 'learning rate', value: String(lr), reason: `starting from ${from.name}: a quarter of the rate from zero (${win.lr}), so the first steps keep what it knows` });
   const training: TrainConfig = {
     ...t,
+    unit,
+    lowercase,
     split: corpus.split,
     shuffle: t.shuffle === 'auto' ? true : t.shuffle,
     schedule,
     seqLen,
     batchSize,
-    lr: t.lr === 'auto' ? win.lr : t.lr,
+    lr,
     clip: t.clip === 'auto' ? autoClip(r.segmentation, batchSize) : t.clip,
     epochs: t.epochs === 'auto' ? (t.time !== null ? null : EPOCH_CAP) : t.epochs,
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
-  return { kind: 'fresh', corpus, segmentation: r.segmentation, model: { cell: m.cell, layers, hidden, dropout, vocabSize: corpus.vocab.size }, training, choices };
+  const model: ModelConfig = { cell, layers, hidden, dropout, vocabSize: corpus.vocab.size };
+  const start = from ? { params: new Params(model, widenVocab(from.params, model.vocabSize).data), origin: originOf(from) } : undefined;
+  return { kind: 'fresh', corpus, segmentation: r.segmentation, model, training, choices, ...(start ? { start } : {}) };
+}
+
+/** What rnnlm.json records of the model a run started from. */
+function originOf(from: StartFrom): Origin {
+  const m = from.meta;
+  return { name: from.name, sha256: m.weights.sha256, step: m.progress.bestStep, vocabSize: from.vocab.size, corpus: m.corpus.path.split(/[\\/]/).pop() ?? m.corpus.path };
 }
 
 /**

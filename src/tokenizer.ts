@@ -93,6 +93,19 @@ export class Vocab {
     return new Vocab(chars);
   }
 
+  /**
+   * This vocabulary with the tokens of `other` that it lacks appended after its own, in
+   * `other`'s order: every token of this one keeps its id (a model started from another).
+   * Example: [<EOS>, <UNK>, a, c] extended by [<EOS>, <UNK>, b, c] → [<EOS>, <UNK>, a, c, b].
+   */
+  extendedBy(other: Vocab): Vocab {
+    if (other.unit !== this.unit) throw inputError(`a ${this.unit} vocabulary cannot take the tokens of a ${other.unit} vocabulary`);
+    const own = new Set(this.tokens);
+    const added = other.tokens.slice(2).filter((t) => !own.has(t));
+    if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase });
+    return new Vocab([...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!));
+  }
+
   /** Build from text (code point counts). */
   static fromText(text: string, minCount = 1): Vocab {
     return Vocab.fromCounts(countCodePoints(text), minCount);

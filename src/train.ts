@@ -34,7 +34,8 @@ import { DataParallel } from './model/parallel.js';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend.js';
 import type { Segmentation } from './tokenizer.js';
-import { resolveRun, speedMeter } from './resolve.js';
+import { resolveRun, speedMeter, type StartFrom } from './resolve.js';
+import { fileURLToPath } from 'node:url';
 import { startingPoint, Trainer, type Fresh, type Prior, type StartInfo, type TrainerEvents, type TrainerInit, type TrainerStore, type TrainResult } from './trainer.js';
 
 export { CHUNK_WINDOWS, type EvalInfo, type StartInfo, type StepInfo, type TrainResult } from './trainer.js';
@@ -60,6 +61,11 @@ export interface TrainRequest {
   maxSteps?: number;
   /** Count the n-gram baseline and fit the mixture (default true; a resume follows its checkpoint). */
   ngram?: boolean;
+  /**
+   * Start from another model's weights (a checkpoint folder or zip, or the name of a model
+   * shipped with rnnlm, shippedModel); absent or 'none': from random weights.
+   */
+  from?: string;
   /** Start a new run even if the folder holds a checkpoint (it is replaced). */
   force?: boolean;
   /** Data-parallel worker threads, the calling thread included (default 1). */
@@ -114,6 +120,9 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     sha256: sha256(text),
   };
   let start: Prior | Fresh | undefined;
+  const from = req.from === undefined || req.from === 'none' ? undefined : req.from;
+  if (req.resume && from) throw inputError('--from starts a new run from a model, --resume continues a run (which remembers what it started from): give one of them');
+  const startFrom = from ? startingModel(from) : undefined;
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
     // is reported and left exactly as it is.
@@ -128,7 +137,7 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   try {
     if (start === undefined) {
       // Auto sizing measures candidate models on the workers that will train: the pool opens at the first measurement.
-      start = await resolveRun(req, text, async (corpus, rows) => speedMeter(corpus, (pool ??= await openPool(req, rows)), req.training.samples));
+      start = await resolveRun(req, text, async (corpus, rows) => speedMeter(corpus, (pool ??= await openPool(req, rows)), req.training.samples), startFrom);
       checkFits(start.model, start.training);
     }
     pool ??= await openPool(req, start.kind === 'prior' ? start.meta.training.batchSize : start.training.batchSize);
@@ -142,6 +151,21 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   } finally {
     await pool?.close();
   }
+}
+
+/** The models shipped with rnnlm, by name: folders under models/ in the package. */
+export function shippedModel(name: string): string | null {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return null;
+  const dir = fileURLToPath(new URL(`../models/${name}`, import.meta.url));
+  return existsSync(join(dir, FILES.meta)) ? dir : null;
+}
+
+/** `--from`: a checkpoint folder or zip by path, else a shipped model by name; checked whole. */
+function startingModel(from: string): StartFrom {
+  const path = existsSync(from) ? from : shippedModel(from);
+  if (path === null) throw inputError(`--from ${from}: no such checkpoint folder or zip, and no model of that name ships with rnnlm`);
+  const { meta, vocab, params } = loadCheckpoint(path);
+  return { name: from, meta, vocab, params };
 }
 
 /**

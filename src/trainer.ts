@@ -7,7 +7,7 @@
 // threads: train.ts) and a web page can wrap the same steps. Silent: events and return values.
 
 import type { Choice } from './auto.js';
-import type { HistoryPoint, Meta, Progress, ResumeState, TrainConfig } from './checkpoint.js';
+import type { HistoryPoint, Meta, Origin, Progress, ResumeState, TrainConfig } from './checkpoint.js';
 import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, windowAt, windowCount, type Corpus, type Window } from './corpus.js';
 import { inputError, RnnlmError } from './errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
@@ -134,6 +134,8 @@ export interface Fresh {
   model: ModelConfig;
   training: TrainConfig;
   choices: Choice[];
+  /** The weights a run started from another model begins with (widened to the vocabulary), and that model. */
+  start?: { params: Params; origin: Origin };
 }
 
 /** A checked checkpoint to resume: its metadata, vocabulary and resume state. */
@@ -156,7 +158,9 @@ export function startingPoint(
       throw inputError(`${req.corpusPath}: differs from the corpus this checkpoint was trained on (${meta.corpus.path}); resume needs the same text`);
     }
     const t = { ...TRAIN_CONFIG_BEFORE, ...meta.training };
-    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase });
+    // A run started from another model has that model's tokens first: its own vocabulary is the base.
+    const base = meta.from ? start.vocab : undefined;
+    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase, charset: t.charset, base });
     if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(start.vocab.tokens)) {
       throw inputError(`${dir}/rnnlm.json: vocabulary does not match the corpus`);
     }
@@ -170,7 +174,7 @@ export function startingPoint(
   }
   const t = start.training;
   const rng = new Rng(t.seed);
-  const params = Params.init(start.model, rng);
+  const params = start.start?.params ?? Params.init(start.model, rng);
   const progress: Progress = { step: 0, epoch: 0, window: 0, epochIndex: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
   const history: HistoryPoint[] = [];
   const meta: Meta = {
@@ -187,6 +191,7 @@ export function startingPoint(
     history,
     corpus: corpusInfo,
     weights: { file: 'weights.bin', sha256: '', previous: null },
+    ...(start.start ? { from: start.start.origin } : {}),
   };
   return { dir, meta, corpus: start.corpus, params, adam: adamState(params.data.length), state: null, progress, history, rng, resumedAt: null };
 }

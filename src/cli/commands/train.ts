@@ -59,6 +59,8 @@ interface Args extends GlobalArgs {
   samples: number;
   ngramInput: boolean;
   ngramAdapt: boolean;
+  from?: string;
+  charset?: string;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -71,6 +73,8 @@ export const trainCommand: CommandModule<object, Args> = {
       .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
       .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]; with --resume also a checkpoint .zip from the page (unpacked into the folder of its name)' })
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
+      .option('from', { type: 'string', describe: "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights" })
+      .option('charset', { type: 'string', describe: 'Characters in the vocabulary even where the text has none of them (a model others will start from: accented letters, typographic quotes)' })
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
       .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
@@ -112,6 +116,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
       .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs')
+      .example('$0 train my-names.txt --from checkpoints/names --time 1m', "start from another model's weights")
       .example('$0 train corpora/sotu.txt --unit word --time 10m', 'a word model: the 10,000 most frequent words, the rest <UNK>') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
@@ -139,6 +144,7 @@ export const trainCommand: CommandModule<object, Args> = {
       samples: argv.samples,
       ngramInput: argv.ngramInput,
       ngramAdapt: argv.ngramAdapt,
+      ...(argv.charset ? { charset: argv.charset.normalize('NFC') } : {}),
     };
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     const progress = makeProgress(ctx, argv.quiet);
@@ -150,6 +156,7 @@ export const trainCommand: CommandModule<object, Args> = {
           out: argv.out,
           resume: Boolean(argv.resume),
           force: Boolean(argv.force),
+          from: argv.from,
           model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
           training,
           segmentation: argv.segmentation,

