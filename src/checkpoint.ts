@@ -78,6 +78,30 @@ export interface TrainConfig {
   charset?: string;
 }
 
+/**
+ * How the network adapts to a text as it reads it (dynamic evaluation, dynamic.ts), chosen on
+ * validation at the end of training: the rate (0: it does not help here), and what it gave.
+ */
+export interface AdaptMeta {
+  lr: number;
+  segment: number;
+  clip: number;
+  /** Validation tokens it was chosen on (the first part of the split). */
+  tokens: number;
+  /** What the choice minimised there, nats/token: the mixture (with an n-gram) or the network. */
+  by: 'mixture' | 'network';
+  static: number;
+  adapted: number;
+  /** The network alone on those tokens, static and adapting. */
+  network: { static: number; adapted: number };
+  /** Mixture weights fit with the adapting network (with an n-gram). */
+  lambdas?: number[];
+  /** Each rate tried and its loss (nats/token). */
+  tried: Array<{ lr: number; nats: number }>;
+  /** Validation tokens per second of the adapting network when it was chosen. */
+  tokensPerSec: number;
+}
+
 /** The model a run started from (`--from`): its weights were where training began. */
 export interface Origin {
   /** As the user named it: a shipped model's name, or the path of a folder or zip. */
@@ -161,6 +185,8 @@ export interface Meta {
   /** Absent in checkpoints from before the n-gram (and with --no-ngram). */
   ngram?: NGramMeta;
   mixture?: MixtureMeta;
+  /** Dynamic evaluation chosen on validation at the end of training; absent before it, or when none was chosen. */
+  adapt?: AdaptMeta;
   /** The model this run started from; absent for a run from random weights. */
   from?: Origin;
 }

@@ -22,6 +22,7 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
   return [
     ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`],
     ['vocabulary', `${vocab.size} tokens: <EOS>, <UNK> and ${shownTokens}`],
+    ...fromLines(meta),
     ['corpus', `${meta.corpus.path} (${int(meta.corpus.bytes)} bytes, ${meta.segmentation} mode, sha256 ${meta.corpus.sha256.slice(0, 12)}…)`],
     ['training', `batch ${t.batchSize} × ${t.seqLen}, lr ${t.lr} (${t.schedule}), clip ${t.clip}, seed ${t.seed}, epochs ${t.epochs ?? 'no cap'}${t.time ? `, budget ${duration(t.time)}` : ''}${t.shuffle ? ', shuffled' : ''}`],
     ['validation', t.valFraction > 0 ? `${t.valFraction * 100}% held out, ${t.split} split` : 'none'],
@@ -30,6 +31,14 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
     ...ngramLines(meta),
     ['saved', `${meta.savedAt} on ${meta.backend}, rnnlm ${meta.rnnlmVersion}`],
   ];
+}
+
+/** The model the run started from (`train --from`), when it started from one. */
+function fromLines(meta: Meta): Line[] {
+  const f = meta.from;
+  if (!f) return [];
+  const added = meta.vocab.tokens.length - f.vocabSize;
+  return [['started from', `${f.name} (trained on ${f.corpus}, step ${f.step}, weights sha256 ${f.sha256.slice(0, 12)}…); ${added === 0 ? 'no token added' : `${added} token${added === 1 ? '' : 's'} added after its ${f.vocabSize}`}`]];
 }
 
 /** The n-gram baseline and the mixture, when the checkpoint has them. */

@@ -6,6 +6,7 @@
 
 import type { Params } from './model/params.js';
 import { streamLoss, streamLossStepper } from './evaluate.js';
+import { streamLossAdaptive, type Adaptation } from './dynamic.js';
 import type { DataParallel } from './model/parallel.js';
 import { mixLog, type MixtureWeights } from './mixture.js';
 import type { NGramModel } from './ngram/model.js';
@@ -30,6 +31,8 @@ export interface FileScore {
   partial: { done: number; total: number } | null;
   /** Which model the numbers above are of. */
   model: 'mixture' | 'network';
+  /** The network adapted as it read (dynamic evaluation), at this rate; absent when it did not. */
+  adapt?: Adaptation;
   /**
    * With a mixture: nats per token of each part and of the mixture, on the same tokens; with
    * an n-gram that keeps counting, `ngram` is it as used and `ngramStatic` the training counts alone.
@@ -71,6 +74,8 @@ export async function scoreText(
     mix?: Mix | null;
     /** The n-gram the model takes as input (training.ngramInput). */
     ngramInput?: NGramModel | null;
+    /** The network learns from the text as it reads it (dynamic.ts): one row, segment by segment. */
+    adapt?: Adaptation | null;
   } = {},
 ): Promise<FileScore> {
   const seqs = segment(text, segmentation);
@@ -78,7 +83,9 @@ export async function scoreText(
   const path = o.path ?? 'auto';
   const stepper = path === 'stepper' || (path === 'auto' && seqs.length <= STEPPER_MAX_ROWS); // exact rows: one per sequence at most
   const perPosition = o.mix ? new Float64Array(Math.max(0, ids.length - 1)).fill(NaN) : undefined;
-  const net = stepper
+  const net = o.adapt
+    ? await streamLossAdaptive(params, ids, o.adapt, { signal: o.signal, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') })
+    : stepper
     ? await streamLossStepper(params, ids, { signal: o.signal, perPosition, ngramInput: o.ngramInput, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
     : await streamLoss(params, ids, { ...o, unk: true, exact: true, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
   const { windows } = net;
@@ -132,6 +139,7 @@ export async function scoreText(
     partial,
     model: parts ? 'mixture' : 'network',
     ...(parts ? { parts } : {}),
+    ...(o.adapt ? { adapt: o.adapt } : {}),
   };
 }
 

@@ -66,6 +66,8 @@ export interface TrainRequest {
    * shipped with rnnlm, shippedModel); absent or 'none': from random weights.
    */
   from?: string;
+  /** Choose dynamic evaluation's rate on validation at the end (default true). */
+  adapt?: boolean;
   /** Start a new run even if the folder holds a checkpoint (it is replaced). */
   force?: boolean;
   /** Data-parallel worker threads, the calling thread included (default 1). */
@@ -216,7 +218,7 @@ async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Met
     saveCheckpoint: (meta, params) => saveCheckpoint(dir, meta, params),
     saveResume: (r) => saveResume(dir, r),
   };
-  const trainer = new Trainer(init, store, ev, { runner: pool, signal: req.signal, maxSteps: req.maxSteps, chunking: req.chunking, clock: req.clock, yieldNow: tick, backend: req.backend });
+  const trainer = new Trainer(init, store, ev, { runner: pool, signal: req.signal, maxSteps: req.maxSteps, chunking: req.chunking, clock: req.clock, yieldNow: tick, backend: req.backend, adapt: req.adapt });
   const { meta, corpus } = init;
   const choices = start.kind === 'fresh' ? start.choices : [];
   ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: meta.training, parameters: init.params.data.length, windowsPerEpoch: trainer.windowsPerEpoch, totalSteps: trainer.totalSteps, resumedAt: init.resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });

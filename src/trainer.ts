@@ -7,7 +7,8 @@
 // threads: train.ts) and a web page can wrap the same steps. Silent: events and return values.
 
 import type { Choice } from './auto.js';
-import type { HistoryPoint, Meta, Origin, Progress, ResumeState, TrainConfig } from './checkpoint.js';
+import type { AdaptMeta, HistoryPoint, Meta, Origin, Progress, ResumeState, TrainConfig } from './checkpoint.js';
+import { chooseAdaptation } from './dynamic.js';
 import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, windowAt, windowCount, type Corpus, type Window } from './corpus.js';
 import { inputError, RnnlmError } from './errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
@@ -74,6 +75,8 @@ export interface TrainerEvents {
   onStep?(s: StepInfo): void;
   onEval?(e: EvalInfo): void;
   onSave?(dir: string, reason: string): void;
+  /** The network's adaptation rate was chosen on validation (in `seconds`). */
+  onAdapt?(a: AdaptMeta, seconds: number): void;
 }
 
 export type StopReason = 'epochs' | 'steps' | 'time' | 'patience' | 'interrupted';
@@ -124,6 +127,8 @@ export interface TrainerOptions {
   yieldNow?: () => Promise<void>;
   /** The backend recorded in the checkpoint. */
   backend: string;
+  /** Choose dynamic evaluation's rate on validation at the end (default true). */
+  adapt?: boolean;
 }
 
 /** A new run with every `auto` resolved: the corpus as split, the model and the training configuration. */
@@ -240,6 +245,8 @@ export class Trainer {
   private charsThisRun = 0;
   private lastSaved = -1;
   private stopped: StopReason | null = null;
+  /** The weights of the best evaluation so far (this run). */
+  private best: Float32Array | null = null;
 
   constructor(
     init: TrainerInit,
@@ -355,6 +362,7 @@ export class Trainer {
     const score = valLoss ?? trainLoss;
     const improved = p.bestVal === null || score < p.bestVal;
     if (improved) {
+      this.best = this.params.data.slice();
       p.bestVal = score;
       p.bestStep = p.step;
       p.evalsWithoutImprovement = 0;
@@ -406,8 +414,23 @@ export class Trainer {
     } else {
       await this.save('end', false);
     }
+    if (stopped !== 'interrupted' && stopped !== 'steps' && this.opts.adapt !== false) await this.chooseAdaptation();
     const s = this.seconds();
     return { dir: this.dir, meta: this.meta, stopped, seconds: s, charsPerSec: this.charsThisRun / Math.max(1e-9, s), vocab: this.corpus.vocab, params: this.params };
+  }
+
+  /**
+   * Dynamic evaluation's rate for the best network, chosen on the start of validation (with the
+   * mixture when there is an n-gram) and saved in rnnlm.json; nothing without validation.
+   */
+  private async chooseAdaptation(): Promise<void> {
+    const val = this.corpus.val;
+    if (!val || val.length < 2 || this.meta.training.ngramInput) return;
+    const best = this.best ? new Params(this.params.config, this.best) : this.params;
+    const t0 = this.now();
+    this.meta.adapt = await chooseAdaptation(best, val, this.ngramVal, this.now);
+    this.events.onAdapt?.(this.meta.adapt, (this.now() - t0) / 1000);
+    await this.store.saveCheckpoint(this.meta);
   }
 
   private seconds(): number {

@@ -13,7 +13,7 @@ import { bar, duration, int, probText, scaleLine } from '../format.js';
 import { LN2 } from '../../score.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
-import { announce, loadModel, mixOf, mixOption, ngramInputOf, modelOption, modelWords } from './load.js';
+import { adaptationOf, adaptOption, announce, loadModel, mixOf, mixOption, ngramInputOf, modelOption, modelWords } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -21,6 +21,7 @@ interface Args extends GlobalArgs {
   model?: string;
   json?: boolean;
   mix: boolean;
+  adapt: boolean;
 }
 
 export const evalCommand: CommandModule<object, Args> = {
@@ -32,6 +33,7 @@ export const evalCommand: CommandModule<object, Args> = {
       .option('model', modelOption)
       .option('json', { type: 'boolean', describe: 'One JSON object with the results' })
       .option('mix', mixOption)
+      .option('adapt', adaptOption)
       .option('workers', numberOption('workers', { min: 1, max: 64, integer: true }, 'Threads (data-parallel)', availableParallelism()))
       .example('$0 eval held-out.txt', 'evaluate with the latest model')
       .example('$0 eval test.txt --model checkpoints/names --json', 'machine-readable') as unknown as Argv<Args>,
@@ -40,7 +42,8 @@ export const evalCommand: CommandModule<object, Args> = {
     const text = readText(argv.file);
     const ck = loadModel(argv.model);
     const backend = await ctx.startBackend();
-    announce(ctx, ck, backend, argv.mix);
+    const adapt = adaptationOf(ck, argv.adapt);
+    announce(ctx, ck, backend, argv.mix, modelWords(ck, argv.mix, argv.adapt));
     const progress = makeProgress(ctx, false, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
@@ -50,7 +53,8 @@ export const evalCommand: CommandModule<object, Args> = {
     try {
       r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
         pool,
-        mix: mixOf(ck, argv.mix),
+        mix: mixOf(ck, argv.mix, adapt !== null),
+        adapt,
         ngramInput: ngramInputOf(ck),
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
@@ -93,7 +97,7 @@ export const evalCommand: CommandModule<object, Args> = {
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
       ...(words ? [`  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`] : []),
       ...(r.parts
-        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix)})`]
+        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix, argv.adapt)})`]
         : []),
       `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
     ];

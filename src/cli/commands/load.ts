@@ -8,6 +8,7 @@ import { inputError } from '../../errors.js';
 import type { NGramModel } from '../../ngram/model.js';
 import { NGramInputPredictor } from '../../ngram/prior.js';
 import type { Mix } from '../../score.js';
+import type { Adaptation } from '../../dynamic.js';
 import type { Context } from '../context.js';
 import { findCheckpoint } from '../find.js';
 
@@ -15,10 +16,27 @@ export function loadModel(model: string | undefined): Loaded {
   return loadCheckpoint(findCheckpoint(model));
 }
 
-/** The checkpoint's n-gram and mixture weights, unless `mix` is off or it has none (older checkpoints). */
-export function mixOf(ck: Loaded, mix = true): Mix | null {
-  return mix && ck.ngram && ck.meta.mixture ? { ngram: ck.ngram, weights: ck.meta.mixture, adapts: ck.meta.training.ngramAdapt === true } : null;
+/**
+ * The checkpoint's n-gram and mixture weights, unless `mix` is off or it has none (older
+ * checkpoints); with the network adapting as it reads, the weights fit for that (rnnlm.json adapt).
+ */
+export function mixOf(ck: Loaded, mix = true, adapting = false): Mix | null {
+  if (!mix || !ck.ngram || !ck.meta.mixture) return null;
+  const lambdas = adapting ? ck.meta.adapt?.lambdas : undefined;
+  return { ngram: ck.ngram, weights: lambdas ? { lambdas } : ck.meta.mixture, adapts: ck.meta.training.ngramAdapt === true };
 }
+
+/** Dynamic evaluation as the checkpoint chose it, when `adapt` is on and it was measured to help (rate > 0). */
+export function adaptationOf(ck: Loaded, adapt = true): Adaptation | null {
+  const a = ck.meta.adapt;
+  return adapt && a && a.lr > 0 ? { lr: a.lr, segment: a.segment, clip: a.clip } : null;
+}
+
+export const adaptOption = {
+  type: 'boolean' as const,
+  default: true,
+  describe: 'The network keeps learning from the text as it reads it (dynamic evaluation: each segment scored first, then learned from), at the rate training chose on validation, where it helped there (--no-adapt: the network as trained)',
+};
 
 /** What scores and samples: the network, mixed with the n-gram when the checkpoint has one and `mix` is on. */
 export function predictorOf(ck: Loaded, mix = true): Predictor {
@@ -36,11 +54,12 @@ export function ngramInputOf(ck: Loaded): NGramModel | null {
   return ck.ngram;
 }
 
-/** How the model in use reads: "network + 6-gram mixture" or "network alone". */
-export function modelWords(ck: Loaded, mix = true): string {
+/** How the model in use reads: "network + 6-gram mixture" or "network alone", and whether the network adapts. */
+export function modelWords(ck: Loaded, mix = true, adapt = false): string {
   const m = mixOf(ck, mix);
-  if (m) return `network + ${ck.ngram!.order}-gram mixture${m.adapts ? ', the n-gram counting what it reads' : ''}`;
-  return ck.ngram && !mix ? 'network alone (--no-mix)' : 'network alone';
+  const a = adapt && adaptationOf(ck) ? `, the network learning as it reads (rate ${ck.meta.adapt!.lr})` : '';
+  if (m) return `network + ${ck.ngram!.order}-gram mixture${m.adapts ? ', the n-gram counting what it reads' : ''}${a}`;
+  return (ck.ngram && !mix ? 'network alone (--no-mix)' : 'network alone') + a;
 }
 
 export const mixOption = { type: 'boolean' as const, default: true, describe: 'Mix the network with the checkpoint’s n-gram, with weights fit on validation (--no-mix: the network alone)' };

@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadCheckpoint } from '../../checkpoint.js';
+import { loadCheckpoint, type AdaptMeta } from '../../checkpoint.js';
 import type { Auto } from '../../auto.js';
 import { SCHEDULES, type ScheduleKind } from '../../schedule.js';
 import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
@@ -61,6 +61,7 @@ interface Args extends GlobalArgs {
   ngramAdapt: boolean;
   from?: string;
   charset?: string;
+  adapt: boolean;
 }
 
 const D = { ...MODEL_DEFAULTS, ...TRAINING_DEFAULTS, segmentation: DEFAULT_SEGMENTATION };
@@ -111,6 +112,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('ngram', { type: 'boolean', default: true, describe: 'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)' })
       .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
       .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
+      .option('adapt', { type: 'boolean', default: true, describe: 'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
@@ -157,6 +159,7 @@ export const trainCommand: CommandModule<object, Args> = {
           resume: Boolean(argv.resume),
           force: Boolean(argv.force),
           from: argv.from,
+          adapt: argv.adapt,
           model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
           training,
           segmentation: argv.segmentation,
@@ -216,6 +219,16 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const val = lastVal === null ? '' : ` · val ${(lastVal / LN2).toFixed(3)}`;
       progress.update(
         `epoch ${s.epoch.toFixed(2)}${epochs === null ? '' : `/${epochs}`} · step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · train ${(s.loss / LN2).toFixed(3)} bits/${per}${val} · ${int(s.charsPerSec)} ${per}s/s · ETA ${duration(s.etaSeconds)}`,
+      );
+    },
+    onAdapt: (a: AdaptMeta, seconds: number) => {
+      if (quiet) return;
+      const b = (x: number) => (x / LN2).toFixed(3);
+      const what = a.by === 'mixture' ? 'mixture' : 'network';
+      progress.log(
+        a.lr > 0
+          ? `  adapting rate ${a.lr} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval and score learn as they read, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
+          : `  adapting none: learning as it reads did not help on ${int(a.tokens)} validation tokens (${what} ${b(a.static)}; best rate tried ${a.tried.slice(1).reduce((x, y) => (y.nats < x.nats ? y : x)).lr} → ${b(Math.min(...a.tried.slice(1).map((t) => t.nats)))})`,
       );
     },
     onEval: (e: EvalInfo) => {

@@ -1,0 +1,101 @@
+// Dynamic evaluation: each segment is scored before the network learns from it, so every
+// number is an honest prediction — checked by what a prediction may depend on (nothing at or
+// after its target), by summing the adapted model's probabilities over the vocabulary, and by
+// the first segment equalling the static model.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { chooseAdaptation, streamLossAdaptive } from './dynamic.js';
+import { streamLossStepper } from './evaluate.js';
+import { Params } from './model/params.js';
+import { Rng } from './rng.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const V = 6;
+const params = (cell: 'lstm' | 'gru' = 'lstm') => Params.init({ cell, layers: 2, hidden: 8, vocabSize: V, dropout: 0.3 }, new Rng(3));
+/** A stream of two sequences over ids 2..5, <EOS> (0) around them. */
+function stream(seed: number, n = 40): Int32Array {
+  const r = new Rng(seed);
+  const out = [0];
+  for (let i = 0; i < n; i++) out.push(i === 25 ? 0 : 2 + Math.floor(r.next() * (V - 2)));
+  out.push(0);
+  return Int32Array.from(out);
+}
+const adapt = { lr: 0.5, segment: 4, clip: 1 };
+
+async function perPosition(p: Params, s: Int32Array, a = adapt): Promise<Float64Array> {
+  const out = new Float64Array(s.length - 1);
+  await streamLossAdaptive(p, s, a, { perPosition: out });
+  return out;
+}
+
+describe('dynamic evaluation', () => {
+  it('the first segment scores as the static model; later ones differ (it learned)', async () => {
+    const p = params();
+    const s = stream(1);
+    const dyn = await perPosition(p, s);
+    const fixed = new Float64Array(s.length - 1);
+    const st = await streamLossStepper(new Params({ ...p.config, dropout: 0 }, p.data), s, { perPosition: fixed });
+    for (let t = 0; t < adapt.segment; t++) expect(dyn[t]).toBeCloseTo(fixed[t]!, 5);
+    expect(Math.max(...dyn.map((x, t) => Math.abs(x - fixed[t]!)).slice(adapt.segment))).toBeGreaterThan(1e-3);
+    // With rate 0 it is the static model everywhere, and so is the total.
+    const zero = await perPosition(p, s, { ...adapt, lr: 0 });
+    zero.forEach((x, t) => expect(x).toBeCloseTo(fixed[t]!, 5));
+    const r = await streamLossAdaptive(p, s, { ...adapt, lr: 0 });
+    expect(r.nats).toBeCloseTo(st.nats, 4);
+    expect(r.tokens).toBe(s.length - 1);
+  });
+
+  it('a prediction depends on nothing at or after its target (the segment is scored before it is learned from)', async () => {
+    const p = params('gru');
+    const s = stream(2);
+    const base = await perPosition(p, s);
+    for (const q of [1, 3, 6, 9, 14]) {
+      const changed = s.slice();
+      for (let i = q + 1; i < changed.length - 1; i++) if (changed[i] !== 0) changed[i] = 2 + ((changed[i]! - 1) % (V - 2));
+      const other = await perPosition(p, changed);
+      for (let t = 0; t < q; t++) expect(other[t]).toBe(base[t]); // targets up to position q are the same text
+    }
+  });
+
+  it('at any point the adapted model’s next-token probabilities sum to 1 over the vocabulary', async () => {
+    const p = params();
+    const s = stream(3);
+    for (const q of [2, 5, 11, 18]) {
+      // P(v | the text before it), v in every token: the prefix with v as target at input position q.
+      let sum = 0;
+      for (let v = 0; v < V; v++) {
+        const t = s.slice(0, q + 2);
+        t[q + 1] = v;
+        sum += Math.exp((await perPosition(p, t))[q]!);
+      }
+      expect(sum).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('the model itself is not changed', async () => {
+    const p = params();
+    const before = p.data.slice();
+    await perPosition(p, stream(4));
+    expect(p.data).toEqual(before);
+  });
+
+  it('the rate chosen on validation: 0 when no rate beats the static model, else the best rate tried', async () => {
+    const p = params();
+    const s = stream(5, 60);
+    const now = () => 0;
+    const a = await chooseAdaptation(p, s, null, now, [0.1, 1]);
+    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.1, 1]);
+    const best = a.tried.reduce((x, y) => (y.nats < x.nats ? y : x));
+    expect(a.lr).toBe(best.lr);
+    expect(a.static).toBe(a.tried[0]!.nats);
+    expect(a.by).toBe('network');
+    // A rate that only hurts (huge steps against an unclipped gradient) is not chosen.
+    const bad = await chooseAdaptation(p, s, null, now, [1e6]);
+    expect(bad.tried[1]!.nats).toBeGreaterThan(bad.tried[0]!.nats);
+    expect(bad.lr).toBe(0);
+  });
+});
