@@ -49,6 +49,12 @@ function ngramLines(meta: Meta): Line[] {
     ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val, meta.vocab.unit ?? 'char')} on validation`}${meta.training.ngramAdapt ? '; within a document it keeps counting what it reads' : ''}${meta.training.ngramInput ? '; the network takes its log-probabilities as input' : ''}`],
   ];
   const x = meta.mixture;
+  const a = meta.adapt;
+  if (a) {
+    const u = meta.vocab.unit ?? 'char';
+    const b = (n: number) => (n / LN2).toFixed(3);
+    lines.push(['adapting', a.lr > 0 ? `eval learns as it reads at rate ${a.lr} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s` : `off: learning as it reads did not help on ${int(a.tokens)} validation tokens`]);
+  }
   if (x) lines.push(['mixture', `${lossText(x.val, meta.vocab.unit ?? 'char')} on validation (the network alone ${(x.network / LN2).toFixed(3)}${x.ngramReading === undefined ? '' : `, the n-gram counting what it reads ${(x.ngramReading / LN2).toFixed(3)}`}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
   return lines;
 }

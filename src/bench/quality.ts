@@ -79,6 +79,12 @@ interface Row {
   mixNats: number | null;
   /** Witten–Bell 4-gram on every character. */
   ngramDocNats: number;
+  /** Dynamic evaluation's rate chosen at the end of training (0: none), and rnnlm's number and the network's without it. */
+  adaptLr: number | null;
+  staticNats: number;
+  networkStaticNats: number;
+  evalSeconds: number;
+  staticEvalSeconds: number;
   sample?: Structure;
   held?: Structure;
 }
@@ -111,6 +117,12 @@ function measure(corpus: string, trainFile: string, heldFile: string, flags: str
   log(`▸ rnnlm eval ${heldFile} --model ${out} --json`);
   const ev = JSON.parse(run(['eval', heldFile, '--model', out, '--json']));
   const meta = JSON.parse(readFileSync(join(out, 'rnnlm.json'), 'utf8'));
+  // The same without the network learning as it reads, when training chose to (dynamic evaluation).
+  let fixed: { nats_per_char: number; seconds: number; parts?: { network: number } } | null = null;
+  if (meta.adapt?.lr > 0) {
+    log(`▸ rnnlm eval ${heldFile} --model ${out} --json --no-adapt`);
+    fixed = JSON.parse(run(['eval', heldFile, '--model', out, '--json', '--no-adapt']));
+  }
   const vocab = Vocab.fromJSON(meta.vocab as VocabJSON, 'rnnlm.json');
   const seg = meta.segmentation as Segmentation;
   const train = readFileSync(trainFile, 'utf8');
@@ -144,6 +156,11 @@ function measure(corpus: string, trainFile: string, heldFile: string, flags: str
     ngramOrder: meta.ngram?.order ?? null,
     mixNats: ev.parts?.mixture ?? null,
     ngramDocNats: ngDoc.nats / ngDoc.tokens,
+    adaptLr: meta.adapt?.lr ?? null,
+    staticNats: fixed ? fixed.nats_per_char : ev.nats_per_char,
+    networkStaticNats: fixed ? (fixed.parts?.network ?? fixed.nats_per_char) : (ev.parts?.network ?? ev.nats_per_char),
+    evalSeconds: ev.seconds,
+    staticEvalSeconds: fixed ? fixed.seconds : ev.seconds,
     sample,
     held: kind ? structureOf(held, kind) : undefined,
   };
@@ -219,6 +236,15 @@ if (argv.json) {
         `| ${r.corpus} | \`${r.command}\` | ${r.mode} | ${r.model} | ${int(r.steps)} | **${f(r.heldOutNats)}** | ${f(r.heldOutBits)} | ${int(r.tokens)}${r.everyChar ? '' : ` of ${int(r.documentTokens)}`} | ${f(r.networkNats)} | ${r.ngramNats === null ? '—' : `${f(r.ngramStaticNats ?? r.ngramNats)} (${r.ngramOrder}-gram)`} | ${r.ngramStaticNats === null ? '—' : f(r.ngramNats)} | ${f(r.mixNats)} | ${f(r.valNats)} | ${f(r.ngramDocNats)} | ${int(r.charsPerSec)} | ${Math.round(r.trainSeconds)} s |`,
     ),
   ];
+  out.push(
+    '',
+    '| corpus | adapting rate (chosen on validation) | held-out bits/char, static | adapting | network alone, static | adapting | eval chars/s, static | adapting |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.corpus} | ${r.adaptLr ?? '—'} | ${f(r.staticNats / LN2)} | ${r.adaptLr ? f(r.heldOutBits) : '—'} | ${f(r.networkStaticNats / LN2)} | ${r.adaptLr ? f((r.networkNats ?? 0) / LN2) : '—'} | ${int(r.tokens / r.staticEvalSeconds)} | ${r.adaptLr ? int(r.tokens / r.evalSeconds) : '—'} |`,
+    ),
+  );
   const plays = rows.filter((r) => r.sample?.play);
   if (plays.length) {
     out.push('', '| corpus | text | speaker line followed by a speaker line | blank lines per 100 lines | speaker lines after a blank line |', '| --- | --- | --- | --- | --- |');

@@ -227,7 +227,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const what = a.by === 'mixture' ? 'mixture' : 'network';
       progress.log(
         a.lr > 0
-          ? `  adapting rate ${a.lr} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval and score learn as they read, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
+          ? `  adapting rate ${a.lr} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval learns as it reads, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
           : `  adapting none: learning as it reads did not help on ${int(a.tokens)} validation tokens (${what} ${b(a.static)}; best rate tried ${a.tried.slice(1).reduce((x, y) => (y.nats < x.nats ? y : x)).lr} → ${b(Math.min(...a.tried.slice(1).map((t) => t.nats)))})`,
       );
     },
