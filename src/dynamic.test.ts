@@ -5,7 +5,14 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
-import { chooseAdaptation, streamLossAdaptive } from './dynamic.js';
+import { chooseAdaptation, sentencesAdaptive, streamLossAdaptive } from './dynamic.js';
+import { join } from 'node:path';
+import { loadCheckpoint } from './checkpoint.js';
+import { scoreSentence, scoreText } from './score.js';
+import { sentenceFromLogProbs } from './sentence.js';
+import { MixedPredictor } from './mixture.js';
+import { Stepper } from './model/stepper.js';
+import { tempDir, tinyRequest, trainRecording, syllableText, writeCorpus } from './testing/fixtures.js';
 import { streamLossStepper } from './evaluate.js';
 import { Params } from './model/params.js';
 import { Rng } from './rng.js';
@@ -97,5 +104,30 @@ describe('dynamic evaluation', () => {
     const bad = await chooseAdaptation(p, s, null, now, [1e6]);
     expect(bad.tried[1]!.nats).toBeGreaterThan(bad.tried[0]!.nats);
     expect(bad.lr).toBe(0);
+  });
+});
+
+describe('score --adapt', () => {
+  it('sentences scored in order add up to eval of the same lines, mixture and all; the first equals the static score', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300, 6));
+    await trainRecording(tinyRequest(corpus, join(dir, 'ck'), { maxSteps: 10 }));
+    const ck = loadCheckpoint(join(dir, 'ck'));
+    const lines = syllableText(40, 12).trim().split('\n');
+    const mix = { ngram: ck.ngram!, weights: { lambdas: new Array<number>(8).fill(0.5) }, adapts: true }; // the network weighs: its learning shows
+    const a = { lr: 0.3, segment: 8, clip: 1 };
+    const each = await sentencesAdaptive(ck.params, ck.vocab, lines, a, mix);
+    const scores = each.map((r, i) => sentenceFromLogProbs(ck.vocab, lines[i]!, r.logProbs, { perChar: true }));
+    const file = await scoreText(ck.params, ck.vocab, lines.join('\n') + '\n', 'line', { adapt: a, mix });
+    expect(scores.reduce((x, s) => x + s.logprob, 0)).toBeCloseTo(file.logprob, 6);
+    expect(scores.reduce((x, s) => x + s.tokens, 0)).toBe(file.tokens);
+    // The first line is shorter than a segment: nothing learned yet, the static mixture's number.
+    expect(lines[0]!.length + 1).toBeLessThan(a.segment);
+    const fixed = scoreSentence(new MixedPredictor(new Stepper(ck.params), mix.ngram, mix.weights, true), ck.vocab, lines[0]!);
+    expect(scores[0]!.logprob).toBeCloseTo(fixed.logprob, 6);
+    // Later lines differ from the static model: it learned.
+    const later = scoreSentence(new MixedPredictor(new Stepper(ck.params), mix.ngram, mix.weights, true), ck.vocab, lines[30]!);
+    expect(Math.abs(scores[30]!.logprob - later.logprob)).toBeGreaterThan(1e-4);
+    expect(scores[30]!.chars!.length).toBe(lines[30]!.length + 1);
   });
 });

@@ -10,9 +10,11 @@ import type { StreamLoss } from './evaluate.js';
 import { clipByGlobalNorm } from './model/adam.js';
 import { runWindow, zeroState } from './model/lm.js';
 import { Params } from './model/params.js';
-import { UNK_ID, type Tokens } from './tokenizer.js';
-import { fitMixture, mixtureNats } from './mixture.js';
+import { streamOf, UNK_ID, type Tokens, type Vocab } from './tokenizer.js';
+import { fitMixture, mixLog, mixtureNats, type MixtureWeights } from './mixture.js';
 import type { AdaptMeta } from './checkpoint.js';
+import type { NGramModel } from './ngram/model.js';
+import { ReadingNGram } from './ngram/reading.js';
 
 /** How the network adapts: SGD rate per summed segment loss; segment length; gradient clip. */
 export interface Adaptation {
@@ -126,4 +128,31 @@ export async function chooseAdaptation(
     tried: tried.map((t) => ({ lr: t.lr, nats: t.nats })),
     tokensPerSec: (n * rates.length) / Math.max(1e-9, seconds),
   };
+}
+
+
+/**
+ * Sentences scored one after another by a network that learns as it reads (score --adapt): one
+ * stream `<EOS> s1 <EOS> s2 … <EOS>`, so each sentence is predicted by the network as it
+ * stands after the sentences before it (their order matters), and the numbers add up to what
+ * `eval` of the same lines gives. `mix`: the n-gram and weights to mix with, as scoreText.
+ * Returns ln P of each token of each sentence (its <EOS> last).
+ */
+export async function sentencesAdaptive(params: Params, vocab: Vocab, sentences: readonly string[], a: Adaptation, mix: { ngram: NGramModel; weights: MixtureWeights; adapts?: boolean } | null = null): Promise<Array<{ logProbs: number[]; ids: Int32Array; oov: number }>> {
+  const { ids } = streamOf(vocab, sentences);
+  const perPosition = new Float64Array(ids.length - 1);
+  await streamLossAdaptive(params, ids, a, { perPosition });
+  if (mix) {
+    const ng = mix.adapts ? new ReadingNGram(mix.ngram).scoreStream(ids) : mix.ngram.scoreStream(ids);
+    for (let p = 0; p < perPosition.length; p++) perPosition[p] = mixLog(perPosition[p]!, ng.logProbs[p]!, mix.weights.lambdas[ng.buckets[p]!]!);
+  }
+  const out: Array<{ logProbs: number[]; ids: Int32Array; oov: number }> = [];
+  let p = 0; // the <EOS> before the sentence
+  for (const s of sentences) {
+    const enc = vocab.encode(s);
+    const n = enc.ids.length + 1; // its tokens and its <EOS>
+    out.push({ logProbs: Array.from(perPosition.subarray(p, p + n)), ids: enc.ids, oov: enc.oov });
+    p += n;
+  }
+  return out;
 }

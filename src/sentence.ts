@@ -71,17 +71,38 @@ export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o:
     const id = i < ids.length ? ids[i]! : EOS_ID;
     const l = lp[id]!;
     logprob += l;
-    chars?.push({
-      char: id === EOS_ID ? '<EOS>' : id === UNK_ID ? (words ? words[i]! : String.fromCodePoint(text.codePointAt(charOffset(text, i))!)) : vocab.tokens[id]!,
-      p: Math.exp(l),
-      bits: -l / LN2,
-      oov: id === UNK_ID,
-      ...(o.top ? { top: topTokens(lp, o.top).map((v) => ({ char: vocab.tokens[v]!, p: Math.exp(lp[v]!) })) } : {}),
-    });
+    chars?.push({ ...charScore(vocab, text, words, i, id, l), ...(o.top ? { top: topTokens(lp, o.top).map((v) => ({ char: vocab.tokens[v]!, p: Math.exp(lp[v]!) })) } : {}) });
     if (i + 1 < n) lp = stepper.step(id);
   }
-  const textChars = codePoints(text).length + (o.noEos ? 0 : 1);
-  const textBpc = words && textChars > 0 ? { textBpc: -logprob / LN2 / textChars } : {};
+  return sentenceOf(vocab, text, n, oov, logprob, o.noEos, chars);
+}
+
+/**
+ * A sentence's numbers from the ln P of each of its tokens, its <EOS> last (as a model that
+ * learns as it reads gives them, dynamic.ts); with `noEos` the <EOS> term is left out.
+ */
+export function sentenceFromLogProbs(vocab: Vocab, text: string, logProbs: readonly number[], o: { noEos?: boolean; perChar?: boolean } = {}): SentenceScore {
+  const { ids, oov } = vocab.encode(text);
+  const words = vocab.unit === 'word' ? vocab.split(text) : null;
+  const n = ids.length + (o.noEos ? 0 : 1);
+  let logprob = 0;
+  const chars: CharScore[] | undefined = o.perChar ? [] : undefined;
+  for (let i = 0; i < n; i++) {
+    logprob += logProbs[i]!;
+    chars?.push(charScore(vocab, text, words, i, i < ids.length ? ids[i]! : EOS_ID, logProbs[i]!));
+  }
+  return sentenceOf(vocab, text, n, oov, logprob, o.noEos, chars);
+}
+
+/** Token i of a sentence (id `id`, ln P `l`): an unknown word or character shown as written. */
+function charScore(vocab: Vocab, text: string, words: string[] | null, i: number, id: number, l: number): CharScore {
+  const char = id === EOS_ID ? '<EOS>' : id === UNK_ID ? (words ? words[i]! : String.fromCodePoint(text.codePointAt(charOffset(text, i))!)) : vocab.tokens[id]!;
+  return { char, p: Math.exp(l), bits: -l / LN2, oov: id === UNK_ID };
+}
+
+function sentenceOf(vocab: Vocab, text: string, n: number, oov: number, logprob: number, noEos: boolean | undefined, chars: CharScore[] | undefined): SentenceScore {
+  const textChars = codePoints(text).length + (noEos ? 0 : 1);
+  const textBpc = vocab.unit === 'word' && textChars > 0 ? { textBpc: -logprob / LN2 / textChars } : {};
   return { text, tokens: n, oov, unit: vocab.unit, ...summarize(logprob, n), ...textBpc, ...(chars ? { chars } : {}) };
 }
 

@@ -9,7 +9,9 @@ import { surprise } from '../../surprise.js';
 import { linesText, sentenceLines } from '../../describe.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, scaleLine, table } from '../format.js';
-import { announce, loadModel, mixOf, mixOption, modelOption, predictorOf } from './load.js';
+import { adaptationOf, announce, loadModel, mixOf, mixOption, modelOption, modelWords, predictorOf } from './load.js';
+import { sentencesAdaptive } from '../../dynamic.js';
+import { sentenceFromLogProbs } from '../../sentence.js';
 
 interface Args extends GlobalArgs {
   text?: string[];
@@ -19,6 +21,7 @@ interface Args extends GlobalArgs {
   json?: boolean;
   eos: boolean;
   mix: boolean;
+  adapt?: boolean;
 }
 
 export const scoreCommand: CommandModule<object, Args> = {
@@ -32,6 +35,7 @@ export const scoreCommand: CommandModule<object, Args> = {
       .option('per-char', { type: 'boolean', describe: 'Show each character’s probability and surprisal (bits)' })
       .option('json', { type: 'boolean', describe: 'JSON Lines, one object per sentence in input order' })
       .option('mix', mixOption)
+      .option('adapt', { type: 'boolean', describe: 'The network learns as it reads, sentence after sentence in the order given, at the rate training chose on validation (dynamic evaluation): for the lines of one text; off by default, since then a sentence\'s number depends on the ones before it' })
       .option('eos', { type: 'boolean', default: true, describe: 'Include P(<EOS> | sentence) (--no-eos scores a prefix)' })
       .example('$0 score "The apple and pear salad."', 'one sentence')
       .example('$0 score Maria Xqzt Anna', 'several, ranked by probability')
@@ -41,9 +45,12 @@ export const scoreCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
-    announce(ctx, ck, await ctx.startBackend(), argv.mix);
-    const stepper = predictorOf(ck, argv.mix);
-    const scores = sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar }));
+    const adapt = adaptationOf(ck, argv.adapt ?? false);
+    if (argv.adapt && !adapt) ctx.warn(`${ck.dir} has no rate to learn at as it reads (trained before it, or it did not help on validation): scoring with the network as trained`);
+    announce(ctx, ck, await ctx.startBackend(), argv.mix, modelWords(ck, argv.mix, adapt !== null));
+    const scores = adapt
+      ? (await sentencesAdaptive(ck.params, ck.vocab, sentences, adapt, mixOf(ck, argv.mix, true))).map((r, i) => sentenceFromLogProbs(ck.vocab, sentences[i]!, r.logProbs, { noEos: !argv.eos, perChar: argv.perChar }))
+      : ((stepper) => sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar })))(predictorOf(ck, argv.mix));
     if (argv.json) {
       for (const s of scores) process.stdout.write(JSON.stringify(s) + '\n');
       return;
