@@ -13,7 +13,7 @@ import { buildCorpus } from './corpus.js';
 import { Params } from './model/params.js';
 import { Stepper } from './model/stepper.js';
 import { widenVocab } from './model/widen.js';
-import { resolveRun } from './resolve.js';
+import { chooseStart, resolveRun } from './resolve.js';
 import { Rng } from './rng.js';
 import { UNK_ID, Vocab } from './tokenizer.js';
 import { tempDir, tinyRequest, trainRecording, syllableText, writeCorpus } from './testing/fixtures.js';
@@ -187,5 +187,37 @@ describe('train --from', () => {
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'x'), { from: baseDir, resume: true }))).rejects.toThrow(/--from starts a new run/);
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'y'), { from: join(dir, 'nope') }))).rejects.toThrow(/no such checkpoint folder or zip, and no model of that name/);
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 64, layers: 'auto' }))).rejects.toThrow(/comes from .*1 × 12/);
+  });
+});
+
+describe('--from auto', () => {
+  const latin = Vocab.fromText('abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.,\n');
+  const base = { name: 'en', meta: {} as never, vocab: latin, params: {} as never };
+  it.each([
+    ['a small English text', 'The cat sat on the mat.\n'.repeat(100), true, /a small text \(2K characters\), 100% of its characters are the base's/],
+    ['a text in another script', '床前明月光，疑是地上霜。\n'.repeat(100), false, /only 0\.0% of its characters are the base's/],
+    ['a large text', 'the cat sat on the mat\n'.repeat(30_000), false, /0\.7M characters: enough text to learn from itself/],
+  ])('%s', (_, text, use, reason) => {
+    const c = chooseStart(text, 'char', base);
+    expect(c.use).toBe(use);
+    expect(c.reason).toMatch(reason);
+  });
+
+  it('no base in this install, or a word model: from random weights', () => {
+    expect(chooseStart('abc', 'char', null)).toEqual({ use: false, reason: 'no base model ships with this install' });
+    expect(chooseStart('abc', 'word', base).use).toBe(false);
+  });
+
+  it('resolveRun: the base when chosen (its weights, the reason on the first screen), else random weights with the reason', async () => {
+    const dir = tempDir();
+    const b = loadCheckpoint(await trainBase(dir));
+    const text = [...syllableText(200, 8)].filter((c) => c === '\n' || b.vocab.hasToken(c)).join(''); // the base's characters
+    const req = tinyRequest('new.txt', dir, {}, {}, fromModel);
+    const chosen = await resolveRun(req, text, async () => async () => 1, { auto: { name: 'en', ...b } });
+    expect(chosen.start?.origin.name).toBe('en');
+    expect(chosen.choices.find((c) => c.what === 'start')?.reason).toMatch(/^a small text .*: its weights/);
+    const none = await resolveRun(tinyRequest('new.txt', dir, {}, {}, { layers: 1, hidden: 12 }), text, async () => async () => 1, { auto: null });
+    expect(none.start).toBeUndefined();
+    expect(none.choices.find((c) => c.what === 'start')).toEqual({ what: 'start', value: 'random weights', reason: 'no base model ships with this install' });
   });
 });

@@ -40,12 +40,19 @@ export async function resolveRun(
   req: Pick<TrainRequest, 'corpusPath' | 'segmentation' | 'model' | 'training'>,
   text: string,
   meter: (corpus: Corpus, rows: number) => Promise<(model: ModelConfig, batch: number, seqLen: number) => Promise<number>>,
-  from?: StartFrom,
+  start?: StartFrom | { auto: StartFrom | null },
 ): Promise<Fresh> {
   const t = req.training;
   if (t.ngramInput && t.samples > 0) throw inputError('--ngram-input does not go with --samples: the n-gram gives the whole vocabulary at every position, which the sampled softmax avoids');
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
+  let from: StartFrom | undefined;
+  if (start && 'auto' in start) {
+    // `--from auto`: the shipped base where it is measured to help.
+    const c = chooseStart(text, t.unit, start.auto);
+    if (c.use) from = start.auto!;
+    else choices.push({ what: 'start', value: 'random weights', reason: c.reason });
+  } else from = start;
   // A run from another model reads tokens as that model does (its unit and case), its tokens first.
   const unit = from ? from.vocab.unit : t.unit;
   const lowercase = from ? from.vocab.lowercase : t.lowercase;
@@ -65,7 +72,7 @@ export async function resolveRun(
     }
     ({ layers, hidden, cell } = f);
     const added = corpus.vocab.size - from.vocab.size;
-    choices.push({ what: 'start', value: from.name, reason: `its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
+    choices.push({ what: 'start', value: from.name, reason: `${start && 'auto' in start ? `${chooseStart(text, t.unit, from).reason}: ` : ''}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
     if (dropout === 'auto' && t.time !== null) {
       const measure = await meter(corpus, batchSize);
       speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen);
@@ -106,8 +113,36 @@ export async function resolveRun(
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
   const model: ModelConfig = { cell, layers, hidden, dropout, vocabSize: corpus.vocab.size };
-  const start = from ? { params: new Params(model, widenVocab(from.params, model.vocabSize).data), origin: originOf(from) } : undefined;
-  return { kind: 'fresh', corpus, segmentation: r.segmentation, model, training, choices, ...(start ? { start } : {}) };
+  const weights = from ? { params: new Params(model, widenVocab(from.params, model.vocabSize).data), origin: originOf(from) } : undefined;
+  return { kind: 'fresh', corpus, segmentation: r.segmentation, model, training, choices, ...(weights ? { start: weights } : {}) };
+}
+
+/**
+ * `--from auto` (the default) starts from the shipped base model when the text is small (under
+ * AUTO_FROM_MAX_CHARS characters) and written mostly in the base's characters (at least
+ * AUTO_FROM_COVERAGE of its characters, counted with repeats, line breaks aside), for character models. Provisional
+ * thresholds: issue 31's small-text table (npm run bench:small) is to set them; until a base
+ * ships, every run starts from random weights.
+ * Example: 40 KB of English → the base; 40 KB of Chinese (few characters in the base) → zero.
+ */
+export const AUTO_FROM_MAX_CHARS = 500_000;
+export const AUTO_FROM_COVERAGE = 0.95;
+
+export function chooseStart(text: string, unit: 'char' | 'word', base: StartFrom | null): { use: boolean; reason: string } {
+  if (!base) return { use: false, reason: 'no base model ships with this install' };
+  if (unit !== 'char' || base.vocab.unit !== 'char') return { use: false, reason: 'the base model is a character model; this is a word model' };
+  let n = 0;
+  let known = 0;
+  for (const ch of text) {
+    if (ch === '\n' || ch === '\r') continue; // line breaks: structure (<EOS> in line mode), not script
+    n++;
+    if (base.vocab.hasToken(ch)) known++;
+  }
+  const coverage = known / Math.max(1, n);
+  const pc = `${(100 * coverage).toFixed(coverage < 0.995 ? 1 : 0)}% of its characters are the base's`;
+  if (coverage < AUTO_FROM_COVERAGE) return { use: false, reason: `only ${pc} (${base.name} knows English text; this one is mostly in other characters)` };
+  if (n > AUTO_FROM_MAX_CHARS) return { use: false, reason: `${(n / 1e6).toFixed(1)}M characters: enough text to learn from itself` };
+  return { use: true, reason: `a small text (${Math.round(n / 1000)}K characters), ${pc}` };
 }
 
 /** What rnnlm.json records of the model a run started from. */

@@ -63,7 +63,8 @@ export interface TrainRequest {
   ngram?: boolean;
   /**
    * Start from another model's weights (a checkpoint folder or zip, or the name of a model
-   * shipped with rnnlm, shippedModel); absent or 'none': from random weights.
+   * shipped with rnnlm, shippedModel); 'auto': the shipped base where chooseStart says so;
+   * absent or 'none': from random weights.
    */
   from?: string;
   /** Choose dynamic evaluation's rate on validation at the end (default true). */
@@ -123,8 +124,8 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   };
   let start: Prior | Fresh | undefined;
   const from = req.from === undefined || req.from === 'none' ? undefined : req.from;
-  if (req.resume && from) throw inputError('--from starts a new run from a model, --resume continues a run (which remembers what it started from): give one of them');
-  const startFrom = from ? startingModel(from) : undefined;
+  if (req.resume && from && from !== 'auto') throw inputError('--from starts a new run from a model, --resume continues a run (which remembers what it started from): give one of them');
+  const startFrom = req.resume || !from ? undefined : from === 'auto' ? { auto: shippedBase() } : startingModel(from);
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
     // is reported and left exactly as it is.
@@ -160,6 +161,14 @@ export function shippedModel(name: string): string | null {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return null;
   const dir = fileURLToPath(new URL(`../models/${name}`, import.meta.url));
   return existsSync(join(dir, FILES.meta)) ? dir : null;
+}
+
+/** The base model `--from auto` may start from (README "The English base model"), when this install has it. */
+export const BASE_MODEL = 'en';
+
+function shippedBase(): StartFrom | null {
+  const dir = shippedModel(BASE_MODEL);
+  return dir ? { ...loadCheckpoint(dir), name: BASE_MODEL } : null;
 }
 
 /** `--from`: a checkpoint folder or zip by path, else a shipped model by name; checked whole. */

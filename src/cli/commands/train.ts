@@ -74,7 +74,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
       .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]; with --resume also a checkpoint .zip from the page (unpacked into the folder of its name)' })
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
-      .option('from', { type: 'string', describe: "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights" })
+      .option('from', { type: 'string', default: 'auto', describe: "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights; auto: the shipped English base for a small text mostly in its characters" })
       .option('charset', { type: 'string', describe: 'Characters in the vocabulary even where the text has none of them (a model others will start from: accented letters, typographic quotes)' })
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
