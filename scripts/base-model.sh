@@ -25,7 +25,7 @@ if [ -f "$run/rnnlm.json" ]; then
 else
   # 2 × 256: small enough to fine-tune at thousands of characters a second on two cores and to
   # live in the repository; paragraph mode, so it knows sequences that start and end (<EOS>).
-  node bin/rnnlm.js train "$text" --out "$run" --mode paragraph --layers 2 --hidden 256 --dropout 0 \
+  node bin/rnnlm.js train "$text" --out "$run" --from none --mode paragraph --layers 2 --hidden 256 --dropout 0 \
     --time 8h --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
 fi
 mkdir -p models/en

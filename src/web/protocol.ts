@@ -6,7 +6,8 @@ import type { EvalInfo, StepInfo, StopReason } from '../trainer.js';
 import type { RunSettings, StartMessage } from './run.js';
 
 export type ToWorker =
-  | { kind: 'new'; name: string; text: string; settings: RunSettings; backend: string }
+  /** A new run; `from`: the checkpoint files of the model it starts from (train --from). */
+  | { kind: 'new'; name: string; text: string; settings: RunSettings; backend: string; from?: { name: string; files: Array<[string, Uint8Array]> } }
   | { kind: 'resume'; name: string; text: string; files: Array<[string, Uint8Array]>; maxSteps?: number; time?: number | null; backend: string }
   | { kind: 'stop' };
 

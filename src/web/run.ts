@@ -11,7 +11,7 @@ import type { Auto } from '../auto.js';
 import { buildNGram } from '../ngram/build.js';
 import { encodeNGram } from '../ngram/format.js';
 import type { Params } from '../model/params.js';
-import { resolveRun, speedMeter } from '../resolve.js';
+import { resolveRun, speedMeter, type StartFrom } from '../resolve.js';
 import type { Segmentation } from '../tokenizer.js';
 import { startingPoint, Trainer, type EvalInfo, type Fresh, type Prior, type StepInfo, type TrainerStore, type TrainResult } from '../trainer.js';
 import { hash } from './load.js';
@@ -97,8 +97,8 @@ function yieldNow(): Promise<void> {
 }
 
 /** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
-export async function trainNew(name: string, text: string, s: RunSettings, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string): Promise<TrainResult> {
-  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples));
+export async function trainNew(name: string, text: string, s: RunSettings, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string, from?: StartFrom): Promise<TrainResult> {
+  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples), from);
   return run(name, text, fresh, s, store, ev, signal, backend);
 }
 

@@ -192,6 +192,29 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     await page.close();
   }, 120_000);
 
+  it('started from a CLI checkpoint opened from disk (Start from: the checkpoint held here), a run on a new text has rnnlm train --from’s losses, and the Model part names where it started', async () => {
+    const dir = join(root, 'ck-cli');
+    const newCorpus = writeCorpus(root, syllableText(300, 9).replace(/t/g, 'x'), 'new.txt');
+    const want = await cliRun(request(join(root, 'ck-from'), { corpusPath: newCorpus, from: dir, model: { ...MODEL_DEFAULTS }, maxSteps: 8 }));
+    const page = await open();
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    await page.selectOption('#train-from', 'held');
+    await page.setInputFiles('#train-file', newCorpus);
+    await page.waitForFunction(() => document.querySelector('#train-text-info')!.textContent!.includes('new.txt'));
+    await page.fill('#train-layers', '');
+    await page.fill('#train-hidden', '');
+    await page.fill('#train-steps', '8');
+    await page.fill('#train-seed', String(SEED));
+    await page.fill('#train-time', '');
+    await page.click('#train-run');
+    expectSameLosses(await finished(page), want, 1e-5);
+    expect(await page.textContent('#train-choices')).toMatch(/auto +start corpus: its weights \(LSTM 1 × 32/);
+    await page.click('#tab-model');
+    expect(await page.textContent('#model')).toMatch(/started from\s*corpus \(trained on corpus\.txt, step \d+/);
+    await page.close();
+  }, 240_000);
+
   it('a word model (train --unit word) opened from disk: Score shades words and equals rnnlm score; Inside reads words', async () => {
     const dir = join(root, 'ck-words');
     await cliRun(request(dir, { maxSteps: 6, training: { ...TRAINING_DEFAULTS, seed: SEED, unit: 'word', vocabSize: 30 } }));

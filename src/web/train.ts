@@ -115,7 +115,13 @@ class TrainPart {
 
   // ---- runs
 
-  train(s: RunSettings): void {
+  /** `from`: start from the checkpoint held here (opened, or trained here) rather than random weights. */
+  train(s: RunSettings, from = false): void {
+    const start = from ? this.startingFiles() : undefined;
+    if (from && !start) {
+      this.say('Start from: no checkpoint is held here. Open one, or train one first', 'error');
+      return;
+    }
     let text: string;
     try {
       text = decodeText(new TextEncoder().encode(this.textBox.value), this.name);
@@ -129,7 +135,15 @@ class TrainPart {
     this.samples.textContent = '';
     this.held = { name: this.name, files: new Map() };
     this.say('choosing the settings (timing candidate sizes in this browser)…', 'starting');
-    this.send({ kind: 'new', name: this.name, text, settings: s, backend: this.backendPick.value || this.hooks.backend() });
+    this.send({ kind: 'new', name: this.name, text, settings: s, backend: this.backendPick.value || this.hooks.backend(), ...(start ? { from: start } : {}) });
+  }
+
+  /** The held checkpoint's model files, named by the text it was trained on (as `rnnlm info` names a --from). */
+  private startingFiles(): { name: string; files: Array<[string, Uint8Array]> } | undefined {
+    const h = this.held;
+    if (!h || ![FILES.meta, FILES.model, FILES.weights].every((f) => h.files.has(f))) return undefined;
+    const files = [FILES.meta, FILES.model, FILES.weights, FILES.ngram].filter((f) => h.files.has(f));
+    return { name: heldName(h), files: files.map((f) => [f, h.files.get(f)!]) };
   }
 
   resume(maxSteps: number | undefined, time: number | undefined): void {
@@ -317,12 +331,20 @@ class TrainPart {
     this.chart.draw(true);
     this.downloadButton.disabled = false;
     this.resumeButton.disabled = this.running || !held.files.has(FILES.resume);
+    const option = byId<HTMLSelectElement>('train-from').querySelector<HTMLOptionElement>('option[value="held"]')!;
+    option.disabled = false;
+    option.textContent = `the checkpoint held here (${heldName(held)})`;
   }
 
   private say(text: string, state?: string): void {
     this.status.textContent = text;
     if (state) this.section.dataset.state = state;
   }
+}
+
+/** A held checkpoint by the name of the text it was trained on, as a folder: "/tmp/x/corpus.txt" → "corpus". */
+function heldName(h: Held): string {
+  return folderFor(h.name.split(/[\\/]/).pop() ?? h.name);
 }
 
 export function setupTrain(hooks: TrainHooks): void {
@@ -370,7 +392,7 @@ export function setupTrain(hooks: TrainHooks): void {
   });
   byId('train-run').addEventListener('click', () => {
     try {
-      part.train(settings());
+      part.train(settings(), byId<HTMLSelectElement>('train-from').value === 'held');
     } catch (e) {
       byId('train-status').textContent = (e as Error).message;
     }

@@ -3,8 +3,9 @@
 // responsive while it trains, and posts what happens back (protocol.ts): the auto choices,
 // each step and evaluation, each save's checkpoint files, the end.
 
-import { FILES } from '../checkpoint-codec.js';
-import { startBackend } from './load.js';
+import { decodeCheckpoint, FILES, memorySource } from '../checkpoint-codec.js';
+import type { StartFrom } from '../resolve.js';
+import { hash, startBackend } from './load.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { PageStore, trainNew, trainOn, type RunEvents } from './run.js';
 
@@ -41,7 +42,7 @@ async function run(m: Exclude<ToWorker, { kind: 'stop' }>): Promise<void> {
     };
     const r =
       m.kind === 'new'
-        ? await trainNew(m.name, m.text, m.settings, store, ev, running.signal, name)
+        ? await trainNew(m.name, m.text, m.settings, store, ev, running.signal, name, m.from ? startFrom(m.from.name, m.from.files) : undefined)
         : await trainOn(m.name, m.text, { maxSteps: m.maxSteps, time: m.time }, store, ev, running.signal, name);
     if (!store.files.has(FILES.resume)) throw new Error('the run ended without saving');
     post({ kind: 'done', stopped: r.stopped, step: r.meta.progress.step, seconds: r.seconds, charsPerSec: r.charsPerSec, bestVal: r.meta.progress.bestVal });
@@ -50,6 +51,12 @@ async function run(m: Exclude<ToWorker, { kind: 'stop' }>): Promise<void> {
   } finally {
     running = null;
   }
+}
+
+/** The model a run starts from, from its checkpoint's files (checked as any opened checkpoint). */
+function startFrom(name: string, files: Array<[string, Uint8Array]>): StartFrom {
+  const { meta, vocab, params } = decodeCheckpoint(memorySource(name, new Map(files)), hash);
+  return { name, meta, vocab, params };
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
