@@ -29,5 +29,12 @@ else
     --time 8h --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
 fi
 mkdir -p models/en
-cp "$run/rnnlm.json" "$run/model.json" "$run/weights.bin" models/en/
-echo "base-model: copied the best model of $run into models/en" >&2
+cp "$run/model.json" "$run/weights.bin" models/en/
+# rnnlm.json names the text by its file name only: no path of this machine in the package.
+node -e '
+  const fs = require("fs");
+  const m = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  m.corpus.path = require("path").basename(m.corpus.path);
+  fs.writeFileSync(process.argv[2], JSON.stringify(m, null, 1));
+' "$run/rnnlm.json" models/en/rnnlm.json
+echo "base-model: copied the best model of $run into models/en ($(du -sh models/en | cut -f1))" >&2

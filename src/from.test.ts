@@ -2,7 +2,7 @@
 // the widened weights give the starting model's distribution over its own tokens, the run
 // records its origin, resumes exactly, and starts from a folder, a zip or a word model.
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { chooseStart, resolveRun } from './resolve.js';
 import { Rng } from './rng.js';
 import { UNK_ID, Vocab } from './tokenizer.js';
 import { tempDir, tinyRequest, trainRecording, syllableText, writeCorpus } from './testing/fixtures.js';
+import { shippedModel } from './train.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -219,5 +220,33 @@ describe('--from auto', () => {
     const none = await resolveRun(tinyRequest('new.txt', dir, {}, {}, { layers: 1, hidden: 12 }), text, async () => async () => 1, { auto: null });
     expect(none.start).toBeUndefined();
     expect(none.choices.find((c) => c.what === 'start')).toEqual({ what: 'start', value: 'random weights', reason: 'no base model ships with this install' });
+  });
+});
+
+describe('a shipped model by name', () => {
+  it('--from en and --from auto find models/en (here $RNNLM_MODELS/en); with none there, auto trains from random weights', async () => {
+    const dir = tempDir();
+    const models = join(dir, 'models');
+    mkdirSync(models);
+    const baseDir = await trainBase(models, 'en');
+    const saved = process.env.RNNLM_MODELS;
+    process.env.RNNLM_MODELS = models;
+    try {
+      expect(shippedModel('en')).toBe(join(models, 'en'));
+      expect(shippedModel('../en')).toBeNull();
+      const text = [...syllableText(200, 8)].filter((c) => c === '\n' || loadCheckpoint(baseDir).vocab.hasToken(c)).join('');
+      const corpus = writeCorpus(dir, text, 'small.txt');
+      const byName = await trainRecording(tinyRequest(corpus, join(dir, 'a'), { from: 'en', maxSteps: 3 }, {}, fromModel));
+      expect(byName.result.meta.from?.name).toBe('en');
+      const auto = await trainRecording(tinyRequest(corpus, join(dir, 'b'), { from: 'auto', maxSteps: 3 }, {}, fromModel));
+      expect(auto.result.meta.from?.name).toBe('en');
+      expect(auto.losses).toEqual(byName.losses);
+      process.env.RNNLM_MODELS = join(dir, 'none');
+      const zero = await trainRecording(tinyRequest(corpus, join(dir, 'c'), { from: 'auto', maxSteps: 3 }, {}, { layers: 1, hidden: 12 }));
+      expect(zero.result.meta.from).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.RNNLM_MODELS;
+      else process.env.RNNLM_MODELS = saved;
+    }
   });
 });

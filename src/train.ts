@@ -156,10 +156,14 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   }
 }
 
-/** The models shipped with rnnlm, by name: folders under models/ in the package. */
+/**
+ * The models shipped with rnnlm, by name: folders under models/ in the package, or under
+ * $RNNLM_MODELS when it is set (the tests point it at nothing).
+ */
 export function shippedModel(name: string): string | null {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return null;
-  const dir = fileURLToPath(new URL(`../models/${name}`, import.meta.url));
+  const root = process.env.RNNLM_MODELS ?? fileURLToPath(new URL('../models', import.meta.url));
+  const dir = join(root, name);
   return existsSync(join(dir, FILES.meta)) ? dir : null;
 }
 
