@@ -4,7 +4,8 @@
 // or focus.
 
 import { linesText, sentenceLines } from '../describe.js';
-import { scoreSentence, type CharScore } from '../sentence.js';
+import { scoreSentence, sentenceFromLogProbs, type CharScore, type SentenceScore } from '../sentence.js';
+import { sentencesAdaptive } from '../dynamic.js';
 import { surprise } from '../surprise.js';
 import { arrowNavigation, byId, el, shown } from './dom.js';
 import { predictor, type PageModel } from './load.js';
@@ -22,12 +23,26 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
   const describe = (c: CharScore, i: number) =>
     `${JSON.stringify(c.char)} at ${i + 1}: P ${c.p.toFixed(4)}, ${c.bits.toFixed(2)} bits${c.oov ? ' (not in the vocabulary: scored as <UNK>)' : ''}`;
   const showDetail = (c: CharScore, i: number) => {
-    detail.replaceChildren(el('p', describe(c, i)), el('p', `Model's top 5 here: ${c.top!.map((t) => `${JSON.stringify(t.char)} ${t.p.toFixed(3)}`).join(' · ')}`));
+    detail.replaceChildren(el('p', describe(c, i)), el('p', c.top ? `Model's top 5 here: ${c.top.map((t) => `${JSON.stringify(t.char)} ${t.p.toFixed(3)}`).join(' · ')}` : 'The network learns as it reads here: its top 5 are not shown.'));
   };
 
-  const update = () => {
+  // Learning as it reads, where training chose a rate for it (rnnlm.json adapt): off until asked.
+  const a = m.meta.adapt && m.meta.adapt.lr > 0 ? { lr: m.meta.adapt.lr, segment: m.meta.adapt.segment, clip: m.meta.adapt.clip } : null;
+  const adapt = byId<HTMLInputElement>('score-adapt');
+  byId('score-adapt-label').hidden = a === null;
+  const mix = m.ngram && m.meta.mixture && !m.meta.training.ngramInput ? { ngram: m.ngram, weights: m.meta.adapt?.lambdas ? { lambdas: m.meta.adapt.lambdas } : m.meta.mixture, adapts: m.meta.training.ngramAdapt === true } : null;
+  let run = 0; // the latest scoring: an adapting one that finishes late is dropped
+  const scored = async (text: string): Promise<SentenceScore> => {
+    if (!a || !adapt.checked) return scoreSentence(stepper, m.vocab, text, { noEos: !eos.checked, perChar: true, top: 5 });
+    const [r] = await sentencesAdaptive(m.params, m.vocab, [text], a, mix);
+    return sentenceFromLogProbs(m.vocab, text, r!.logProbs, { noEos: !eos.checked, perChar: true });
+  };
+
+  const update = async () => {
     const text = input.value;
-    const s = scoreSentence(stepper, m.vocab, text, { noEos: !eos.checked, perChar: true, top: 5 });
+    const mine = ++run;
+    const s = await scored(text);
+    if (mine !== run || signal.aborted) return;
     const join = m.vocab.joiner(); // a word model's tokens shaded as words, spaced as the text is
     chars.replaceChildren(
       ...s.chars!.map((c, i) => {
@@ -41,14 +56,16 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
     totals.textContent = `${JSON.stringify(text)}\n${linesText(sentenceLines(s, eos.checked))}`;
     totals.dataset.logprob = String(s.logprob);
     totals.dataset.text = text;
+    totals.dataset.adapt = String(Boolean(a && adapt.checked));
     onText(text);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(update, 100);
+    timer = setTimeout(() => void update(), 100);
   }, { signal });
   signal.addEventListener('abort', () => clearTimeout(timer));
-  eos.addEventListener('change', update, { signal });
-  update();
+  eos.addEventListener('change', () => void update(), { signal });
+  adapt.addEventListener('change', () => void update(), { signal });
+  void update();
 }

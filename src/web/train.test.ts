@@ -6,7 +6,7 @@
 // an adapter; and nothing is asked of another host. Skipped, with a message, without Chromium.
 
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
@@ -214,6 +214,30 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     expect(await page.textContent('#model')).toMatch(/started from\s*corpus \(trained on corpus\.txt, step \d+/);
     await page.close();
   }, 240_000);
+
+  it('Score learning as it reads (a model whose training chose a rate) equals rnnlm score --adapt; off, it equals rnnlm score', async () => {
+    const dir = join(root, 'ck-adapt');
+    mkdirSync(dir, { recursive: true });
+    for (const f of [FILES.model, FILES.weights, FILES.ngram]) copyFileSync(join(root, 'ck-cli', f), join(dir, f));
+    const meta = JSON.parse(readFileSync(join(root, 'ck-cli', FILES.meta), 'utf8'));
+    meta.adapt = { lr: 0.3, segment: 32, clip: 1, tokens: 0, by: 'mixture', static: 0, adapted: 0, network: { static: 0, adapted: 0 }, tried: [], tokensPerSec: 0 };
+    writeFileSync(join(dir, FILES.meta), JSON.stringify(meta));
+    const text = syllableText(12, 21).replace(/\n/g, ' ').trim(); // over three segments
+    expect([...text].length).toBeGreaterThan(70);
+    const page = await open();
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    const fixed = JSON.parse(cli(['score', '--json', '--model', dir, text])) as { logprob: number };
+    expect(Math.abs((await pageScore(page, text)) - fixed.logprob) / Math.abs(fixed.logprob)).toBeLessThan(1e-4);
+    expect(await page.isVisible('#score-adapt')).toBe(true);
+    await page.check('#score-adapt');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#score-totals')!.dataset.adapt === 'true');
+    const want = JSON.parse(cli(['score', '--json', '--adapt', '--model', dir, text])) as { logprob: number };
+    expect(Math.abs(want.logprob - fixed.logprob)).toBeGreaterThan(1e-3); // it learned
+    const got = Number(await page.getAttribute('#score-totals', 'data-logprob'));
+    expect(Math.abs(got - want.logprob) / Math.abs(want.logprob)).toBeLessThan(1e-4);
+    await page.close();
+  }, 120_000);
 
   it('a word model (train --unit word) opened from disk: Score shades words and equals rnnlm score; Inside reads words', async () => {
     const dir = join(root, 'ck-words');
