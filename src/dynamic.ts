@@ -79,7 +79,7 @@ export async function streamLossAdaptive(
 }
 
 /** Rates tried at the end of training (with ADAPT_CLIP = 1 a clipped step moves the weights by lr in norm). */
-export const ADAPT_RATES = [0.01, 0.03, 0.1, 0.3];
+export const ADAPT_RATES = [0.01, 0.03, 0.1, 0.3, 1];
 /** Validation tokens the rate is chosen on (the first of the split): seconds at a few thousand tokens/s. */
 export const ADAPT_TOKENS = 12_000;
 
