@@ -15,7 +15,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng } from './rng.mjs';
+import { shuffle } from './rng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -80,11 +80,7 @@ if (!out) {
   process.exit(2);
 }
 const paragraphs = [...sotuParagraphs(), ...wordnetParagraphs()];
-const r = rng(31);
-for (let i = paragraphs.length - 1; i > 0; i--) {
-  const j = Math.floor(r() * (i + 1));
-  [paragraphs[i], paragraphs[j]] = [paragraphs[j], paragraphs[i]];
-}
+shuffle(paragraphs, 31);
 const text = paragraphs.map((p, i) => (i % 2 === 1 ? typographic(p) : p)).join('\n\n') + '\n';
 writeFileSync(out, text);
 process.stderr.write(`base-text: wrote ${out} (${paragraphs.length} paragraphs, ${Buffer.byteLength(text)} bytes)\n`);

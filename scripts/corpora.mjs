@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng } from './rng.mjs';
+import { shuffle } from './rng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'corpora');
@@ -19,15 +19,6 @@ function pkgDir(name) {
   } catch {
     return null;
   }
-}
-
-function shuffle(xs, seed) {
-  const r = rng(seed);
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
 }
 
 function write(name, text) {

