@@ -47,11 +47,14 @@ export async function resolveRun(
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
   let from: StartFrom | undefined;
+  let why = ''; // why auto started from the base
   if (start && 'auto' in start) {
     // `--from auto`: the shipped base where it is measured to help.
     const c = chooseStart(text, t.unit, start.auto);
-    if (c.use) from = start.auto!;
-    else choices.push({ what: 'start', value: 'random weights', reason: c.reason });
+    if (c.use) {
+      from = start.auto!;
+      why = `${c.reason}: `;
+    } else choices.push({ what: 'start', value: 'random weights', reason: c.reason });
   } else from = start;
   // A run from another model reads tokens as that model does (its unit and case), its tokens first.
   const unit = from ? from.vocab.unit : t.unit;
@@ -72,7 +75,7 @@ export async function resolveRun(
     }
     ({ layers, hidden, cell } = f);
     const added = corpus.vocab.size - from.vocab.size;
-    choices.push({ what: 'start', value: from.name, reason: `${start && 'auto' in start ? `${chooseStart(text, t.unit, from).reason}: ` : ''}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
+    choices.push({ what: 'start', value: from.name, reason: `${why}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
     if (dropout === 'auto' && t.time !== null) {
       const measure = await meter(corpus, batchSize);
       speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen);
