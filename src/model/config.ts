@@ -11,6 +11,16 @@ export interface ModelConfig {
   vocabSize: number;
   /** Dropout on each layer's output (between layers and before the softmax), training only. */
   dropout: number;
+  /**
+   * A class-factored output layer (factored.ts): the class of each token, [V], classes
+   * numbered from 0 by frequency. Absent: the flat softmax over the vocabulary.
+   */
+  classOf?: number[];
+}
+
+/** The number of output classes of a factored model (0: flat). */
+export function outputClasses(c: ModelConfig): number {
+  return c.classOf ? c.classOf.reduce((m, x) => Math.max(m, x), -1) + 1 : 0;
 }
 
 /** Gate blocks per cell, in the Keras/TF.js column order of `kernel [in, G·H]`. */
@@ -30,5 +40,5 @@ export function parameterCount(c: ModelConfig): number {
     const input = l === 0 ? c.vocabSize : c.hidden;
     n += GATES[c.cell].length * (input + 1 + c.hidden) * c.hidden;
   }
-  return n + (c.hidden + 1) * c.vocabSize;
+  return n + (c.hidden + 1) * (c.vocabSize + outputClasses(c));
 }

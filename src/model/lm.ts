@@ -16,8 +16,9 @@ import { dropoutMaskData } from './dropout.js';
 import { kernelStack, type KernelStack } from './lstm-kernels.js';
 import type { Params } from './params.js';
 import { transposeJS } from './ops.js';
-import { inputGradient, inputsT, lookupInputs, matmulInputs, perStep, type StepInputs } from './projection.js';
+import { inputGradient, inputsT, lookupInputs, matmulInputs, perStep, scatterInputGradient, type StepInputs } from './projection.js';
 import { lossInJS, sampledOutput } from './softmax.js';
+import { factoredOutput } from './factored.js';
 import { rnn } from './rnn.js';
 
 export const CELL_IMPL: Record<CellKind, Cell> = { lstm, gru, rnn };
@@ -207,7 +208,22 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       return result;
     };
     let dxs: tf.Tensor[]; // the gradient w.r.t. the top layer's output per step, T × [B, H]
-    if (train && grads && opts.candidates && !onDevice && !stack) {
+    if (c.classOf) {
+      // A class-factored output layer (factored.ts): its sums in JS on every backend.
+      if (win.prior) throw new Error('the n-gram as input does not work with a factored output layer');
+      const out = await factoredOutput(params, top, win, scale, grads, logProbs);
+      result.loss = out.loss;
+      result.count = out.count;
+      if (!out.dTop || !grads) return await finish();
+      if (stack) {
+        const scatter = stack.backward(out.dTop, reads, grads);
+        result.grads = grads;
+        await finish();
+        scatter();
+        return result;
+      }
+      dxs = await perStep(out.dTop, T, B); // [T·B, H] → T × [B, H]
+    } else if (train && grads && opts.candidates && !onDevice && !stack) {
       if (win.prior) throw new Error('the n-gram as input does not work with a sampled softmax');
       // A sampled softmax: the output layer over the candidates only (sampled.ts).
       const out = await sampledOutput(params, top, win, opts.candidates, opts.candidateLogWeights, scale, grads);
@@ -290,16 +306,20 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       }
       // Weight gradients for the whole window: input and bias rows [X, 1]ᵀ·dZ_g, recurrent rows Sᵀ·dZ_g.
       const dZ = dGates.map((d) => tf.concat(d, 0)); // G × [T·B, H]
-      const xT = inputsT(params, l, ids, layerX[l] ?? null, B); // [I + 1, T·B]
       const sT = new Map<number, tf.Tensor>();
-      gates.forEach((g, k) => {
+      let xT: tf.Tensor | null = null;
+      for (const [k, g] of gates.entries()) {
         const si = cell.sOf[k]!;
         if (!sT.has(si)) sT.set(si, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.s[si]!), 0))); // [H, T·B]
         const o = params.spec(`l${l}.${g}`).offset;
         const split = o + (I + 1) * H;
-        reads.push([tf.matMul(xT, dZ[k]!), grads.subarray(o, split)]); // [I + 1, H]
+        // Layer 0 on CPU backends: rows scattered by id (no one-hot matmul, whose cost grows with V).
+        if (!(l === 0 && (await scatterInputGradient(dZ[k]!, ids, B, grads.subarray(o, split))))) {
+          xT ??= inputsT(params, l, ids, layerX[l] ?? null, B); // [I + 1, T·B]
+          reads.push([tf.matMul(xT, dZ[k]!), grads.subarray(o, split)]); // [I + 1, H]
+        }
         reads.push([tf.matMul(sT.get(si)!, dZ[k]!), grads.subarray(split, split + H * H)]); // [H, H]
-      });
+      }
       // The gradient w.r.t. this layer's input, for the layer below: one matmul per gate for the window.
       if (l > 0) dxs = await perStep(inputGradient(params, l, dZ), T, B); // [T·B, H] → T × [B, H]
     }

@@ -1,12 +1,13 @@
 // All trainable weights in one flat Float32Array, with a named view per matrix. Each gate g
 // of layer l is one matrix `l{l}.{g}` of shape [I + 1 + H, H]: rows [0, I) multiply the
 // input, row I is the bias, rows [I+1, I+1+H) multiply the previous state — so a step is a
-// single matmul of [x, 1, a<t-1>] with it. The output layer `out` is [H + 1, V] (bias last).
+// single matmul of [x, 1, a<t-1>] with it. The output layer `out` is [H + 1, V] (bias last);
+// a factored model (factored.ts) also has the class layer `cls` [H + 1, C] after it.
 // toKeras/fromKeras convert to the Keras layout (kernel [I, G·H], recurrent_kernel [H, G·H],
 // bias [G·H], gates side by side in Keras order).
 
 import { Rng } from '../rng.js';
-import { GATES, type ModelConfig } from './config.js';
+import { GATES, outputClasses, type ModelConfig } from './config.js';
 
 export interface ParamSpec {
   name: string;
@@ -27,6 +28,8 @@ export function layout(c: ModelConfig): ParamSpec[] {
     for (const g of GATES[c.cell]) add(`l${l}.${g}`, input + 1 + c.hidden, c.hidden);
   }
   add('out', c.hidden + 1, c.vocabSize);
+  const C = outputClasses(c);
+  if (C > 0) add('cls', c.hidden + 1, C);
   return specs;
 }
 
@@ -74,6 +77,12 @@ export class Params {
     const out = p.view('out');
     const limit = Math.sqrt(6 / (H + c.vocabSize));
     for (let i = 0; i < H * c.vocabSize; i++) out[i] = rng.uniform(-limit, limit);
+    const C = outputClasses(c);
+    if (C > 0) {
+      const cls = p.view('cls');
+      const lim = Math.sqrt(6 / (H + C));
+      for (let i = 0; i < H * C; i++) cls[i] = rng.uniform(-lim, lim);
+    }
     return p;
   }
 
@@ -104,22 +113,28 @@ export class Params {
     });
   }
 
-  /** All weights in Keras order: per layer kernel, recurrent_kernel, bias; then dense kernel, bias. */
+  /**
+   * All weights in Keras order: per layer kernel, recurrent_kernel, bias; then dense kernel,
+   * bias; a factored model then the class layer's kernel and bias.
+   */
   toKeras(): Float32Array[] {
     const out: Float32Array[] = [];
     for (let l = 0; l < this.config.layers; l++) {
       const k = this.layerToKeras(l);
       out.push(k.kernel, k.recurrent, k.bias);
     }
-    out.push(this.view('out', 0, this.config.hidden).slice(), this.view('out', this.config.hidden).slice());
+    const H = this.config.hidden;
+    for (const name of outputNames(this.config)) out.push(this.view(name, 0, H).slice(), this.view(name, H).slice());
     return out;
   }
 
   static fromKeras(c: ModelConfig, arrays: Float32Array[]): Params {
     const p = new Params(c);
     for (let l = 0; l < c.layers; l++) p.setLayerFromKeras(l, arrays[3 * l]!, arrays[3 * l + 1]!, arrays[3 * l + 2]!);
-    p.view('out', 0, c.hidden).set(arrays[3 * c.layers]!);
-    p.view('out', c.hidden).set(arrays[3 * c.layers + 1]!);
+    outputNames(c).forEach((name, k) => {
+      p.view(name, 0, c.hidden).set(arrays[3 * c.layers + 2 * k]!);
+      p.view(name, c.hidden).set(arrays[3 * c.layers + 2 * k + 1]!);
+    });
     return p;
   }
 
@@ -138,7 +153,14 @@ export function kerasShapes(c: ModelConfig): number[][] {
     shapes.push([I, G * c.hidden], [c.hidden, G * c.hidden], [G * c.hidden]);
   }
   shapes.push([c.hidden, c.vocabSize], [c.vocabSize]);
+  const C = outputClasses(c);
+  if (C > 0) shapes.push([c.hidden, C], [C]);
   return shapes;
+}
+
+/** The output layers' parameters: `out`, and `cls` for a factored model. */
+function outputNames(c: ModelConfig): string[] {
+  return outputClasses(c) > 0 ? ['out', 'cls'] : ['out'];
 }
 
 function total(specs: ParamSpec[]): number {

@@ -69,8 +69,8 @@ export async function perStep(m: tf.Tensor, T: number, B: number): Promise<tf.Te
 
 /**
  * [X, 1]ᵀ, [I + 1, T·B], for the input rows' weight gradient dW_x,b = [X, 1]ᵀ·dZ. For layer 0
- * it is built in JS from the ids (a one-hot column per position, and the ones row); above,
- * transposed from X.
+ * (on the GPU; CPU backends scatter instead, scatterInputGradient) it is built in JS from the
+ * ids (a one-hot column per position, and the ones row); above, transposed from X.
  */
 export function inputsT(params: Params, l: number, ids: readonly Int32Array[], X: tf.Tensor | null, B: number): tf.Tensor {
   const T = ids.length;
@@ -85,6 +85,34 @@ export function inputsT(params: Params, l: number, ids: readonly Int32Array[], X
     }
   }
   return tf.tensor2d(out, [V + 1, T * B]);
+}
+
+/**
+ * Layer 0's input and bias rows' weight gradient without the one-hot matmul, whose cost grows
+ * with the vocabulary ([V + 1, T·B]·[T·B, H]): each position's gate gradient dZ [T·B, H]
+ * (time-major) added to row `id` and to the bias row of `dW` [V + 1, H]. On CPU backends
+ * (where a read is cheap); false on the GPU, where the caller keeps the matmul on the device.
+ */
+export async function scatterInputGradient(dZ: tf.Tensor, ids: readonly Int32Array[], B: number, dW: Float32Array): Promise<boolean> {
+  if (!readBack()) return false;
+  const H = dZ.shape[1]!;
+  const V = dW.length / H - 1;
+  const d = (await dZ.data()) as Float32Array;
+  const bias = new Float64Array(H);
+  for (let t = 0; t < ids.length; t++) {
+    const idsT = ids[t]!;
+    for (let b = 0; b < B; b++) {
+      const src = (t * B + b) * H;
+      const row = idsT[b]! * H;
+      for (let j = 0; j < H; j++) {
+        const g = d[src + j]!;
+        dW[row + j]! += g;
+        bias[j]! += g;
+      }
+    }
+  }
+  for (let j = 0; j < H; j++) dW[V * H + j]! += bias[j]!;
+  return true;
 }
 
 /** The gradient w.r.t. a layer's input X for the whole window: Σ_g dZ_g·W_x,gᵀ, [T·B, I] (layers above the first). */

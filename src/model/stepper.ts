@@ -3,10 +3,13 @@
 // projection of the one-hot character is a row lookup; the vector·matrix products go to
 // the TF.js backend when it is a fast one (wasm, tensorflow: ~30 µs for 256×1024, SIMD),
 // else to plain JS loops. Nonlinearities and the softmax are JS, in float64. Checked
-// against the batched TF.js path (lm.ts) in tests.
+// against the batched TF.js path (lm.ts) in tests. A factored output layer (factored.ts)
+// costs the same here as a flat one: sampling and the inside view need every probability.
 
 import * as tf from '@tensorflow/tfjs';
 import { GATES, type ModelConfig } from './config.js';
+import type { Classes } from './classes.js';
+import { classesOf, factoredLogProbs } from './factored.js';
 import type { Params } from './params.js';
 
 /** A matrix [rows, cols] for vector·matrix products, on the backend when `tensor` is set. */
@@ -32,6 +35,8 @@ export class Stepper {
   private readonly layers: Layer[];
   private readonly out: Mat;
   private readonly outBias: Float32Array;
+  /** A factored model's class layer [H, C], its bias, its classes, and the class logits [C]. */
+  private readonly cls: { w: Mat; bias: Float32Array; k: Classes; logits: Float64Array } | null;
   private readonly h: Float64Array[];
   private readonly c: Float64Array[];
   private readonly pre: Float64Array;
@@ -82,6 +87,8 @@ export class Stepper {
     }
     this.out = mat(params.view('out', 0, H).slice(), H, c.vocabSize);
     this.outBias = params.view('out', H).slice();
+    const k = classesOf(c);
+    this.cls = k ? { w: mat(params.view('cls', 0, H).slice(), H, k.members.length), bias: params.view('cls', H).slice(), k, logits: new Float64Array(k.members.length) } : null;
     this.h = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.c = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.pre = new Float64Array(G * H);
@@ -106,7 +113,7 @@ export class Stepper {
 
   /** Free the backend copies of the weights. */
   dispose(): void {
-    for (const m of [this.out, ...this.layers.flatMap((l) => [l.x, l.h, l.hh])]) m?.tensor?.dispose();
+    for (const m of [this.out, this.cls?.w, ...this.layers.flatMap((l) => [l.x, l.h, l.hh])]) m?.tensor?.dispose();
   }
 
   /** Feed token `id`; afterwards `logProbs` holds log P(next | everything fed since reset). */
@@ -153,6 +160,14 @@ export class Stepper {
     const lp = this.logProbs;
     for (let v = 0; v < V; v++) lp[v] = this.outBias[v]!;
     addVecMat(lp, 0, x!, this.out);
+    if (this.cls) {
+      // Factored: each class's softmax over its members, times the class's probability.
+      const { w, bias, k, logits } = this.cls;
+      logits.set(bias);
+      addVecMat(logits, 0, x!, w);
+      factoredLogProbs(lp, logits, k);
+      return lp;
+    }
     let max = -Infinity;
     for (let v = 0; v < V; v++) if (lp[v]! > max) max = lp[v]!;
     let sum = 0;

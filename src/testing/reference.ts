@@ -41,12 +41,27 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
   const [wOut, bOut] = [vars[3 * c.layers]!, vars[3 * c.layers + 1]!];
   let total: tf.Tensor = tf.scalar(0);
   for (let t = 0; t < T; t++) {
-    const logp = tf.logSoftmax(tf.add(tf.matMul(inputs[t]!, wOut), bOut));
+    const logp = c.classOf ? factoredLogSoftmax(c.classOf, inputs[t]!, wOut, bOut, vars[3 * c.layers + 2]!, vars[3 * c.layers + 3]!) : tf.logSoftmax(tf.add(tf.matMul(inputs[t]!, wOut), bOut));
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, b) => win.targets[b * T + t]!), 'int32'), c.vocabSize);
     const w = tf.tensor1d(Array.from({ length: B }, (_, b) => win.weights[b * T + t]!));
     total = tf.add(total, tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(logp, y), 1), w))));
   }
   return tf.mul(total, scale) as tf.Scalar;
+}
+
+/**
+ * ln P(w | h) [B, V] of a class-factored output layer in TF.js ops, by a class membership
+ * matrix M [V, C]: log-softmax over the classes, plus each logit minus the log-sum-exp of its
+ * class's logits (per class: ln(exp(l − max)·M) + max).
+ */
+function factoredLogSoftmax(classOf: number[], h: tf.Tensor, wOut: tf.Tensor, bOut: tf.Tensor, wCls: tf.Tensor, bCls: tf.Tensor): tf.Tensor {
+  const C = Math.max(...classOf) + 1;
+  const M = tf.oneHot(tf.tensor1d(classOf, 'int32'), C).toFloat(); // [V, C]
+  const cls = tf.logSoftmax(tf.add(tf.matMul(h, wCls), bCls)); // [B, C]
+  const l = tf.add(tf.matMul(h, wOut), bOut); // [B, V]
+  const max = tf.max(l, 1, true);
+  const lse = tf.add(tf.log(tf.matMul(tf.exp(tf.sub(l, max)), M)), max); // [B, C]
+  return tf.add(tf.sub(l, tf.matMul(lse, M, false, true)), tf.matMul(cls, M, false, true)); // [B, V]
 }
 
 /**
