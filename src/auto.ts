@@ -146,6 +146,44 @@ export interface ModelRequest {
   layers: Auto<number>;
   hidden: Auto<number>;
   dropout: Auto<number>;
+  /** The output layer: a flat softmax, or factored into classes (factored.ts); absent: auto. */
+  output?: Auto<OutputKind>;
+}
+
+export type OutputKind = 'flat' | 'factored';
+export const OUTPUTS: readonly OutputKind[] = ['flat', 'factored'];
+
+/**
+ * Vocabularies below this keep the flat output layer without measuring: there the output
+ * layer is a small part of a step (npm run bench: V 65 against 2,500 and 6,000).
+ */
+export const FACTORED_MIN_VOCAB = 512;
+
+/** `auto` factors the output when that trains at least this much faster here. */
+export const FACTORED_MIN_GAIN = 1.2;
+
+/**
+ * Classes of a factored output layer for V tokens: 2√V, so a class holds √V/2 tokens on
+ * average (frequent tokens sit in smaller ones) and the class layer and a class's members
+ * cost about the same. Example: 6,000 characters → 155 classes; 10,002 words → 200.
+ */
+export function outputClassCount(V: number): number {
+  return Math.max(1, Math.min(V, Math.round(2 * Math.sqrt(V))));
+}
+
+/**
+ * `--output auto`: the factored layer when the vocabulary is large and the factored layer
+ * measured here trains at least FACTORED_MIN_GAIN times faster than the flat one.
+ */
+export async function chooseOutput(V: number, measure: (kind: OutputKind) => Promise<number>, unit: 'char' | 'word' = 'char'): Promise<{ kind: OutputKind; reason: string; speed: number | null }> {
+  if (V < FACTORED_MIN_VOCAB) return { kind: 'flat', reason: `${V} tokens`, speed: null };
+  const flat = await measure('flat');
+  const factored = await measure('factored');
+  const kind: OutputKind = factored >= FACTORED_MIN_GAIN * flat ? 'factored' : 'flat';
+  const k = (x: number) => (x >= 1e4 ? `${Math.round(x / 1e3)}K` : `${(x / 1e3).toFixed(1)}K`);
+  const perSec = unit === 'word' ? 'words/s' : 'chars/s';
+  const what = kind === 'factored' ? `${outputClassCount(V)} classes by frequency` : 'one softmax';
+  return { kind, reason: `${V.toLocaleString('en-US')} tokens, measured here ${k(factored)} ${perSec} factored against ${k(flat)} flat: ${what}`, speed: kind === 'factored' ? factored : flat };
 }
 
 /**

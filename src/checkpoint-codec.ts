@@ -120,12 +120,30 @@ async function modelJSON(c: ModelConfig): Promise<object> {
         convertedBy: 'rnnlm',
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: [FILES.weights], weights: a.weightSpecs }],
+        ...(c.classOf ? { userDefinedMetadata: { rnnlm: factoredNote(c.classOf) } } : {}),
       };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
   m.dispose();
   return out;
+}
+
+/** What a consumer of model.json needs to turn a factored model's two heads into probabilities. */
+function factoredNote(classOf: number[]): object {
+  return {
+    output: 'factored',
+    howTo: 'P(token w) = classes[classOf[w]] · exp(output[w]) / Σ over tokens v with classOf[v] = classOf[w] of exp(output[v]); token ids as in rnnlm.json',
+    classOf,
+  };
+}
+
+/** A factored model's class table: an integer class per token, classes 0..C−1 each used. */
+function validClasses(k: unknown, V: number): boolean {
+  if (k === undefined) return true;
+  if (!Array.isArray(k) || k.length !== V || !k.every((x) => Number.isInteger(x) && x >= 0 && x < V)) return false;
+  const C = (k as number[]).reduce((m, x) => Math.max(m, x), -1) + 1;
+  return new Set(k).size === C;
 }
 
 function isPosInt(x: unknown): x is number {
@@ -144,6 +162,7 @@ function checkMeta(json: unknown, path: string): Meta {
   if (!c || !CELLS.includes(c.cell) || !isPosInt(c.layers) || !isPosInt(c.hidden) || !isPosInt(c.vocabSize) || !(c.dropout >= 0 && c.dropout < 1)) {
     throw inputError(`${path}: "model" is missing or invalid (cell, layers, hidden, vocabSize, dropout)`);
   }
+  if (!validClasses(c.classOf, c.vocabSize)) throw inputError(`${path}: "model.classOf" should give each of the ${c.vocabSize} tokens a class, classes numbered from 0 with none empty`);
   if (!SEGMENTATIONS.includes(m.segmentation as Segmentation)) throw inputError(`${path}: "segmentation" is missing or invalid`);
   if (!m.progress || typeof m.progress.step !== 'number' || !Array.isArray(m.history)) {
     throw inputError(`${path}: "progress" or "history" is missing or invalid`);

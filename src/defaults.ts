@@ -14,6 +14,7 @@ export const MODEL_DEFAULTS: ModelRequest = {
   layers: 'auto', // stacked recurrent layers (auto: by training characters and time budget)
   hidden: 'auto', // units per layer (auto: as layers)
   dropout: 'auto', // dropout on layer outputs (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)
+  output: 'auto', // flat | factored (auto: factored when the vocabulary is large and that is measured faster here)
 };
 
 /** … and how it is trained. */

@@ -2,7 +2,7 @@
 // `rnnlm score` print them, the web page shows the same lines, so the two cannot drift.
 
 import type { Meta } from './checkpoint.js';
-import { parameterCount } from './model/config.js';
+import { outputClasses, parameterCount } from './model/config.js';
 import type { SentenceScore } from './sentence.js';
 import type { Vocab } from './tokenizer.js';
 import { LN2 } from './sentence.js';
@@ -20,7 +20,7 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
   const words = vocab.tokens.slice(2, 32).join(' ') + (vocab.size > 32 ? ' …' : '');
   const shownTokens = per === 'word' ? `the ${int(vocab.size - 2)} most frequent words${vocab.lowercase ? ', lowercased' : ''}: ${words}` : JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars);
   return [
-    ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`],
+    ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}${m.classOf ? `, output factored into ${outputClasses(m)} classes` : ''}`],
     ['vocabulary', `${vocab.size} tokens: <EOS>, <UNK> and ${shownTokens}`],
     ...fromLines(meta),
     ['corpus', `${meta.corpus.path} (${int(meta.corpus.bytes)} bytes, ${meta.segmentation} mode, sha256 ${meta.corpus.sha256.slice(0, 12)}…)`],

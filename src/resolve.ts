@@ -3,7 +3,7 @@
 // on the workers that will train), dropout from the epochs the budget allows, the window,
 // rate, clip, schedule, epochs and patience. No Node: the CLI and a page resolve the same way.
 
-import { autoClip, autoDropout, autoWindow, chooseSize, resolveText } from './auto.js';
+import { autoClip, autoDropout, autoWindow, chooseOutput, chooseSize, FACTORED_MIN_VOCAB, outputClassCount, resolveText, SIZES } from './auto.js';
 import { buildCorpus, rowBounds, windowAt, type Corpus } from './corpus.js';
 import { inputError } from './errors.js';
 import { runWindow, zeroState, type RunOptions, type WindowRunner } from './model/lm.js';
@@ -13,6 +13,7 @@ import { Rng } from './rng.js';
 import type { Meta, Origin, TrainConfig } from './checkpoint.js';
 import type { Vocab } from './tokenizer.js';
 import { widenVocab } from './model/widen.js';
+import { streamClasses } from './model/factored.js';
 import type { ModelConfig } from './model/config.js';
 import type { ScheduleKind } from './schedule.js';
 import type { TrainRequest } from './train.js';
@@ -68,24 +69,41 @@ export async function resolveRun(
   const batchSize = t.batchSize === 'auto' ? win.batchSize : t.batchSize;
   const seqLen = t.seqLen === 'auto' ? win.seqLen : t.seqLen;
   let speed: number | null = null; // measured chars/s of the chosen size
+  let measurer: ((model: ModelConfig, batch: number, seqLen: number) => Promise<number>) | undefined;
+  const measure = async (model: ModelConfig) => (measurer ??= await meter(corpus, batchSize))(model, batchSize, seqLen);
+  const V = corpus.vocab.size;
+  const output = m.output ?? 'auto';
+  if (output === 'factored' && t.samples > 0) throw inputError('--output factored does not go with --samples: both make a large vocabulary cheaper to train; choose one');
+  if (output === 'factored' && t.ngramInput) throw inputError('--output factored does not go with --ngram-input: the n-gram is added to a flat softmax');
+  let classOf: number[] | undefined; // a factored output layer's classes
+  const widened = from ? widenVocab(from.params, V) : null;
   if (from) {
     const f = from.meta.model;
     if ((layers !== 'auto' && layers !== f.layers) || (hidden !== 'auto' && hidden !== f.hidden)) {
       throw inputError(`the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers and --hidden, or start from random weights with --from none`);
     }
+    if (output !== 'auto' && output !== (f.classOf ? 'factored' : 'flat')) throw inputError(`the output layer comes from ${from.name} (${f.classOf ? 'factored' : 'flat'}): leave out --output, or start from random weights with --from none`);
     ({ layers, hidden, cell } = f);
-    const added = corpus.vocab.size - from.vocab.size;
+    classOf = widened!.config.classOf;
+    const added = V - from.vocab.size;
     choices.push({ what: 'start', value: from.name, reason: `${why}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
-    if (dropout === 'auto' && t.time !== null) {
-      const measure = await meter(corpus, batchSize);
-      speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen);
-    }
-  } else if (layers === 'auto' || hidden === 'auto') {
-    const measure = await meter(corpus, batchSize);
+    if (dropout === 'auto' && t.time !== null) speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: V, ...(classOf ? { classOf } : {}) });
+  } else if (output === 'factored') {
+    classOf = streamClasses(corpus.train, V, outputClassCount(V));
+  } else if (output === 'auto' && t.samples === 0 && !t.ngramInput && V >= FACTORED_MIN_VOCAB) {
+    // Measured at the first size auto would try (or the one asked for).
+    const k = streamClasses(corpus.train, V, outputClassCount(V));
+    const size = { cell, layers: layers === 'auto' ? SIZES[0]!.layers : layers, hidden: hidden === 'auto' ? SIZES[0]!.hidden : hidden, dropout: 0, vocabSize: V };
+    const o = await chooseOutput(V, (kind) => measure(kind === 'factored' ? { ...size, classOf: k } : size), corpus.vocab.unit);
+    if (o.kind === 'factored') classOf = k;
+    choices.push({ what: 'output', value: o.kind, reason: o.reason });
+  }
+  if (layers === 'auto' || hidden === 'auto') {
+    // (A run from another model has its shape already.)
     const size = await chooseSize(
       trainChars,
       t.time,
-      (l, h) => measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: corpus.vocab.size }, batchSize, seqLen),
+      (l, h) => measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: V, ...(classOf ? { classOf } : {}) }),
       corpus.vocab.unit,
     );
     if (layers === 'auto') layers = size.layers;
@@ -115,8 +133,8 @@ export async function resolveRun(
     epochs: t.epochs === 'auto' ? (t.time !== null ? null : EPOCH_CAP) : t.epochs,
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
-  const model: ModelConfig = { cell, layers, hidden, dropout, vocabSize: corpus.vocab.size };
-  const weights = from ? { params: new Params(model, widenVocab(from.params, model.vocabSize).data), origin: originOf(from) } : undefined;
+  const model: ModelConfig = { cell, layers, hidden, dropout, vocabSize: V, ...(classOf ? { classOf } : {}) };
+  const weights = from ? { params: new Params(model, widened!.data), origin: originOf(from) } : undefined;
   return { kind: 'fresh', corpus, segmentation: r.segmentation, model, training, choices, ...(weights ? { start: weights } : {}) };
 }
 

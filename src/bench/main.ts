@@ -20,6 +20,8 @@ import { DataParallel } from '../model/parallel.js';
 import { Params } from '../model/params.js';
 import { Stepper } from '../model/stepper.js';
 import { sampleCandidates } from '../model/softmax.js';
+import { frequencyClasses } from '../model/classes.js';
+import { outputClassCount } from '../auto.js';
 import { Rng } from '../rng.js';
 import { sampleText } from '../sample.js';
 import { scoreText } from '../score.js';
@@ -45,6 +47,7 @@ const argv = yargs(hideBin(process.argv))
   .option('ngram-mb', { type: 'array', default: [1, 10], describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)' })
   .option('samples', { type: 'number', default: 1024, describe: 'Sampled softmax: negatives per window for the word-vocabulary timing' })
   .option('word-vocab', { type: 'number', default: 10_000, describe: 'Also time training at a vocabulary of this many words (+ <EOS>, <UNK>): the full softmax a word model pays (0 = skip)' })
+  .option('vocab-sweep', { type: 'array', default: ['c65', 'c2500', 'c6000', 'w10000', 'w50000'], describe: 'Time LSTM 1×hidden training at these vocabularies (c: characters, w: words + <EOS>, <UNK>), Zipf-distributed ids, flat and factored output (an empty list skips)' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
   .parseSync();
@@ -118,8 +121,8 @@ function zipfWindows(size: number): Window[] {
 }
 
 /** Tokens per second of rnnlm's training step (forward, backward) for a model, on `over`'s windows (default the character batches). */
-async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[]; samples?: number }): Promise<number> {
-  const c: ModelConfig = { cell, layers, hidden: H, vocabSize: over?.vocabSize ?? vocabSize, dropout };
+async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[]; samples?: number; classOf?: number[] }): Promise<number> {
+  const c: ModelConfig = { cell, layers, hidden: H, vocabSize: over?.vocabSize ?? vocabSize, dropout, ...(over?.classOf ? { classOf: over.classOf } : {}) };
   const windows = over?.windows ?? charWindows;
   const params = Params.init(c, new Rng(1));
   const pool = await DataParallel.create(workers, backend);
@@ -274,6 +277,20 @@ if (argv.wordVocab > 0) {
   wordsSampled = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: zipfWindows(size), samples: argv.samples });
   wordsFullZipf = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows: zipfWindows(size) });
 }
+/** Training speed at each vocabulary of --vocab-sweep, flat and factored (classes by the Zipf counts the windows are drawn from). */
+const sweep: Array<{ unit: 'char' | 'word'; vocab: number; classes: number; flat: number; factored: number }> = [];
+for (const spec of (argv.vocabSweep as Array<string | number>).map(String)) {
+  const unit = spec.startsWith('w') ? 'word' : 'char';
+  const size = Number(spec.slice(1)) + (unit === 'word' ? 2 : 0);
+  if (!(size > 2)) throw new Error(`--vocab-sweep: ${spec} is not c<chars> or w<words>`);
+  const C = outputClassCount(size);
+  const classOf = Array.from(frequencyClasses(Array.from({ length: size }, (_, v) => 1 / (v + 1)), C).classOf);
+  log(`timing LSTM 1×${H} at ${size} tokens, flat and factored (${C} classes) …`);
+  const windows = zipfWindows(size);
+  const flat = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows });
+  const factored = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows, classOf });
+  sweep.push({ unit, vocab: size, classes: C, flat, factored });
+}
 log('timing sampling and eval …');
 const sampling = samplingSpeed();
 const evaluation = await evalSpeed();
@@ -294,6 +311,7 @@ const result = {
   lstm_1x256_words_per_s_zipf_full: wordsFullZipf,
   lstm_1x256_words_per_s_zipf_sampled: wordsSampled,
   samples: argv.samples,
+  vocab_sweep: sweep,
   sampling_chars_per_s: sampling,
   eval_chars_per_s: evaluation.charsPerSec,
   eval_document_chars_per_s: documentEvalResult.charsPerSec,
@@ -316,6 +334,10 @@ if (argv.json) {
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
     [`training, LSTM 1×${H}, vocabulary ${f(argv.wordVocab)} words + <EOS>, <UNK> (full softmax)`, words === null ? 'skipped' : `${f(words)} words/s`],
     [`  Zipf-distributed words: full softmax / sampled (--samples ${argv.samples})`, wordsSampled === null ? 'skipped' : `${f(wordsFullZipf)} / ${f(wordsSampled)} words/s`],
+    ...sweep.map((r): [string, string] => [
+      `training, LSTM 1×${H}, ${f(r.vocab)} ${r.unit === 'word' ? 'words + <EOS>, <UNK>' : 'characters'} (Zipf): flat / factored (${r.classes} classes)`,
+      `${f(r.flat)} / ${f(r.factored)} ${r.unit === 'word' ? 'words' : 'chars'}/s (${(r.factored / r.flat).toFixed(1)}×)`,
+    ]),
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],

@@ -6,7 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Window } from '../corpus.js';
-import type { Classes } from './classes.js';
+import { frequencyClasses, type Classes } from './classes.js';
 import type { ModelConfig } from './config.js';
 import { transposeJS } from './ops.js';
 import type { Params } from './params.js';
@@ -26,6 +26,13 @@ export function classesOf(c: ModelConfig): Classes | null {
     cache.set(k, out);
   }
   return out;
+}
+
+/** The class of each of V tokens by their counts in a token stream, C classes (classes.ts). */
+export function streamClasses(ids: ArrayLike<number>, V: number, C: number): number[] {
+  const counts = new Float64Array(V);
+  for (let i = 0; i < ids.length; i++) counts[ids[i]!]!++;
+  return Array.from(frequencyClasses(counts, C).classOf);
 }
 
 /**

@@ -8,6 +8,8 @@
 
 import type { CellKind, ModelConfig } from './config.js';
 import type { Params } from './params.js';
+import type { Classes } from './classes.js';
+import { classesOf, factoredLogProbs } from './factored.js';
 
 /** An input: a token id (one-hot) or a vector of vocabSize values. */
 export type Input = number | Float64Array;
@@ -48,6 +50,8 @@ export class Unrolled {
   /** Output weights [H, V] and bias [V]. */
   private readonly Wy: Float64Array;
   private readonly by: Float64Array;
+  /** A factored model's class layer [H, C], its bias [C], and its classes. */
+  private readonly cls: { W: Float64Array; b: Float64Array; k: Classes } | null;
 
   constructor(params: Params) {
     const c = (this.config = params.config);
@@ -57,6 +61,8 @@ export class Unrolled {
     });
     this.Wy = Float64Array.from(params.view('out', 0, c.hidden));
     this.by = Float64Array.from(params.view('out', c.hidden));
+    const k = classesOf(c);
+    this.cls = k ? { W: Float64Array.from(params.view('cls', 0, c.hidden)), b: Float64Array.from(params.view('cls', c.hidden)), k } : null;
   }
 
   /** Run the inputs from the zero state, keeping everything. */
@@ -96,14 +102,29 @@ export class Unrolled {
     // d log softmax(z)[target] / dz = onehot(target) − softmax(z)
     const lp = trace.logProbs[at]!;
     const dz = new Float64Array(V);
-    for (let v = 0; v < V; v++) dz[v] = (v === target ? 1 : 0) - Math.exp(lp[v]!);
+    const dhTop = new Float64Array(H);
+    if (this.cls) {
+      // Factored: d/dz within the target's class only (onehot − the class's softmax), and
+      // through the class layer d/dzc = onehot(class) − softmax over the classes.
+      const { W, k } = this.cls;
+      const c = k.classOf[target]!;
+      const lc = this.classLogProbs(trace.steps[at]![L - 1]!.h);
+      for (const v of k.members[c]!) dz[v] = (v === target ? 1 : 0) - Math.exp(lp[v]! - lc[c]!);
+      const C = lc.length;
+      for (let j = 0; j < H; j++) {
+        let s = 0;
+        for (let q = 0; q < C; q++) s += W[j * C + q]! * ((q === c ? 1 : 0) - Math.exp(lc[q]!));
+        dhTop[j] = s;
+      }
+    } else {
+      for (let v = 0; v < V; v++) dz[v] = (v === target ? 1 : 0) - Math.exp(lp[v]!);
+    }
     // The gradient reaching each layer's output at the current step (from above), and its
     // recurrent carry from the step after.
-    const dhTop = new Float64Array(H);
     for (let k = 0; k < H; k++) {
       let s = 0;
       for (let v = 0; v < V; v++) s += this.Wy[k * V + v]! * dz[v]!;
-      dhTop[k] = s;
+      dhTop[k]! += s;
     }
     const dhNext = Array.from({ length: L }, () => new Float64Array(H));
     const dcNext = Array.from({ length: L }, () => new Float64Array(H));
@@ -152,7 +173,27 @@ export class Unrolled {
     return pre;
   }
 
-  /** log softmax(h·Wy + by), [V]. */
+  /** A factored model's class logits h·Wc + bc, [C]. */
+  private classLogits(h: Float64Array): Float64Array {
+    const { W, b } = this.cls!;
+    const C = b.length;
+    const z = Float64Array.from(b);
+    for (let k = 0; k < h.length; k++) for (let q = 0; q < C; q++) z[q]! += h[k]! * W[k * C + q]!;
+    return z;
+  }
+
+  /** log softmax of the class logits, [C]. */
+  private classLogProbs(h: Float64Array): Float64Array {
+    const z = this.classLogits(h);
+    let max = -Infinity;
+    for (const x of z) max = Math.max(max, x);
+    let s = 0;
+    for (const x of z) s += Math.exp(x - max);
+    const lse = max + Math.log(s);
+    return z.map((x) => x - lse);
+  }
+
+  /** log softmax(h·Wy + by), [V]; a factored model's exact distribution (factored.ts). */
   private output(h: Float64Array): Float64Array {
     const { hidden: H, vocabSize: V } = this.config;
     const z = Float64Array.from(this.by);
@@ -160,6 +201,10 @@ export class Unrolled {
       const a = h[k]!;
       const o = k * V;
       for (let v = 0; v < V; v++) z[v]! += a * this.Wy[o + v]!;
+    }
+    if (this.cls) {
+      factoredLogProbs(z, this.classLogits(h), this.cls.k);
+      return z;
     }
     let max = -Infinity;
     for (let v = 0; v < V; v++) max = Math.max(max, z[v]!);

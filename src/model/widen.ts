@@ -3,7 +3,9 @@
 // row is the old <UNK> row, so the network reads a new character as the starting model read
 // it (as <UNK>); its output unit is <UNK>'s, with the bias lowered by ln(new tokens), so the
 // new tokens together take the mass <UNK> had and the old tokens' distribution, renormalised,
-// is exactly the starting model's.
+// is exactly the starting model's. In a factored model (factored.ts) the new tokens join
+// <UNK>'s class: exact within that class; its other tokens' share of the class falls with
+// the mass the new ones take.
 
 import { UNK_ID } from '../tokenizer.js';
 import { Params } from './params.js';
@@ -17,7 +19,9 @@ export function widenVocab(base: Params, vocabSize: number): Params {
   const c = base.config;
   const V0 = c.vocabSize;
   if (vocabSize < V0) throw new Error(`cannot narrow a vocabulary (${V0} → ${vocabSize})`);
-  const p = new Params({ ...c, vocabSize });
+  // A factored model's new tokens join <UNK>'s class (within it, as above).
+  const classOf = c.classOf ? [...c.classOf, ...new Array<number>(vocabSize - V0).fill(c.classOf[UNK_ID]!)] : undefined;
+  const p = new Params({ ...c, vocabSize, ...(classOf ? { classOf } : {}) });
   const H = c.hidden;
   const added = vocabSize - V0;
   for (const s of base.specs) {

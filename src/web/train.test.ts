@@ -257,6 +257,22 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     await page.close();
   }, 120_000);
 
+  it('a factored model (train --output factored) opened from disk: Score equals rnnlm score; Inside reads it', async () => {
+    const dir = join(root, 'ck-factored');
+    await cliRun(request(dir, { maxSteps: 6, model: { ...MODEL_DEFAULTS, layers: 1, hidden: 32, output: 'factored' } }));
+    expect(JSON.parse(readFileSync(join(dir, FILES.meta), 'utf8')).model.classOf).toBeDefined();
+    const page = await open();
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    const want = JSON.parse(cli(['score', '--json', '--model', dir, SENTENCE])) as { logprob: number };
+    const alone = JSON.parse(cli(['score', '--json', '--no-mix', '--model', dir, SENTENCE])) as { logprob: number };
+    const got = await pageScore(page, SENTENCE);
+    expect(Math.abs(got - want.logprob) / Math.abs(want.logprob)).toBeLessThan(1e-4);
+    expect(Math.abs(got - alone.logprob)).toBeGreaterThan(1e-3); // the mixture, as the CLI scores by default
+    expect(await page.locator('#inside-chars span').count()).toBeGreaterThan(0);
+    await page.close();
+  }, 120_000);
+
   it('screenshot of the Train part while it trains (auto size, a time budget)', async () => {
     const page = await open();
     await startTraining(page, { steps: 0, time: '0.5', layers: '', hidden: '' });

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadCheckpoint, type AdaptMeta } from '../../checkpoint.js';
-import type { Auto } from '../../auto.js';
+import { OUTPUTS, type Auto, type OutputKind } from '../../auto.js';
 import { SCHEDULES, type ScheduleKind } from '../../schedule.js';
 import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
 import { RUNNING_MODE } from '../../textkind.js';
@@ -81,6 +81,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
       .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and, with --time, from a few training steps of each size timed here before training)', D.hidden))
       .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)', D.dropout))
+      .option('output', { choices: ['auto', ...OUTPUTS], default: D.output, describe: 'Output layer: one softmax over the vocabulary, or factored into classes by frequency (exact probabilities, cost √V instead of V per token; auto: factored for a large vocabulary when measured faster here)' })
       .option('segmentation', {
         alias: 'mode',
         choices: ['auto', ...SEGMENTATIONS],
@@ -160,7 +161,7 @@ export const trainCommand: CommandModule<object, Args> = {
           force: Boolean(argv.force),
           from: argv.from,
           adapt: argv.adapt,
-          model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout },
+          model: { cell: argv.cell, layers: argv.layers, hidden: argv.hidden, dropout: argv.dropout, output: argv.output as Auto<OutputKind> },
           training,
           segmentation: argv.segmentation,
           resumeOverrides: { epochs: argv.epochs, time: argv.time, patience: argv.patience, evalEvery: argv.evalEvery },
