@@ -10,6 +10,10 @@ import { Stepper } from './model/stepper.js';
 import { tempDir, tinyRequest, syllableText, writeCorpus } from './testing/fixtures.js';
 import { train } from './train.js';
 import { EOS_ID } from './tokenizer.js';
+import { predictorOf } from './cli/commands/load.js';
+import { encodeModel } from './checkpoint-codec.js';
+import { sha256 } from './files.js';
+import { scoreSentence } from './sentence.js';
 import { cpSync } from 'node:fs';
 
 let dir: string;
@@ -157,5 +161,26 @@ describe('damaged checkpoints fail with one line naming the file', () => {
     truncateSync(join(d, FILES.resume), 200);
     const meta = loadCheckpoint(d).meta;
     expect(() => loadResume(d, meta.model)).toThrow(/resume\.bin: (truncated|has \d+ bytes)/);
+  });
+});
+
+describe('a checkpoint written before the factored output layer (rnnlm at 360ede1)', () => {
+  // src/testing/flat-checkpoint: `rnnlm train tiny.txt --layers 1 --hidden 8 --steps 12 --seed 3`
+  // by the commit before issue 32, and what its `rnnlm score --json` printed then.
+  const old = join(import.meta.dirname, 'testing', 'flat-checkpoint');
+
+  it('scores as it did then, with the mixture and alone', () => {
+    const ck = loadCheckpoint(old);
+    expect(ck.params.config.classOf).toBeUndefined();
+    const then = { mixed: [-4.756802709301269, -4.849526937747893], alone: -37.66683151566271 };
+    ['ember grove', 'delta iris'].forEach((s, i) => expect(scoreSentence(predictorOf(ck), ck.vocab, s).logprob).toBeCloseTo(then.mixed[i]!, 9));
+    expect(scoreSentence(predictorOf(ck, false), ck.vocab, 'ember grove').logprob).toBeCloseTo(then.alone, 9);
+  });
+
+  it('written again, its model.json and weights.bin are the same bytes', async () => {
+    const ck = loadCheckpoint(old);
+    const again = await encodeModel(structuredClone(ck.meta), ck.params, sha256);
+    expect(Buffer.from(again.weights).equals(readFileSync(join(old, FILES.weights)))).toBe(true);
+    expect(JSON.parse(Buffer.from(again.model).toString('utf8'))).toEqual(JSON.parse(readFileSync(join(old, FILES.model), 'utf8')));
   });
 });
