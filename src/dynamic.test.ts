@@ -105,6 +105,19 @@ describe('dynamic evaluation', () => {
     expect(bad.tried[1]!.nats).toBeGreaterThan(bad.tried[0]!.nats);
     expect(bad.lr).toBe(0);
   });
+
+  it('past its time budget it tries no further rate, but always one', async () => {
+    const p = params();
+    const s = stream(5, 60);
+    let ms = 0;
+    const now = () => (ms += 1000); // each reading of the clock: one more second
+    const a = await chooseAdaptation(p, s, null, now, [0.3, 0.1, 1], 1000, 5);
+    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.3, 0.1]); // the start, then 3 clock reads per pass: 7 s > 5 s after two
+    ms = 0;
+    const one = await chooseAdaptation(p, s, null, now, [0.3, 0.1, 1], 1000, 0);
+    expect(one.tried.map((t) => t.lr)).toEqual([0, 0.3]);
+    expect(one.tokensPerSec).toBeGreaterThan(0);
+  });
 });
 
 describe('score --adapt', () => {

@@ -8,7 +8,7 @@
 
 import type { Choice } from './auto.js';
 import type { AdaptMeta, HistoryPoint, Meta, Origin, Progress, ResumeState, TrainConfig } from './checkpoint.js';
-import { chooseAdaptation } from './dynamic.js';
+import { ADAPT_RATES, ADAPT_TOKENS, chooseAdaptation } from './dynamic.js';
 import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, windowAt, windowCount, type Corpus, type Window } from './corpus.js';
 import { inputError, RnnlmError } from './errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
@@ -25,6 +25,8 @@ import { budgetUsed, learningRate } from './schedule.js';
 import type { Segmentation, Tokens, Vocab } from './tokenizer.js';
 import { windowPrior } from './ngram/prior.js';
 import { ReadingNGram } from './ngram/reading.js';
+/** The end-of-training choice of the adapting rate may take this long at least (else a tenth of the run). */
+const ADAPT_MIN_SECONDS = 20;
 
 /** Document mode with shuffling: windows per chunk read in a row before the order moves elsewhere (see corpus.chunkOrder). */
 export const CHUNK_WINDOWS = 10;
@@ -428,7 +430,8 @@ export class Trainer {
     if (!val || val.length < 2 || this.meta.training.ngramInput) return;
     const best = this.best ? new Params(this.params.config, this.best) : this.params;
     const t0 = this.now();
-    this.meta.adapt = await chooseAdaptation(best, val, this.ngramVal, this.now);
+    // Its cost stays a small part of the run: a tenth of this run's time, at least ADAPT_MIN_SECONDS.
+    this.meta.adapt = await chooseAdaptation(best, val, this.ngramVal, this.now, ADAPT_RATES, ADAPT_TOKENS, Math.max(ADAPT_MIN_SECONDS, 0.1 * this.seconds()));
     this.events.onAdapt?.(this.meta.adapt, (this.now() - t0) / 1000);
     await this.store.saveCheckpoint(this.meta);
   }

@@ -16,6 +16,7 @@ import { SEGMENTATIONS, UNITS, type Segmentation, type Unit } from '../../tokeni
 import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type NGramInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { predictorOf } from './load.js';
+import { ADAPT_RATES } from '../../dynamic.js';
 import { duration, int, lossChart, lossText } from '../format.js';
 import { LN2 } from '../../score.js';
 import { numberOption, parseDuration } from '../options.js';
@@ -228,7 +229,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const what = a.by === 'mixture' ? 'mixture' : 'network';
       progress.log(
         a.lr > 0
-          ? `  adapting rate ${a.lr} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval learns as it reads, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
+          ? `  adapting rate ${a.lr} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s${a.tried.length - 1 < ADAPT_RATES.length ? `, ${a.tried.length - 1} of ${ADAPT_RATES.length} rates in the time` : ''}): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval learns as it reads, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
           : `  adapting none: learning as it reads did not help on ${int(a.tokens)} validation tokens (${what} ${b(a.static)}; best rate tried ${a.tried.slice(1).reduce((x, y) => (y.nats < x.nats ? y : x)).lr} → ${b(Math.min(...a.tried.slice(1).map((t) => t.nats)))})`,
       );
     },
