@@ -257,6 +257,20 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     await page.close();
   }, 120_000);
 
+  it('the shipped English base (models/en) opened from disk scores in the page as rnnlm score does', async () => {
+    const dir = join(import.meta.dirname, '..', '..', 'models', 'en');
+    const page = await open();
+    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights].map((f) => join(dir, f)));
+    await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
+    expect(await page.textContent('#train-status')).toMatch(/^opened/);
+    const text = 'The apple and pear salad.';
+    const want = JSON.parse(cli(['score', '--json', '--model', dir, text])) as { logprob: number; bpc: number };
+    expect(want.bpc).toBeLessThan(4); // it knows English
+    const got = await pageScore(page, text);
+    expect(Math.abs(got - want.logprob) / Math.abs(want.logprob)).toBeLessThan(1e-4);
+    await page.close();
+  }, 120_000);
+
   it('a factored model (train --output factored) opened from disk: Score equals rnnlm score; Inside reads it', async () => {
     const dir = join(root, 'ck-factored');
     await cliRun(request(dir, { maxSteps: 6, model: { ...MODEL_DEFAULTS, layers: 1, hidden: 32, output: 'factored' } }));
