@@ -195,7 +195,7 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
     // Read back at the end: the carried state and, training, each gradient block at its offset in `grads`.
     const reads: Array<[tf.Tensor, Float32Array]> = [];
     finalState.forEach((st, l) => st.forEach((t, k) => reads.push([t, result.state[l]![k]!])));
-    const onDevice = opts.deviceLoss ?? DEVICE_LOSS_BACKENDS.includes(tf.getBackend());
+    const onDevice = !c.classOf && (opts.deviceLoss ?? DEVICE_LOSS_BACKENDS.includes(tf.getBackend())); // a factored layer sums in JS
     const lossOut = new Float32Array(1);
     let lpOut: Float32Array | null = null; // log P(target) read from the device, time-major
     // Every read in one Promise.all; then the device's loss and log-probabilities into the result.

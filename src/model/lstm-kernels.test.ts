@@ -1,6 +1,6 @@
 // The LSTM's WGSL kernels (webgpu) against the generic cell on wasm, window by window:
 // loss, log-probabilities, carried state and every gradient, with <EOS> resets, a carried
-// state, dropout and stacked layers. Runs where WebGPU can be had without a GPU: the
+// state, dropout, stacked layers and a factored output layer. Runs where WebGPU can be had without a GPU: the
 // `webgpu` and `@tensorflow/tfjs-backend-webgpu` packages installed (README "Using a GPU")
 // and Chromium's SwiftShader Vulkan driver present (Debian's chromium ships it); skipped
 // with a message otherwise (`npm test` on a machine without them); `.ci/run` installs both
@@ -39,8 +39,9 @@ import { Params } from '${pathToFileURL(join(dist, 'model', 'params.js')).href}'
 import { Rng } from '${pathToFileURL(join(dist, 'rng.js')).href}';
 import { randomWindow } from '${pathToFileURL(join(dist, 'bench', 'text.js')).href}';
 const out = [];
-for (const [layers, dropout, train, deviceLoss] of [[1, 0, true, true], [2, 0.3, true, true], [3, 0, true, false], [2, 0, false, true]]) {
-  const config = { cell: 'lstm', layers, hidden: 6, vocabSize: 7, dropout };
+// The last case: a factored output layer (its sums in JS on any backend) above the kernels.
+for (const [layers, dropout, train, deviceLoss, factored] of [[1, 0, true, true], [2, 0.3, true, true], [3, 0, true, false], [2, 0, false, true], [2, 0, true, true, true]]) {
+  const config = { cell: 'lstm', layers, hidden: 6, vocabSize: 7, dropout, ...(factored ? { classOf: [0, 0, 1, 1, 1, 2, 2] } : {}) };
   const B = 3, T = 5;
   const p = Params.init(config, new Rng(layers));
   const win = randomWindow(B, T, 7, 2);
@@ -91,7 +92,7 @@ describe.skipIf(why !== null)('LSTM kernels on webgpu (SwiftShader)', () => {
       wasm: { loss: number; count: number; logProbs: number[]; state: number[][][]; grads: number[] | null };
       kernels: { loss: number; count: number; logProbs: number[]; state: number[][][]; grads: number[] | null };
     }[];
-    expect(cases).toHaveLength(4);
+    expect(cases).toHaveLength(5);
     for (const c of cases) {
       const { wasm: w, kernels: k } = c;
       expect(k.count).toBe(w.count);
