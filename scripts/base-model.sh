@@ -3,6 +3,8 @@
 # packages (scripts/base-text.mjs), and copies its best weights into models/en. Hours on the
 # 2-core machine: run it in the background; run it again to go on where it stopped (--resume).
 #   scripts/base-model.sh [WORK_DIR]     default WORK_DIR: ../base (outside the repository)
+#   BASE_TIME=2h scripts/base-model.sh   the training budget of a new run (the learning rate
+#                                        decays to it; a resumed run keeps its own)
 # The run's folder (with resume.bin) stays in WORK_DIR; only the model files are copied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ else
   # steps in a minute against 236 from zero); paragraph mode, so it knows sequences that start
   # and end (<EOS>).
   node bin/rnnlm.js train "$text" --out "$run" --from none --mode paragraph --layers 1 --hidden 256 --dropout 0 \
-    --time 8h --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
+    --time "${BASE_TIME:-1h50m}" --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
 fi
 mkdir -p models/en
 cp "$run/model.json" "$run/weights.bin" models/en/

@@ -134,7 +134,7 @@ describe('train --from', () => {
     expect(compareSteps(base.params, wide, ids)).toBeLessThan(1e-6);
     expect(fresh.training.lr).toBe(0.01); // explicit flags stay
     const auto = await resolveRun(tinyRequest('new.txt', dir, {}, { lr: 'auto' }, fromModel), text, async () => async () => 1, { name: 'base', ...base });
-    expect(auto.training.lr).toBe(0.002);
+    expect(auto.training.lr).toBe(0.004); // half the rate from zero (0.008)
     expect(auto.choices.map((c) => c.what)).toEqual(expect.arrayContaining(['start', 'learning rate']));
   });
 
