@@ -205,6 +205,11 @@ describe('train → sample → score → eval → info', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/1-layer LSTM, hidden 16/);
     expect(r.out).toMatch(/best\s+\d\.\d+ bits\/char/);
+    // --model, as every other command names the checkpoint; given twice and different: one line.
+    const m = run(['info', '--model', 'checkpoints/words'], dir);
+    expect(m.code, m.err).toBe(0);
+    expect(m.out).toBe(run(['info', 'checkpoints/words'], dir).out);
+    expectOneLineError(run(['info', 'checkpoints/words', '--model', 'elsewhere'], dir), 2, /give the checkpoint once/);
   });
 
   it('bad inference flags: one clear line each, non-zero exit', () => {

@@ -2,6 +2,7 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadMeta } from '../../checkpoint.js';
+import { inputError } from '../../errors.js';
 import { checkpointLines, linesText } from '../../describe.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { findCheckpoint } from '../find.js';
@@ -9,6 +10,7 @@ import { lossChart } from '../format.js';
 
 interface Args extends GlobalArgs {
   checkpoint?: string;
+  model?: string;
   json?: boolean;
 }
 
@@ -18,12 +20,15 @@ export const infoCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .positional('checkpoint', { type: 'string', describe: 'Checkpoint folder or .zip [default: the most recently trained]' })
+      .option('model', { type: 'string', describe: 'The checkpoint, as every other command names it (the same as the positional)' })
       .option('json', { type: 'boolean', describe: 'Print rnnlm.json' })
       .example('$0 info', 'the latest checkpoint')
-      .example('$0 info checkpoints/names', 'a given one') as unknown as Argv<Args>,
+      .example('$0 info checkpoints/names', 'a given one')
+      .example('$0 info --model checkpoints/names', 'the same, named as sample, score and eval name it') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
-    const dir = findCheckpoint(argv.checkpoint);
+    if (argv.checkpoint !== undefined && argv.model !== undefined && argv.checkpoint !== argv.model) throw inputError('give the checkpoint once: as the positional or as --model');
+    const dir = findCheckpoint(argv.checkpoint ?? argv.model);
     const { meta, vocab } = loadMeta(dir);
     if (argv.json) {
       process.stdout.write(JSON.stringify(meta, null, 2) + '\n');

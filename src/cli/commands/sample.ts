@@ -34,7 +34,7 @@ export const sampleCommand: CommandModule<object, Args> = {
       .option('temp', { ...numberOption('temp', { min: 0 }, 'Temperature: <1 safer, >1 wilder, 0 = always the most likely character', 1), alias: ['t', 'temperature'] })
       .option('top-k', numberOption('top-k', { min: 1, integer: true }, 'Draw only from the k most likely characters'))
       .option('top-p', numberOption('top-p', { min: 0, minExclusive: true, max: 1 }, 'Draw only from the smallest set of characters with total probability ≥ p'))
-      .option('prime', { type: 'string', describe: 'Text to start from (not repeated in the output)' })
+      .option('prime', { type: 'string', describe: 'Text to start from: each sample is printed as the prime and its continuation (with --json, "text" is the continuation and "prime" the prime)' })
       .option('unk-ok', { type: 'boolean', describe: 'Map prime characters the model has not seen to <UNK> instead of failing' })
       .option('length', { ...numberOption('length', { min: 1, integer: true }, 'Maximum characters per sample (words, for a word model)', 500), alias: 'l' })
       .option('count', { ...numberOption('count', { min: 1, integer: true }, 'Number of samples', 1), alias: 'n' })
