@@ -212,6 +212,17 @@ describe('train → sample → score → eval → info', () => {
     expectOneLineError(run(['info', 'checkpoints/words', '--model', 'elsewhere'], dir), 2, /give the checkpoint once/);
   });
 
+  it('-q is for every command: no "using" line, no progress; the results on stdout as without it', () => {
+    for (const args of [['sample', '-n', '2', '--seed', '3'], ['score', 'Kelmo'], ['eval', 'words.txt']]) {
+      const loud = run(args, dir);
+      const quiet = run([...args, '-q'], dir);
+      expect(loud.err).toMatch(/using checkpoints\/words/);
+      expect(quiet.code, quiet.err).toBe(0);
+      expect(quiet.err).toBe('');
+      expect(quiet.out).toBe(loud.out);
+    }
+  });
+
   it('bad inference flags: one clear line each, non-zero exit', () => {
     expectOneLineError(run(['sample', '--temp', '-1'], dir), 2, /--temp must be a number ≥ 0 \(got "-1"\)/);
     expectOneLineError(run(['sample', '--temp', 'abc'], dir), 2, /--temp must be a number ≥ 0 \(got "abc"\)/);

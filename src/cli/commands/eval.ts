@@ -44,7 +44,7 @@ export const evalCommand: CommandModule<object, Args> = {
     const backend = await ctx.startBackend();
     const adapt = adaptationOf(ck, argv.adapt);
     announce(ctx, ck, backend, argv.mix, modelWords(ck, argv.mix, argv.adapt));
-    const progress = makeProgress(ctx, false, 5);
+    const progress = makeProgress(ctx, ctx.quiet, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
     const interrupt = interruptible();
@@ -107,6 +107,6 @@ export const evalCommand: CommandModule<object, Args> = {
         `${ck.meta.segmentation} mode predicts ${int(r.tokens)} of the file's ${int(fileTokens)} tokens (characters, the final newline read as <EOS>): blank lines are dropped and each ${ck.meta.segmentation === 'line' ? 'line' : 'paragraph'} starts from the zero state, so compare it only with models scored on the same tokens (a document-mode model predicts every character)`,
       );
     }
-    ctx.say(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} ${words ? 'words' : 'chars'}/s`));
+    ctx.note(ctx.c.dim(`  ${seconds.toFixed(1)}s, ${int(r.tokens / Math.max(seconds, 1e-9))} ${words ? 'words' : 'chars'}/s`));
   },
 };

@@ -56,7 +56,7 @@ export const insideCommand: CommandModule<object, Args> = {
     announce(ctx, ck, await ctx.startBackend(), false, 'the network alone: the n-gram is not part of the gradients');
     if (argv.flow) {
       const { ids } = streamOf(ck.vocab, segment(file, ck.meta.segmentation));
-      const progress = makeProgress(ctx, Boolean(argv.json), 5);
+      const progress = makeProgress(ctx, Boolean(argv.json) || ctx.quiet, 5);
       let flow: Flow;
       try {
         flow = gradientFlow(ck.params, ids, { maxDistance: argv.distance, positions: argv.positions, onProgress: (d, t) => progress.update(`following gradients back: ${d}/${t} predictions`) });

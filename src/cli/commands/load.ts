@@ -67,7 +67,7 @@ export const mixOption = { type: 'boolean' as const, default: true, describe: 'M
 /** Say which checkpoint is in use (after the inputs were checked, so errors stay one line). */
 export function announce(ctx: Context, ck: Loaded, backend: string, mix = true, words = modelWords(ck, mix)): void {
   const m = ck.meta.model;
-  ctx.say(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${words}) on ${backend}`));
+  ctx.note(ctx.c.dim(`using ${ck.dir} (${m.layers}-layer ${m.cell.toUpperCase()} ${m.hidden}, vocabulary ${ck.vocab.size}, step ${ck.meta.progress.bestStep || ck.meta.progress.step}; ${words}) on ${backend}`));
 }
 
 export const modelOption = { alias: 'm', type: 'string' as const, describe: 'Checkpoint folder, or a checkpoint .zip downloaded from the page [default: the most recently trained under ./checkpoints]' };

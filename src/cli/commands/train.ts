@@ -52,7 +52,6 @@ interface Args extends GlobalArgs {
   seed: number;
   steps?: number;
   workers: number | 'auto';
-  quiet?: boolean;
   ngram: boolean;
   unit: Unit;
   vocabSize: number;
@@ -115,7 +114,6 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
       .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
       .option('adapt', { type: 'boolean', default: true, describe: 'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or report, only the result line' })
       .example('$0 train corpora/names.txt', 'one name per line (line mode)')
       .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
