@@ -35,7 +35,7 @@ export function buildCli(args: string[]) {
     .option('verbose', { type: 'boolean', describe: 'More detail; stack traces on errors', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress and no notes on stderr (train: only the result line); results, warnings and errors still', global: true })
     .option('color', { type: 'boolean', describe: 'Colour output (--no-color or NO_COLOR to turn off)', global: true })
-    .example('$0 train corpora/names.txt', 'train an LSTM on one name per line')
+    .example('$0 train names.txt', 'train an LSTM on one name per line')
     .example('$0 sample --temp 0.8 -n 5', 'five new names from the latest model')
     .example('$0 score "Maria" "Xqzt"', 'probability of each name')
     .example('$0 eval held-out.txt', 'bits/char and perplexity of a file')

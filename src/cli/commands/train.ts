@@ -114,12 +114,12 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
       .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
       .option('adapt', { type: 'boolean', default: true, describe: 'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)' })
-      .example('$0 train corpora/names.txt', 'one name per line (line mode)')
-      .example('$0 train corpora/sotu.txt --time 10m', 'prose: the best model ten minutes allow')
-      .example('$0 train corpora/names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
-      .example('$0 train corpora/names.txt --resume --epochs 20', 'continue a run to 20 epochs')
+      .example('$0 train names.txt', 'one name per line (line mode)')
+      .example('$0 train speeches.txt --time 10m', 'prose: the best model ten minutes allow')
+      .example('$0 train names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
+      .example('$0 train names.txt --resume --epochs 20', 'continue a run to 20 epochs')
       .example('$0 train my-names.txt --from checkpoints/names --time 1m', "start from another model's weights")
-      .example('$0 train corpora/sotu.txt --unit word --time 10m', 'a word model: the 10,000 most frequent words, the rest <UNK>') as unknown as Argv<Args>,
+      .example('$0 train speeches.txt --unit word --time 10m', 'a word model: the 10,000 most frequent words, the rest <UNK>') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
     const backend = await ctx.startBackend();
