@@ -51,7 +51,10 @@ describe('help and bad corpora', () => {
 
   it('unknown commands and flags are rejected with a suggestion', () => {
     expectOneLineError(run(['smaple'], work), 2, /Unknown command "smaple"\. Did you mean sample\?/);
-    expectOneLineError(run(['sample', '--bogus'], work), 2, /Unknown argument: bogus/);
+    expectOneLineError(run(['sample', '--bogus'], work), 2, /Unknown argument: bogus \(see rnnlm sample --help\)/); // nothing near: no guess
+    expectOneLineError(run(['sample', '--tmp', '0.5'], work), 2, /Unknown argument: tmp\. Did you mean --temp\?/);
+    expectOneLineError(run(['train', 'x.txt', '--hiden', '3'], work), 2, /Did you mean --hidden\?/);
+    expectOneLineError(run(['eval', 'x.txt', '--verbos'], work), 2, /Did you mean --verbose\?/); // a global flag
   });
 
   it('--backend tensorflow without tfjs-node: a clear line, exit 2', () => {

@@ -3,7 +3,8 @@
 // code: 2 for bad input, 1 otherwise. main.ts runs it on process.argv.
 
 import { VERSION } from './version.js';
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
+import { flagsOf, nearestFlag } from './suggest.js';
 import { BACKENDS } from '../backend.js';
 import { RnnlmError } from '../errors.js';
 import { STDIN_ARG } from '../textfile.js';
@@ -17,6 +18,18 @@ import { serveCommand } from './commands/serve.js';
 import { exportWebCommand } from './commands/export-web.js';
 import { insideCommand } from './commands/inside.js';
 
+
+const COMMANDS = [trainCommand, sampleCommand, scoreCommand, evalCommand, insideCommand, infoCommand, serveCommand, exportWebCommand] as unknown as CommandModule<object, never>[];
+const GLOBAL_FLAGS = ['backend', 'verbose', 'quiet', 'color', 'no-color', 'help', 'version'];
+
+/** ". Did you mean --temp?" for an unknown flag of a known command, else "". */
+function flagHint(text: string, cmd: string | undefined): string {
+  const m = /^Unknown arguments?: ([^,\s]+)/.exec(text);
+  const command = COMMANDS.find((c) => String(c.command).split(' ')[0] === cmd);
+  if (!m || !command) return '';
+  const near = nearestFlag(m[1]!, flagsOf(command, GLOBAL_FLAGS));
+  return near ? `. Did you mean --${near}?` : '';
+}
 
 /** The yargs parser for these arguments (a bare "-" becomes STDIN_ARG). */
 export function buildCli(args: string[]) {
@@ -55,7 +68,7 @@ export function buildCli(args: string[]) {
       const text = msg ?? err?.message ?? 'invalid command line';
       const cmd = args.find((a) => !a.startsWith('-'));
       const prefix = text.startsWith('Did you mean') ? `Unknown command "${cmd}". ` : '';
-      throw new RnnlmError(`${prefix}${text} (see rnnlm ${cmd && !prefix ? cmd + ' ' : ''}--help)`, 2);
+      throw new RnnlmError(`${prefix}${text}${flagHint(text, cmd)} (see rnnlm ${cmd && !prefix ? cmd + ' ' : ''}--help)`, 2);
     });
 }
 
