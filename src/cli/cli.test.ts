@@ -89,6 +89,17 @@ describe('train → sample → score → eval → info', () => {
     await initBackend('wasm');
   });
 
+  it('train --json: one JSON object on stdout, its numbers those of the checkpoint', () => {
+    const r = run(['train', 'words.txt', ...TINY, '--json', '-q', '--out', 'ck-json', '--no-adapt'], dir);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as Record<string, unknown>;
+    const ck = loadCheckpoint(join(dir, 'ck-json'));
+    expect(j).toMatchObject({ stopped: 'epochs', steps: ck.meta.progress.step, unit: 'char', best_step: ck.meta.progress.bestStep, adapt_lr: null });
+    expect(j.model).toEqual({ cell: 'lstm', layers: 1, hidden: 16, dropout: ck.meta.model.dropout, vocab: ck.vocab.size, output: 'flat' });
+    expect(j.validation_bpc).toBeCloseTo(ck.meta.progress.bestVal! / Math.LN2, 12);
+    expect(j.mixture_bpc).toBeCloseTo(ck.meta.mixture!.val / Math.LN2, 12);
+  });
+
   it('sample: the same seed gives the same text; --json has the fields', () => {
     const a = run(['sample', '--seed', '4', '-n', '3'], dir);
     const b = run(['sample', '--seed', '4', '-n', '3'], dir);

@@ -26,6 +26,7 @@ import { VERSION } from '../version.js';
 
 interface Args extends GlobalArgs {
   corpus: string;
+  json?: boolean;
   out?: string;
   resume?: boolean;
   force?: boolean;
@@ -114,6 +115,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
       .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
       .option('adapt', { type: 'boolean', default: true, describe: 'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)' })
+      .option('json', { type: 'boolean', describe: 'At the end, print the result as one JSON object on stdout (the report stays on stderr; with -q only the JSON)' })
       .example('$0 train names.txt', 'one name per line (line mode)')
       .example('$0 train speeches.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
@@ -178,8 +180,30 @@ export const trainCommand: CommandModule<object, Args> = {
       interrupt.release();
     }
     report(ctx, argv, result, interrupt);
+    if (argv.json) process.stdout.write(JSON.stringify(resultJSON(result)) + '\n');
   },
 };
+
+/** `train --json`: what the run did and where its model is, in the units of eval --json (bits per token). */
+function resultJSON(r: TrainResult): object {
+  const m = r.meta;
+  const bits = (nats: number | null | undefined) => (nats == null ? null : nats / LN2);
+  return {
+    dir: r.dir,
+    stopped: r.stopped,
+    steps: m.progress.step,
+    seconds: r.seconds,
+    unit: r.vocab.unit,
+    tokens_per_s: r.charsPerSec,
+    model: { cell: m.model.cell, layers: m.model.layers, hidden: m.model.hidden, dropout: m.model.dropout, vocab: m.model.vocabSize, output: m.model.classOf ? 'factored' : 'flat' },
+    from: m.from?.name ?? null,
+    best_step: m.progress.bestStep,
+    validation_bpc: bits(m.progress.bestVal),
+    mixture_bpc: bits(m.mixture?.val),
+    ngram_bpc: bits(m.ngram?.val),
+    adapt_lr: m.adapt?.lr ?? null,
+  };
+}
 
 function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend: string, quiet?: boolean): TrainEvents {
   const { c } = ctx;
