@@ -1,6 +1,6 @@
 // Smoke tests of the built binary (npm test builds first): what a person sees.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,17 @@ describe('train → sample → score → eval → info', () => {
     expect(j.model).toEqual({ cell: 'lstm', layers: 1, hidden: 16, dropout: ck.meta.model.dropout, vocab: ck.vocab.size, output: 'flat' });
     expect(j.validation_bpc).toBeCloseTo(ck.meta.progress.bestVal! / Math.LN2, 12);
     expect(j.mixture_bpc).toBeCloseTo(ck.meta.mixture!.val / Math.LN2, 12);
+  });
+
+  it('sample says which samples are new and which are lines of its corpus', () => {
+    const lines = new Set(readFileSync(join(dir, 'words.txt'), 'utf8').split('\n').map((l) => l.trim()));
+    const j = run(['sample', '--seed', '5', '-n', '30', '--json', '--temp', '0.5'], dir);
+    const samples = j.out.trim().split('\n').map((l) => JSON.parse(l) as { text: string; novelty: string });
+    for (const x of samples) expect(x.novelty).toBe(lines.has(x.text.trim()) ? 'in corpus' : 'new');
+    expect(new Set(samples.map((x) => x.novelty)).size).toBe(2); // both kinds occur at this temperature
+    const t = run(['sample', '--seed', '5', '-n', '30', '--temp', '0.5'], dir);
+    const fresh = samples.filter((x) => x.novelty === 'new').length;
+    expect(t.err).toContain(`${fresh} of 30 samples are new; ${30 - fresh} are sequences of its corpus`);
   });
 
   it('sample: the same seed gives the same text; --json has the fields', () => {

@@ -9,6 +9,23 @@ import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
 import { interruptible } from '../interrupt.js';
 import { announce, loadModel, mixOption, modelOption, predictorOf } from './load.js';
+import { existsSync } from 'node:fs';
+import type { Loaded } from '../../checkpoint.js';
+import { sha256 } from '../../files.js';
+import { NoveltyCheck, type Novelty } from '../../novelty.js';
+import { readText } from '../../textfile.js';
+
+/** The novelty check of a model whose corpus is still where it was, unchanged (sha256); else null. */
+function noveltyOf(ck: Loaded): NoveltyCheck | null {
+  const { path, sha256: hash } = ck.meta.corpus;
+  if (!NoveltyCheck.applies(ck.meta.segmentation) || path === '-' || !existsSync(path)) return null;
+  try {
+    const text = readText(path);
+    return sha256(text) === hash ? new NoveltyCheck(text, ck.meta.segmentation) : null;
+  } catch {
+    return null;
+  }
+}
 
 interface Args extends GlobalArgs {
   model?: string;
@@ -40,7 +57,7 @@ export const sampleCommand: CommandModule<object, Args> = {
       .option('count', { ...numberOption('count', { min: 1, integer: true }, 'Number of samples', 1), alias: 'n' })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed: the same seed gives the same text [default: random]'))
       .option('stop', { type: 'boolean', default: true, describe: 'End each sample at <EOS> (--no-stop: keep going, <EOS> printed as a newline)' })
-      .option('json', { type: 'boolean', describe: 'One JSON object per sample: text, chars, logprob, temperature, seed' })
+      .option('json', { type: 'boolean', describe: 'One JSON object per sample: text, chars, logprob, temperature, seed, novelty ("new", "in corpus": a whole sequence of the text it was trained on, or null where that text is not at hand or in document mode)' })
       .option('mix', mixOption)
       .example('$0 sample --temp 0.8 -n 5', 'five samples, a little conservative')
       .example('$0 sample --prime "The " --length 300 --top-p 0.9', 'continue a prompt with nucleus sampling')
@@ -55,6 +72,8 @@ export const sampleCommand: CommandModule<object, Args> = {
     const rng = new Rng(seed);
     const shade = argv.color === true && !argv.json;
     const out = process.stdout;
+    const novelty = argv.stop ? noveltyOf(ck) : null; // whole sequences only
+    const seen: Record<Novelty, number> = { new: 0, 'in corpus': 0 };
     const interrupt = interruptible();
     try {
       for (let i = 0; i < argv.count && !interrupt.signal.aborted; i++) {
@@ -94,14 +113,20 @@ export const sampleCommand: CommandModule<object, Args> = {
           if (interrupt.signal.aborted) break;
           if (chars % 256 === 0) await new Promise<void>((res) => setImmediate(res)); // let Ctrl-C through
         }
+        const isNew = novelty && !interrupt.signal.aborted ? novelty.of((argv.prime ?? '') + text) : null;
+        if (isNew) seen[isNew]++;
         if (argv.json) {
-          out.write(JSON.stringify({ text, chars, logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: i }) + '\n');
+          out.write(JSON.stringify({ text, chars, logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: i, novelty: isNew }) + '\n');
         } else {
           out.write(buf + (text.endsWith('\n') ? '' : '\n'));
         }
       }
     } finally {
       interrupt.release();
+    }
+    if (novelty && !argv.json) {
+      const n = seen.new + seen['in corpus'];
+      ctx.note(ctx.c.dim(`  ${seen.new} of ${n} ${n === 1 ? 'sample is' : 'samples are'} new; ${seen['in corpus']} ${seen['in corpus'] === 1 ? 'is a sequence' : 'are sequences'} of its corpus (${ck.meta.corpus.path})`));
     }
     if (interrupt.signal.aborted) process.exitCode = 130;
   },
