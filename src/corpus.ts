@@ -50,6 +50,8 @@ export interface CorpusOptions {
    * text's tokens it lacks come after them (Vocab.extendedBy).
    */
   base?: Vocab;
+  /** Put the text in NFC first, and make a vocabulary that does the same with what it reads (new runs; absent: as it comes). */
+  normalize?: 'NFC' | null;
 }
 
 export interface Corpus {
@@ -69,7 +71,8 @@ export interface Corpus {
  * training and validation pieces become sequences of their own.
  */
 export function buildCorpus(text: string, path: string, opts: CorpusOptions): Corpus {
-  const seqs = segment(text, opts.segmentation);
+  const nf = opts.normalize ?? null;
+  const seqs = segment(nf ? text.normalize(nf) : text, opts.segmentation);
   if (seqs.length === 0) throw inputError(`${path}: has no ${opts.segmentation} sequences`);
   // A random choice of single characters would be no split at all: one document takes blocks.
   const method = seqs.length === 1 && opts.split === 'random' ? 'blocks' : (opts.split ?? 'tail');
@@ -85,21 +88,21 @@ export function buildCorpus(text: string, path: string, opts: CorpusOptions): Co
     trainSeqs = seqs.filter((_, i) => !mask[i]);
     valSeqs = seqs.filter((_, i) => mask[i]);
   }
-  const own = opts.unit === 'word' ? wordVocab(trainSeqs, path, opts) : charVocab(trainSeqs, path, opts.minCount, opts.charset);
+  const own = opts.unit === 'word' ? wordVocab(trainSeqs, path, opts) : charVocab(trainSeqs, path, opts.minCount, opts.charset, nf);
   const vocab = opts.base ? opts.base.extendedBy(own) : own;
   const train = streamOf(vocab, trainSeqs);
   const val = valSeqs.length > 0 ? streamOf(vocab, valSeqs).ids : null;
   return { vocab, train: train.ids, val, sequences: { train: trainSeqs.length, val: valSeqs.length }, unkCount: train.oov, split: method };
 }
 
-function charVocab(trainSeqs: readonly string[], path: string, minCount: number, charset = ''): Vocab {
+function charVocab(trainSeqs: readonly string[], path: string, minCount: number, charset = '', normalize: 'NFC' | null = null): Vocab {
   const counts = new Map<number, number>();
   for (const s of trainSeqs) countCodePoints(s, counts);
   if (counts.size < 2) {
     throw inputError(`${path}: has fewer than two distinct characters; nothing to learn`);
   }
-  for (const c of codePoints(charset)) counts.set(c, Math.max(minCount, counts.get(c) ?? 0));
-  const vocab = Vocab.fromCounts(counts, minCount);
+  for (const c of codePoints(normalize ? charset.normalize(normalize) : charset)) counts.set(c, Math.max(minCount, counts.get(c) ?? 0));
+  const vocab = Vocab.fromCounts(counts, minCount, normalize);
   if (vocab.size < 4) {
     throw inputError(`${path}: fewer than two characters occur at least --min-count=${minCount} times`);
   }
@@ -109,7 +112,7 @@ function charVocab(trainSeqs: readonly string[], path: string, minCount: number,
 function wordVocab(trainSeqs: readonly string[], path: string, o: CorpusOptions): Vocab {
   const counts = countWords(trainSeqs, o.lowercase);
   if (counts.size < 2) throw inputError(`${path}: has fewer than two distinct words; nothing to learn`);
-  return Vocab.fromWordCounts(counts, o.vocabSize ?? 10_000, o.lowercase);
+  return Vocab.fromWordCounts(counts, o.vocabSize ?? 10_000, o.lowercase, o.normalize ?? null);
 }
 
 /**

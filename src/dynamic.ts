@@ -148,6 +148,7 @@ export async function chooseAdaptation(
  * Returns ln P of each token of each sentence (its <EOS> last).
  */
 export async function sentencesAdaptive(params: Params, vocab: Vocab, sentences: readonly string[], a: Adaptation, mix: { ngram: NGramModel; weights: MixtureWeights; adapts?: boolean } | null = null): Promise<Array<{ logProbs: number[]; ids: Int32Array; oov: number }>> {
+  sentences = sentences.map((x) => vocab.normalized(x));
   const { ids } = streamOf(vocab, sentences);
   const perPosition = new Float64Array(ids.length - 1);
   await streamLossAdaptive(params, ids, a, { perPosition });

@@ -67,6 +67,7 @@ export interface Inside {
 
 /** Gates and influence for `text` read from <EOS>, as `rnnlm inside` and the page show them. */
 export function inside(params: Params, vocab: Vocab, text: string, o: { at?: number; units?: boolean } = {}): Inside {
+  text = vocab.normalized(text);
   const { ids, oov } = vocab.encode(text);
   const inputs = [EOS_ID, ...ids];
   const last = inputs.length - 1;

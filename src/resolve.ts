@@ -62,7 +62,8 @@ export async function resolveRun(
   // A run from another model reads tokens as that model does (its unit and case), its tokens first.
   const unit = from ? from.vocab.unit : t.unit;
   const lowercase = from ? from.vocab.lowercase : t.lowercase;
-  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit, vocabSize: t.vocabSize, lowercase, charset: t.charset, base: from?.vocab });
+  // A new run reads text in NFC (tokenizer.ts, Vocab.normalize), started from another model or not.
+  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit, vocabSize: t.vocabSize, lowercase, charset: t.charset, base: from?.vocab, normalize: 'NFC' });
   const trainChars = corpus.train.length - corpus.sequences.train - 1;
   const m = req.model;
   let { layers, hidden, dropout } = m;

@@ -42,7 +42,7 @@ export function encodePrime(vocab: Vocab, prime: string, unkOk = false): number[
     }
     return toks.map((t) => vocab.tokenId(t));
   }
-  const cps = codePoints(prime);
+  const cps = codePoints(vocab.normalized(prime));
   const unknown = [...new Set(cps.filter((c) => !vocab.has(c)))];
   if (unknown.length > 0 && !unkOk) {
     const shown = unknown.slice(0, 10).map((c) => JSON.stringify(String.fromCodePoint(c))).join(', ');

@@ -78,7 +78,7 @@ export async function scoreText(
     adapt?: Adaptation | null;
   } = {},
 ): Promise<FileScore> {
-  const seqs = segment(text, segmentation);
+  const seqs = segment(vocab.normalized(text), segmentation);
   const { ids } = streamOf(vocab, seqs);
   const path = o.path ?? 'auto';
   const stepper = path === 'stepper' || (path === 'auto' && seqs.length <= STEPPER_MAX_ROWS); // exact rows: one per sequence at most

@@ -60,6 +60,7 @@ export function summarize(logprob: number, tokens: number) {
  * empty sentence has probability P(<EOS>|<EOS>), 1 token.
  */
 export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o: { noEos?: boolean; perChar?: boolean; top?: number } = {}): SentenceScore {
+  text = vocab.normalized(text); // shown as read: in NFC where the model normalises
   const { ids, oov } = vocab.encode(text);
   const words = vocab.unit === 'word' ? vocab.split(text) : null; // an unknown word is shown as written
   const chars: CharScore[] | undefined = o.perChar ? [] : undefined;
@@ -82,6 +83,7 @@ export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o:
  * learns as it reads gives them, dynamic.ts); with `noEos` the <EOS> term is left out.
  */
 export function sentenceFromLogProbs(vocab: Vocab, text: string, logProbs: readonly number[], o: { noEos?: boolean; perChar?: boolean } = {}): SentenceScore {
+  text = vocab.normalized(text);
   const { ids, oov } = vocab.encode(text);
   const words = vocab.unit === 'word' ? vocab.split(text) : null;
   const n = ids.length + (o.noEos ? 0 : 1);

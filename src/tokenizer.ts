@@ -33,6 +33,8 @@ export interface VocabJSON {
   unit?: Unit;
   /** Version 2: words were lowercased before counting and encoding. */
   lowercase?: boolean;
+  /** Text is put in this Unicode normal form wherever it enters (absent: as it comes; vocabularies before it). */
+  normalize?: 'NFC';
 }
 
 /**
@@ -54,13 +56,19 @@ export class Vocab {
   readonly unit: Unit;
   /** Word vocabularies: text is lowercased before it is cut into tokens. */
   readonly lowercase: boolean;
+  /**
+   * Text is put in NFC wherever it enters (`café` typed with a combining accent is the same
+   * word); null for vocabularies made before it, which keep reading text as it comes.
+   */
+  readonly normalize: 'NFC' | null;
   /** Characters: code point → id. */
   private readonly ids: Map<number, number>;
   /** Words: token → id. */
   private readonly wordIds: Map<string, number>;
 
   /** `chars` are code points of the ordinary tokens, ids 2.. in the given order; or `{ words }` for a word vocabulary. */
-  constructor(chars: readonly number[] | { words: readonly string[]; lowercase: boolean }) {
+  constructor(chars: readonly number[] | { words: readonly string[]; lowercase: boolean }, normalize: 'NFC' | null = null) {
+    this.normalize = normalize;
     if (Array.isArray(chars)) {
       const cps = chars as readonly number[];
       this.unit = 'char';
@@ -87,10 +95,15 @@ export class Vocab {
    * (deterministic whatever the corpus order). Example: counts {b:2, a:1}, minCount 1 →
    * tokens `[<EOS>, <UNK>, a, b]`; minCount 2 → `[<EOS>, <UNK>, b]`.
    */
-  static fromCounts(counts: ReadonlyMap<number, number>, minCount = 1): Vocab {
+  static fromCounts(counts: ReadonlyMap<number, number>, minCount = 1, normalize: 'NFC' | null = null): Vocab {
     const chars = [...counts].filter(([, n]) => n >= minCount).map(([c]) => c);
     chars.sort((a, b) => a - b);
-    return new Vocab(chars);
+    return new Vocab(chars, normalize);
+  }
+
+  /** A text as this vocabulary reads it: in NFC where it normalises, else unchanged. */
+  normalized(text: string): string {
+    return this.normalize ? text.normalize(this.normalize) : text;
   }
 
   /**
@@ -102,8 +115,9 @@ export class Vocab {
     if (other.unit !== this.unit) throw inputError(`a ${this.unit} vocabulary cannot take the tokens of a ${other.unit} vocabulary`);
     const own = new Set(this.tokens);
     const added = other.tokens.slice(2).filter((t) => !own.has(t));
-    if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase });
-    return new Vocab([...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!));
+    // Text is read as the new vocabulary reads it (a new run normalises even from an older model).
+    if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase }, other.normalize);
+    return new Vocab([...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!), other.normalize);
   }
 
   /** Build from text (code point counts). */
@@ -116,10 +130,10 @@ export class Vocab {
    * frequent first, ties broken by code-point order so the result does not depend on the
    * text's order. Example: counts {b:2, a:2, c:1}, size 2 → [<EOS>, <UNK>, a, b].
    */
-  static fromWordCounts(counts: ReadonlyMap<string, number>, size: number, lowercase = false): Vocab {
+  static fromWordCounts(counts: ReadonlyMap<string, number>, size: number, lowercase = false, normalize: 'NFC' | null = null): Vocab {
     const byCount = [...counts].filter(([w]) => w !== EOS && w !== UNK);
     byCount.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-    return new Vocab({ words: byCount.slice(0, Math.max(0, size)).map(([w]) => w), lowercase });
+    return new Vocab({ words: byCount.slice(0, Math.max(0, size)).map(([w]) => w), lowercase }, normalize);
   }
 
   /** Id of one code point, or UNK_ID (a character vocabulary). */
@@ -133,7 +147,8 @@ export class Vocab {
 
   /** The tokens of a text as this vocabulary cuts it: its characters, or its word tokens. */
   split(text: string): string[] {
-    return this.unit === 'word' ? wordTokens(text, this.lowercase) : Array.from(text);
+    const t = this.normalized(text);
+    return this.unit === 'word' ? wordTokens(t, this.lowercase) : Array.from(t);
   }
 
   /** Id of one token (a character or a word) as `split` gives it, or UNK_ID. */
@@ -147,6 +162,7 @@ export class Vocab {
 
   /** Ids of the tokens of `text` (no <EOS> added); `oov` counts those mapped to <UNK> (as KenLM counts OOVs). */
   encode(text: string): { ids: Int32Array; oov: number } {
+    text = this.normalized(text);
     if (this.unit === 'word') {
       const toks = this.split(text);
       const ids = new Int32Array(toks.length);
@@ -198,7 +214,8 @@ export class Vocab {
 
   toJSON(): VocabJSON {
     const base = { format: VOCAB_FORMAT, tokens: [...this.tokens], eos: EOS_ID, unk: UNK_ID } satisfies Omit<VocabJSON, 'version'>;
-    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase } : { ...base, version: VOCAB_VERSION };
+    const nf = this.normalize ? { normalize: this.normalize } : {};
+    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase, ...nf } : { ...base, version: VOCAB_VERSION, ...nf };
   }
 
   /** Inverse of toJSON; checks format, version and the specials strictly. */
@@ -215,12 +232,14 @@ export class Vocab {
       throw inputError(`${where}: vocabulary must start with "${EOS}" (id 0) and "${UNK}" (id 1)`);
     }
     const unit = j.version === VOCAB_VERSION ? 'char' : j.unit;
+    if (j.normalize !== undefined && j.normalize !== 'NFC') throw inputError(`${where}: normalize ${JSON.stringify(j.normalize)} is not "NFC"`);
+    const normalize = j.normalize ?? null;
     if (unit === 'word') {
       const words = tokens.slice(2);
       if (words.some((t) => typeof t !== 'string' || t === '') || new Set(words).size !== words.length) {
         throw inputError(`${where}: word vocabulary entries must be unique, non-empty strings`);
       }
-      return new Vocab({ words: words as string[], lowercase: j.lowercase === true });
+      return new Vocab({ words: words as string[], lowercase: j.lowercase === true }, normalize);
     }
     if (unit !== 'char') throw inputError(`${where}: unit ${JSON.stringify(unit)} is not "char" or "word"`);
     const chars: number[] = [];
@@ -233,7 +252,7 @@ export class Vocab {
       seen.add(cps[0]!);
       chars.push(cps[0]!);
     }
-    return new Vocab(chars);
+    return new Vocab(chars, normalize);
   }
 }
 

@@ -167,7 +167,7 @@ export function startingPoint(
     const t = { ...TRAIN_CONFIG_BEFORE, ...meta.training };
     // A run started from another model has that model's tokens first: its own vocabulary is the base.
     const base = meta.from ? start.vocab : undefined;
-    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase, charset: t.charset, base });
+    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase, charset: t.charset, base, normalize: start.vocab.normalize });
     if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(start.vocab.tokens)) {
       throw inputError(`${dir}/rnnlm.json: vocabulary does not match the corpus`);
     }

@@ -49,7 +49,7 @@ export function setupFlow(m: PageModel, signal: AbortSignal): void {
   run.addEventListener('click', async () => {
     if (signal.aborted) return;
     if (running) return;
-    const { ids } = streamOf(m.vocab, segment(input.value, m.meta.segmentation));
+    const { ids } = streamOf(m.vocab, segment(m.vocab.normalized(input.value), m.meta.segmentation));
     if (ids.length < 2) {
       info.textContent = 'Paste some text first: the measure follows predictions made on it.';
       return;

@@ -55,7 +55,7 @@ export const insideCommand: CommandModule<object, Args> = {
     const r = argv.flow ? null : inside(ck.params, ck.vocab, text, { at: argv.at, units: argv.units });
     announce(ctx, ck, await ctx.startBackend(), false, 'the network alone: the n-gram is not part of the gradients');
     if (argv.flow) {
-      const { ids } = streamOf(ck.vocab, segment(file, ck.meta.segmentation));
+      const { ids } = streamOf(ck.vocab, segment(ck.vocab.normalized(file), ck.meta.segmentation));
       const progress = makeProgress(ctx, Boolean(argv.json) || ctx.quiet, 5);
       let flow: Flow;
       try {
