@@ -110,9 +110,10 @@ function charVocab(trainSeqs: readonly string[], path: string, minCount: number,
 }
 
 function wordVocab(trainSeqs: readonly string[], path: string, o: CorpusOptions): Vocab {
-  const counts = countWords(trainSeqs, o.lowercase);
+  const intl = o.normalize != null; // new runs (which normalise) cut unspaced scripts into words too
+  const counts = countWords(trainSeqs, o.lowercase, new Map(), intl);
   if (counts.size < 2) throw inputError(`${path}: has fewer than two distinct words; nothing to learn`);
-  return Vocab.fromWordCounts(counts, o.vocabSize ?? 10_000, o.lowercase, o.normalize ?? null);
+  return Vocab.fromWordCounts(counts, o.vocabSize ?? 10_000, o.lowercase, o.normalize ?? null, intl);
 }
 
 /**

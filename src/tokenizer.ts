@@ -35,6 +35,8 @@ export interface VocabJSON {
   lowercase?: boolean;
   /** Text is put in this Unicode normal form wherever it enters (absent: as it comes; vocabularies before it). */
   normalize?: 'NFC';
+  /** Word vocabularies: runs of scripts without spaces are cut into words by Intl.Segmenter (absent: vocabularies before it). */
+  segmenter?: 'intl';
 }
 
 /**
@@ -61,14 +63,17 @@ export class Vocab {
    * word); null for vocabularies made before it, which keep reading text as it comes.
    */
   readonly normalize: 'NFC' | null;
+  /** Word vocabularies: Chinese, Japanese, Thai … runs cut into words by Intl.Segmenter (words.ts); false before it. */
+  readonly intl: boolean;
   /** Characters: code point → id. */
   private readonly ids: Map<number, number>;
   /** Words: token → id. */
   private readonly wordIds: Map<string, number>;
 
   /** `chars` are code points of the ordinary tokens, ids 2.. in the given order; or `{ words }` for a word vocabulary. */
-  constructor(chars: readonly number[] | { words: readonly string[]; lowercase: boolean }, normalize: 'NFC' | null = null) {
+  constructor(chars: readonly number[] | { words: readonly string[]; lowercase: boolean; intl?: boolean }, normalize: 'NFC' | null = null) {
     this.normalize = normalize;
+    this.intl = !Array.isArray(chars) && (chars as { intl?: boolean }).intl === true;
     if (Array.isArray(chars)) {
       const cps = chars as readonly number[];
       this.unit = 'char';
@@ -77,7 +82,7 @@ export class Vocab {
       this.ids = new Map(cps.map((c, i) => [c, i + 2]));
       this.wordIds = new Map();
     } else {
-      const w = chars as { words: readonly string[]; lowercase: boolean };
+      const w = chars as { words: readonly string[]; lowercase: boolean; intl?: boolean };
       this.unit = 'word';
       this.lowercase = w.lowercase;
       this.tokens = [EOS, UNK, ...w.words];
@@ -116,7 +121,7 @@ export class Vocab {
     const own = new Set(this.tokens);
     const added = other.tokens.slice(2).filter((t) => !own.has(t));
     // Text is read as the new vocabulary reads it (a new run normalises even from an older model).
-    if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase }, other.normalize);
+    if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase, intl: other.intl }, other.normalize);
     return new Vocab([...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!), other.normalize);
   }
 
@@ -130,10 +135,10 @@ export class Vocab {
    * frequent first, ties broken by code-point order so the result does not depend on the
    * text's order. Example: counts {b:2, a:2, c:1}, size 2 → [<EOS>, <UNK>, a, b].
    */
-  static fromWordCounts(counts: ReadonlyMap<string, number>, size: number, lowercase = false, normalize: 'NFC' | null = null): Vocab {
+  static fromWordCounts(counts: ReadonlyMap<string, number>, size: number, lowercase = false, normalize: 'NFC' | null = null, intl = false): Vocab {
     const byCount = [...counts].filter(([w]) => w !== EOS && w !== UNK);
     byCount.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-    return new Vocab({ words: byCount.slice(0, Math.max(0, size)).map(([w]) => w), lowercase }, normalize);
+    return new Vocab({ words: byCount.slice(0, Math.max(0, size)).map(([w]) => w), lowercase, intl }, normalize);
   }
 
   /** Id of one code point, or UNK_ID (a character vocabulary). */
@@ -148,7 +153,7 @@ export class Vocab {
   /** The tokens of a text as this vocabulary cuts it: its characters, or its word tokens. */
   split(text: string): string[] {
     const t = this.normalized(text);
-    return this.unit === 'word' ? wordTokens(t, this.lowercase) : Array.from(t);
+    return this.unit === 'word' ? wordTokens(t, this.lowercase, this.intl) : Array.from(t);
   }
 
   /** Id of one token (a character or a word) as `split` gives it, or UNK_ID. */
@@ -193,11 +198,11 @@ export class Vocab {
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
         if (id === EOS_ID) {
-          s += joinWords(run) + eos;
+          s += joinWords(run, this.intl) + eos;
           run = [];
         } else run.push(id === UNK_ID ? unk : (this.tokens[id] ?? unk));
       }
-      return s + joinWords(run);
+      return s + joinWords(run, this.intl);
     }
     let s = '';
     for (let i = 0; i < ids.length; i++) {
@@ -209,13 +214,13 @@ export class Vocab {
 
   /** Text for tokens as they come one at a time (a sample): each token with the space before it that text would have; a new joiner per sequence. */
   joiner(): (token: string) => string {
-    return this.unit === 'word' ? wordJoiner() : (t) => t;
+    return this.unit === 'word' ? wordJoiner(this.intl) : (t) => t;
   }
 
   toJSON(): VocabJSON {
     const base = { format: VOCAB_FORMAT, tokens: [...this.tokens], eos: EOS_ID, unk: UNK_ID } satisfies Omit<VocabJSON, 'version'>;
     const nf = this.normalize ? { normalize: this.normalize } : {};
-    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase, ...nf } : { ...base, version: VOCAB_VERSION, ...nf };
+    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase, ...nf, ...(this.intl ? { segmenter: 'intl' as const } : {}) } : { ...base, version: VOCAB_VERSION, ...nf };
   }
 
   /** Inverse of toJSON; checks format, version and the specials strictly. */
@@ -239,7 +244,8 @@ export class Vocab {
       if (words.some((t) => typeof t !== 'string' || t === '') || new Set(words).size !== words.length) {
         throw inputError(`${where}: word vocabulary entries must be unique, non-empty strings`);
       }
-      return new Vocab({ words: words as string[], lowercase: j.lowercase === true }, normalize);
+      if (j.segmenter !== undefined && j.segmenter !== 'intl') throw inputError(`${where}: segmenter ${JSON.stringify(j.segmenter)} is not "intl"`);
+      return new Vocab({ words: words as string[], lowercase: j.lowercase === true, intl: j.segmenter === 'intl' }, normalize);
     }
     if (unit !== 'char') throw inputError(`${where}: unit ${JSON.stringify(unit)} is not "char" or "word"`);
     const chars: number[] = [];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EOS, EOS_ID, streamOf, UNK, UNK_ID, Vocab } from './tokenizer.js';
 import { countWords, joinWords, wordTokens } from './words.js';
+import { buildCorpus } from './corpus.js';
 
 // The word tokenizer on made-up text, with hand-worked token lists, and the round trip
 // tokenize → join on text spaced as running text is written.
@@ -100,5 +101,32 @@ describe('the word vocabulary (Vocab.fromWordCounts)', () => {
     const { ids, oov } = streamOf(v, ['a b', 'c z']);
     expect(Array.from(ids)).toEqual([EOS_ID, v.tokenId('a'), v.tokenId('b'), EOS_ID, v.tokenId('c'), UNK_ID, EOS_ID]);
     expect(oov).toBe(1);
+  });
+});
+
+describe('scripts without spaces (Intl.Segmenter, new word models)', () => {
+  const JA = '東京都に住んでいます。今日は晴れ';
+
+  it('a run of Japanese or Chinese is cut into words; without intl it stays one token, as models from before read it', () => {
+    expect(wordTokens(JA, false, true)).toEqual(['東京', '都', 'に', '住', 'んで', 'い', 'ます', '。', '今日', 'は', '晴れ']);
+    expect(wordTokens(JA)).toEqual(['東京都に住んでいます', '。', '今日は晴れ']);
+    expect(wordTokens('He said "stop".', false, true)).toEqual(wordTokens('He said "stop".')); // spaced text unchanged
+  });
+
+  it('joined back without spaces between them, full-width punctuation closing', () => {
+    expect(joinWords(wordTokens(JA, false, true), true)).toBe(JA);
+    expect(joinWords(wordTokens('床前明月光，疑是地上霜。', false, true), true)).toBe('床前明月光，疑是地上霜。');
+    expect(joinWords(['Tokyo', 'is', '東京', '.'], true)).toBe('Tokyo is 東京.');
+  });
+
+  it('a new word model cuts Japanese into words and says so in its vocabulary; one from before keeps its giant words', () => {
+    const text = Array.from({ length: 30 }, () => JA).join('\n');
+    const c = buildCorpus(text, 'ja.txt', { segmentation: 'line', minCount: 1, valFraction: 0, unit: 'word', normalize: 'NFC' });
+    expect(c.vocab.intl).toBe(true);
+    expect(c.vocab.toJSON().segmenter).toBe('intl');
+    expect(c.vocab.encode(JA).ids).toHaveLength(11);
+    expect(c.vocab.decode(c.vocab.encode(JA).ids)).toBe(JA);
+    const old = Vocab.fromJSON({ ...c.vocab.toJSON(), segmenter: undefined, normalize: undefined });
+    expect(old.split(JA)).toHaveLength(3);
   });
 });
