@@ -39,6 +39,10 @@ describe('reading a corpus', () => {
     const bin = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
     expectInputError(() => readText(file('bin.dat', bin)), /bin\.dat: looks binary/);
   });
+  it('a Latin-1 file is not binary: it is named for what it is, with the command that converts it', () => {
+    const latin1 = Uint8Array.from(Buffer.from('Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e\nna\u00efve r\u00e9sum\u00e9\n', 'latin1'));
+    expectInputError(() => readText(file('fr.txt', latin1)), /fr\.txt: is not UTF-8 \(7 bytes are not\): probably Latin-1 or Windows-1252; convert it first, e\.g\. iconv -f windows-1252 -t utf-8 .*fr\.txt > .*fr\.utf8\.txt/);
+  });
   it('accepts a large text with one bad byte (becomes U+FFFD)', () => {
     const bytes = Buffer.concat([Buffer.from('a'.repeat(1000)), Buffer.from([0xff]), Buffer.from('b')]);
     expect(readText(file('mostly.txt', bytes))).toBe('a'.repeat(1000) + '\uFFFDb');

@@ -17,13 +17,20 @@ import { countWords } from './words.js';
 export function decodeText(bytes: Uint8Array, path: string): string {
   if (bytes.length === 0) throw inputError(`${path}: is empty`);
   let text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
-  let bad = 0;
+  let nul = 0;
+  let invalid = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0 || c === 0xfffd) bad++;
+    if (c === 0) nul++;
+    else if (c === 0xfffd) invalid++;
   }
-  if (bad > 0.01 * bytes.length) {
-    throw inputError(`${path}: looks binary (NUL bytes or invalid UTF-8), not a text corpus`);
+  if (nul > 0.01 * bytes.length || (nul > 0 && nul + invalid > 0.01 * bytes.length)) {
+    throw inputError(`${path}: looks binary (NUL bytes), not a text corpus`);
+  }
+  if (invalid > 0.01 * bytes.length) {
+    // No NUL, but not UTF-8: most likely an 8-bit encoding (Latin-1, Windows-1252, …).
+    const name = path === '-' ? 'FILE' : path;
+    throw inputError(`${path}: is not UTF-8 (${invalid.toLocaleString('en-US')} bytes are not): probably Latin-1 or Windows-1252; convert it first, e.g. iconv -f windows-1252 -t utf-8 ${name} > ${name.replace(/(\.[^./]*)?$/, '.utf8$1')}`);
   }
   text = text.replace(/\r\n?/g, '\n');
   if (text.trim() === '') throw inputError(`${path}: contains only whitespace`);
