@@ -3,7 +3,8 @@
 // (a folder on disk, a zip, files a page was given) and hashed by a function the caller
 // passes (node:crypto in the CLI, a JS SHA-256 in the page). checkpoint.ts writes them atomically.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { Loaded, Meta, NGramMeta, ResumeState } from './checkpoint.js';
 import { inputError } from './errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TRAIN_CONFIG_BEFORE } from './meta.js';
@@ -116,7 +117,7 @@ async function modelJSON(c: ModelConfig): Promise<object> {
     tf.io.withSaveHandler(async (a) => {
       out = {
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
         convertedBy: 'rnnlm',
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: [FILES.weights], weights: a.weightSpecs }],

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { FILES, loadCheckpoint, loadResume } from './checkpoint.js';
@@ -55,7 +56,7 @@ describe('checkpoint round trip', () => {
     for (const id of [EOS_ID, 3, 4, 2]) expect(Array.from(sb.step(id))).toEqual(Array.from(sa.step(id)));
   });
 
-  it('tf.loadLayersModel reads the folder and gives the same probabilities to 1e-5', async () => {
+  it('tfl.loadLayersModel reads the folder and gives the same probabilities to 1e-5', async () => {
     const ck = loadCheckpoint(dir);
     const modelJson = JSON.parse(readFileSync(join(dir, FILES.model), 'utf8'));
     const weights = readFileSync(join(dir, FILES.weights));
@@ -67,10 +68,10 @@ describe('checkpoint round trip', () => {
         format: modelJson.format,
       }),
     };
-    const model = await tf.loadLayersModel(handler);
+    const model = await tfl.loadLayersModel(handler);
     const ids = [EOS_ID, 3, 5, 2, 6, 4, 2, 3];
     const V = ck.vocab.size;
-    const probs = tf.tidy(() => (model.predict(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V).toFloat()) as tf.Tensor).arraySync() as number[][][]);
+    const probs = tf.tidy(() => (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor).arraySync() as number[][][]);
     const stepper = new Stepper(ck.params);
     let max = 0;
     ids.forEach((id, t) => {

@@ -1,10 +1,11 @@
 // A factored output layer end to end (issue 32): trained by `train`, resumed exactly, scored
-// by the stepper as the trainer's loss counts it, read from model.json by tf.loadLayersModel
+// by the stepper as the trainer's loss counts it, read from model.json by tfl.loadLayersModel
 // as its metadata says, and chosen by `auto` from measured speeds.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseOutput, FACTORED_MIN_VOCAB, outputClassCount } from './auto.js';
 import { initBackend } from './backend.js';
@@ -51,12 +52,12 @@ describe('a factored model trained by train', () => {
     expect(Math.abs(trained.loss + scored.logprob) / trained.loss).toBeLessThan(1e-6);
   });
 
-  it('model.json: tf.loadLayersModel reads two heads, which combined as its metadata says give the stepper’s probabilities', async () => {
+  it('model.json: tfl.loadLayersModel reads two heads, which combined as its metadata says give the stepper’s probabilities', async () => {
     const d = join(dir, 'whole');
     const ck = loadCheckpoint(d);
     const mj = JSON.parse(readFileSync(join(d, FILES.model), 'utf8'));
     const weights = readFileSync(join(d, FILES.weights));
-    const model = await tf.loadLayersModel({
+    const model = await tfl.loadLayersModel({
       load: async () => ({ modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length), format: mj.format }),
     });
     const note = mj.userDefinedMetadata.rnnlm as { output: string; classOf: number[] };
@@ -64,7 +65,7 @@ describe('a factored model trained by train', () => {
     expect(note.classOf).toEqual(ck.params.config.classOf);
     const ids = [EOS_ID, 3, 5, 2, 6, 4];
     const V = ck.vocab.size;
-    const [scores, classes] = tf.tidy(() => (model.predict(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V).toFloat()) as tf.Tensor[]).map((t) => t.arraySync() as number[][][]));
+    const [scores, classes] = tf.tidy(() => (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor[]).map((t) => t.arraySync() as number[][][]));
     const stepper = new Stepper(ck.params);
     let max = 0;
     ids.forEach((id, t) => {

@@ -1,10 +1,11 @@
 // Trajectory parity: rnnlm's trainer against an independent one built from TF.js's own
-// pieces — tf.layers LSTMs with state carried between windows, autodiff (tf.variableGrads),
+// pieces — tfl.layers LSTMs with state carried between windows, autodiff (tf.variableGrads),
 // global-norm clipping and tf.train.adam — from the same initial weights over the same
 // windows. Per-step losses must agree for 30 steps, on one worker and on two.
 
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { buildCorpus, rowBounds, windowAt, windowCount } from './corpus.js';
@@ -20,7 +21,7 @@ const STEPS = 30;
 const T = { seqLen: 12, batchSize: 6, lr: 0.01, warmup: 5, clip: 1, seed: 11, epochs: 100, evalEvery: 1000, patience: 0, valFraction: 0, split: 'tail', shuffle: false, schedule: 'plateau' } as const;
 const MODEL = { cell: 'lstm', layers: 2, hidden: 16, dropout: 0 } as const;
 
-/** The reference: per-step losses (nats/char) of the same run done with tf.layers, autodiff and tf.train.adam. */
+/** The reference: per-step losses (nats/char) of the same run done with tfl.layers, autodiff and tf.train.adam. */
 function referenceTrajectory(corpusPath: string): number[] {
   const corpus = buildCorpus(readText(corpusPath), corpusPath, { segmentation: 'document', minCount: 1, valFraction: 0 });
   const V = corpus.vocab.size;
@@ -28,9 +29,9 @@ function referenceTrajectory(corpusPath: string): number[] {
   const init = Params.init(c, new Rng(T.seed)).toKeras(); // the trainer's initialisation
   const H = c.hidden;
   const lstms = [0, 1].map((l) =>
-    tf.layers.lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid', inputShape: [null, l === 0 ? V : H] }),
+    tfl.layers.lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid', inputShape: [null, l === 0 ? V : H] }),
   );
-  const dense = tf.layers.dense({ units: V });
+  const dense = tfl.layers.dense({ units: V });
   // Build, then load the same weights.
   tf.tidy(() => {
     let x: tf.Tensor = tf.zeros([1, 1, V]);
@@ -57,7 +58,7 @@ function referenceTrajectory(corpusPath: string): number[] {
     let next: tf.Tensor[] = [];
     let nats = 0;
     const { grads } = tf.variableGrads(() => {
-      const x = tf.oneHot(tf.tensor2d(win.inputs, [B, T.seqLen], 'int32'), V).toFloat(); // [batch, time, vocab]
+      const x = tf.cast(tf.oneHot(tf.tensor2d(win.inputs, [B, T.seqLen], 'int32'), V), 'float32'); // [batch, time, vocab]
       let h: tf.Tensor = x;
       const carried: tf.Tensor[] = [];
       lstms.forEach((layer, l) => {
@@ -67,7 +68,7 @@ function referenceTrajectory(corpusPath: string): number[] {
       });
       next = carried.map((s) => tf.keep(s.clone()));
       const logits = dense.apply(h) as tf.Tensor; // [batch, time, vocab]
-      const y = tf.oneHot(tf.tensor2d(win.targets, [B, T.seqLen], 'int32'), V).toFloat();
+      const y = tf.cast(tf.oneHot(tf.tensor2d(win.targets, [B, T.seqLen], 'int32'), V), 'float32');
       const perPos = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), y), -1)); // [batch, time]
       const summed = tf.sum(tf.mul(perPos, tf.tensor2d(win.weights, [B, T.seqLen])));
       nats = summed.dataSync()[0]!;
@@ -92,7 +93,7 @@ function referenceTrajectory(corpusPath: string): number[] {
   return losses;
 }
 
-describe('trajectory parity with a tf.layers + autodiff + tf.train.adam trainer', () => {
+describe('trajectory parity with a tfl.layers + autodiff + tf.train.adam trainer', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     resetOps();

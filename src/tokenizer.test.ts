@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import { decodeText } from './corpus.js';
 import { EOS, EOS_ID, UNK, UNK_ID, VOCAB_VERSION, Vocab, codePoints, oneHot, segment, streamOf } from './tokenizer.js';

@@ -31,7 +31,7 @@ import type { NGramModel } from './ngram/model.js';
 import { acquireLock, removeStaleTemporaries, sha256 } from './files.js';
 import { parameterCount, type ModelConfig } from './model/config.js';
 import { DataParallel } from './model/parallel.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend.js';
 import type { Segmentation } from './tokenizer.js';
 import { resolveRun, speedMeter, type StartFrom } from './resolve.js';

@@ -3,7 +3,7 @@
 // name and the matmuls by shape, with their share of the window and their GFLOP/s.
 // Flags: --layers 1 --hidden 256 --batch 32 --time 64 --cell lstm --backend wasm
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BACKENDS, initBackend, type BackendName } from '../backend.js';

@@ -6,7 +6,7 @@
 // (projection.ts); a step adds only s·W_h. Weight gradients are formed by the layer for a
 // whole window: dW_g = [X, 1, S]ᵀ · dZ_g, and so is the gradient w.r.t. the input.
 
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** One layer's recurrent weights as tensors, plus transposed blocks for the backward pass. */
 export interface LayerTensors {

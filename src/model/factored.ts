@@ -4,7 +4,7 @@
 // all rows at once, then the rows grouped by their target's class, each group against only its
 // class's columns of `out`. Exact: the log-probability of every target is the true one.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Window } from '../corpus.js';
 import { frequencyClasses, type Classes } from './classes.js';
 import type { ModelConfig } from './config.js';

@@ -4,7 +4,7 @@
 // [x, 1, s]·W_g = px_g + s·W_h,g, with px_g given for the step (cell.ts).
 // Backward by hand; pinned against tf.layers.gru (forward) and autodiff (gradients).
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackOut, Cell, LayerTensors, StepOut } from './cell.js';
 import { dSigmoid, dTanh, tanh } from './ops.js';
 

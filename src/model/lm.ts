@@ -4,7 +4,7 @@
 // Tensors are time-major inside: step t of the batch is rows [t·B, (t+1)·B) of the
 // concatenated [T·B, ·] matrices, so no large tensor is ever sliced.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Window } from '../corpus.js';
 import { Rng } from '../rng.js';
 import { EOS_ID } from '../tokenizer.js';

@@ -3,7 +3,7 @@
 // the gates' element-wise work is done by five hand-written WGSL kernels (three forward,
 // two backward) instead of ~45 TF.js ops per step. Same math as lstm.ts, pinned to it.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { maskParams, WGSL_HASH32 } from './dropout.js';
 import { Params } from './params.js';
 

@@ -4,7 +4,7 @@
 // z·W_g = px_g + a<t-1>·W_h,g, with px_g = x·W_x,g + b_g given for the step (cell.ts).
 // Backward by hand; pinned against tf.layers.lstm (forward) and autodiff (gradients).
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackOut, Cell, LayerTensors, StepOut } from './cell.js';
 import { dSigmoid, dTanh, tanh } from './ops.js';
 

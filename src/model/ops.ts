@@ -2,7 +2,7 @@
 // slower than `sigmoid`, so tanh is computed as 2·σ(2x) − 1 there (same value to float
 // rounding); elsewhere the native op is used.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 let viaSigmoid: boolean | undefined;
 

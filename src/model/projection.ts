@@ -4,7 +4,7 @@
 // gate and step. And the matching window-wide pieces of the backward pass: [X, 1]ᵀ for the
 // input rows' weight gradient and the gradient w.r.t. the input.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { GATES } from './config.js';
 import { transposeJS } from './ops.js';
 import type { Params } from './params.js';

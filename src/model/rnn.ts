@@ -2,7 +2,7 @@
 // = tanh(px + a<t-1>·W_h), with px = x·W_x + b given for the step (cell.ts).
 // Backward by hand; pinned against tf.layers.simpleRNN (forward) and autodiff (gradients).
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackOut, Cell, LayerTensors, StepOut } from './cell.js';
 import { dTanh, tanh } from './ops.js';
 

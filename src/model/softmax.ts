@@ -5,7 +5,7 @@
 // the candidates' normalizer estimates the full one (Jean et al. 2015). Scoring always uses
 // the full softmax: the model is the same, only its training objective is cheaper.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Window } from '../corpus.js';
 import type { Rng } from '../rng.js';
 import { transposeJS } from './ops.js';

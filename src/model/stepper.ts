@@ -6,7 +6,7 @@
 // against the batched TF.js path (lm.ts) in tests. A factored output layer (factored.ts)
 // costs the same here as a flat one: sampling and the inside view need every probability.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { GATES, type ModelConfig } from './config.js';
 import type { Classes } from './classes.js';
 import { classesOf, factoredLogProbs } from './factored.js';

@@ -1,8 +1,9 @@
-// Independent references for tests: the same network built from tf.layers (forward), and a
+// Independent references for tests: the same network built from tfl.layers (forward), and a
 // plain step-by-step TF.js implementation in Keras weight layout whose gradients come from
 // autodiff. Neither shares code with src/model beyond the Params ↔ Keras conversion.
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { Window } from '../corpus.js';
 import type { CellKind, ModelConfig } from '../model/config.js';
 export { layersModel } from '../model/keras.js';
@@ -10,7 +11,7 @@ import { EOS_ID } from '../tokenizer.js';
 
 /** One-hot inputs of a window as [batch, time, vocab]. */
 export function oneHotWindow(win: Window, V: number): tf.Tensor3D {
-  return tf.oneHot(tf.tensor2d(win.inputs, [win.batch, win.time], 'int32'), V).toFloat() as tf.Tensor3D;
+  return tf.cast(tf.oneHot(tf.tensor2d(win.inputs, [win.batch, win.time], 'int32'), V), 'float32') as tf.Tensor3D;
 }
 
 /**
@@ -56,7 +57,7 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
  */
 function factoredLogSoftmax(classOf: number[], h: tf.Tensor, wOut: tf.Tensor, bOut: tf.Tensor, wCls: tf.Tensor, bCls: tf.Tensor): tf.Tensor {
   const C = Math.max(...classOf) + 1;
-  const M = tf.oneHot(tf.tensor1d(classOf, 'int32'), C).toFloat(); // [V, C]
+  const M = tf.cast(tf.oneHot(tf.tensor1d(classOf, 'int32'), C), 'float32'); // [V, C]
   const cls = tf.logSoftmax(tf.add(tf.matMul(h, wCls), bCls)); // [B, C]
   const l = tf.add(tf.matMul(h, wOut), bOut); // [B, V]
   const max = tf.max(l, 1, true);
