@@ -1,4 +1,4 @@
-// Chooses the TF.js backend: `tensorflow` (tfjs-node, an optional dependency) when it
+// Chooses the TF.js backend: `tensorflow` (tfjs-node, an optional peer the user installs) when it
 // imports and starts, else `wasm` (XNNPACK), else the pure-JS `cpu`. A forced choice that
 // cannot start is an error; a failed automatic choice falls through silently (the reason
 // goes to the `debug` callback, which the CLI shows under --verbose). `webgpu` is opt-in
