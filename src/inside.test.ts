@@ -134,7 +134,7 @@ function referenceGates(params: Params, ids: number[]): Array<Record<string, num
     const gates: Record<string, number[][]> = c.cell === 'lstm' ? { update: [], forget: [], output: [] } : { update: [], reset: [] };
     const hs: tf.Tensor[] = [];
     for (let t = 0; t < ids.length; t++) {
-      const step = referenceStep(c.cell, xs.slice([t, 0], [1, -1]), h, cs, kernel, rec, bias);
+      const step = referenceStep(c.cell, tf.slice(xs, [t, 0], [1, -1]), h, cs, kernel, rec, bias);
       ({ h, cs } = step);
       const g = (k: string) => Array.from(step.gates[k]!.dataSync());
       if (c.cell === 'lstm') {
