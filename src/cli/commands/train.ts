@@ -118,6 +118,8 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', describe: 'At the end, print the result as one JSON object on stdout (the report stays on stderr; with -q only the JSON)' })
       .example('$0 train names.txt', 'one name per line (line mode)')
       .example('$0 train speeches.txt --time 10m', 'prose: the best model ten minutes allow')
+      .example('$0 train lyrics.txt --from en', 'start from the English base model that ships with rnnlm (what auto does for a small English text)')
+      .example('$0 train poems.txt --from checkpoints/names', 'start from a model of your own; new characters are added')
       .example('$0 train names.txt --cell gru --layers 1 --hidden 128', 'a smaller GRU')
       .example('$0 train names.txt --resume --epochs 20', 'continue a run to 20 epochs')
       .example('$0 train my-names.txt --from checkpoints/names --time 1m', "start from another model's weights")
