@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['src/testing/setup.ts'],
     // No shipped base model in tests (train --from auto would start small texts from it):
     // a run starts from random weights unless a test says otherwise.
     env: { RNNLM_MODELS: '/nonexistent-rnnlm-models' },

@@ -13,7 +13,7 @@ import { Rng } from './rng.js';
 import { EOS_ID, Vocab } from './tokenizer.js';
 
 // The numbers of `rnnlm inside` against independent computations: the forward pass against
-// the Stepper (what `score` uses) and tfl.layers (continuous inputs too), the influence against
+// the Stepper (what `score` uses) and tf.layers (continuous inputs too), the influence against
 // finite differences of log P under a continuous perturbation of each input vector, the gates
 // against the TF.js-ops reference cell of src/testing (the one the gradient tests use).
 
@@ -51,8 +51,8 @@ describe.each([
     });
   });
 
-  // (A factored model's two heads in tfl.layers: output.test.ts.)
-  if (output === 'flat') it('with continuous inputs it equals tfl.layers', () => {
+  // (A factored model's two heads in tf.layers: output.test.ts.)
+  if (output === 'flat') it('with continuous inputs it equals tf.layers', () => {
     const rng = new Rng(3);
     const V = vocab.size;
     const xs = ids.map(() => Float64Array.from({ length: V }, () => rng.uniform(-1, 1)));

@@ -1,5 +1,5 @@
 // Trajectory parity: rnnlm's trainer against an independent one built from TF.js's own
-// pieces — tfl.layers LSTMs with state carried between windows, autodiff (tf.variableGrads),
+// pieces — tf.layers LSTMs with state carried between windows, autodiff (tf.variableGrads),
 // global-norm clipping and tf.train.adam — from the same initial weights over the same
 // windows. Per-step losses must agree for 30 steps, on one worker and on two.
 
@@ -21,7 +21,7 @@ const STEPS = 30;
 const T = { seqLen: 12, batchSize: 6, lr: 0.01, warmup: 5, clip: 1, seed: 11, epochs: 100, evalEvery: 1000, patience: 0, valFraction: 0, split: 'tail', shuffle: false, schedule: 'plateau' } as const;
 const MODEL = { cell: 'lstm', layers: 2, hidden: 16, dropout: 0 } as const;
 
-/** The reference: per-step losses (nats/char) of the same run done with tfl.layers, autodiff and tf.train.adam. */
+/** The reference: per-step losses (nats/char) of the same run done with tf.layers, autodiff and tf.train.adam. */
 function referenceTrajectory(corpusPath: string): number[] {
   const corpus = buildCorpus(readText(corpusPath), corpusPath, { segmentation: 'document', minCount: 1, valFraction: 0 });
   const V = corpus.vocab.size;
@@ -93,7 +93,7 @@ function referenceTrajectory(corpusPath: string): number[] {
   return losses;
 }
 
-describe('trajectory parity with a tfl.layers + autodiff + tf.train.adam trainer', () => {
+describe('trajectory parity with a tf.layers + autodiff + tf.train.adam trainer', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     resetOps();

@@ -7,8 +7,6 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-// tfjs-layers calls chained tensor methods (x.flatten()), which the tfjs umbrella registers and tfjs-core alone does not.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { KERAS_CLASS, outputClasses, type ModelConfig } from './config.js';
 
 export function layersModel(c: ModelConfig, weights?: Float32Array[]): tfl.LayersModel {

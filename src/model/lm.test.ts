@@ -46,7 +46,7 @@ describe.each(['cpu', 'wasm'] as const)('stacked model on %s', (backend) => {
     resetOps();
   });
 
-  it.each(CELLS)('%s forward equals tfl.layers (2 layers) to 1e-5', async (cell) => {
+  it.each(CELLS)('%s forward equals tf.layers (2 layers) to 1e-5', async (cell) => {
     const c: ModelConfig = { cell, layers: 2, hidden: 6, vocabSize: 7, dropout: 0 };
     const p = randomParams(c, 3);
     const win = randomWindow(3, 8, c.vocabSize, 4);

@@ -9,7 +9,7 @@ import { layersModel } from './keras.js';
 import { Params } from './params.js';
 import { Stepper } from './stepper.js';
 
-// The states the web page's Inside view shows (Stepper.state) against TF.js tfl.layers: every
+// The states the web page's Inside view shows (Stepper.state) against TF.js tf.layers: every
 // layer's output at every step from the Keras model's intermediate layers, and the LSTM cell
 // state at the last step from a layer built with returnState.
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
 const ids = [0, 3, 2, 4, 4, 1, 2, 3];
 
 describe.each(['lstm', 'gru', 'rnn'] as CellKind[])('Stepper.state (%s)', (cell) => {
-  it('equals tfl.layers: each layer’s output at each step, and the LSTM cell state', () => {
+  it('equals tf.layers: each layer’s output at each step, and the LSTM cell state', () => {
     const c = { cell, layers: 2, hidden: 8, vocabSize: 5, dropout: 0 };
     const params = Params.init(c, new Rng(4));
     const stepper = new Stepper(params, 'js');

@@ -1,4 +1,4 @@
-// Independent references for tests: the same network built from tfl.layers (forward), and a
+// Independent references for tests: the same network built from tf.layers (forward), and a
 // plain step-by-step TF.js implementation in Keras weight layout whose gradients come from
 // autodiff. Neither shares code with src/model beyond the Params ↔ Keras conversion.
 
