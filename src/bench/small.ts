@@ -11,15 +11,12 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { Rng } from '../rng.js';
+import { bits, holdOut, log, machineLine, rnnlm as run, ROOT, words } from './cli-runs.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'rnnlm.js');
 const TEXTS = [
   { name: 'names', kind: 'list' },
   { name: 'quotes', kind: 'list' },
@@ -37,33 +34,6 @@ const argv = yargs(hideBin(process.argv))
   .example('$0 --times 1m --only names,haiku', 'two texts, one minute each way')
   .strict()
   .parseSync();
-
-const log = (s: string) => process.stderr.write(s + '\n');
-const LN2 = Math.log(2);
-
-function run(args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`rnnlm ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** Lowercased runs of letters (and inner apostrophes). */
-function words(text: string): string[] {
-  return text.toLowerCase().match(/\p{L}+(?:['’]\p{L}+)*/gu) ?? [];
-}
-
-/** 10% held out: random lines of a list; the tail of verse or prose, cut at a blank line. */
-function split(text: string, kind: string): [string, string] {
-  if (kind === 'list') {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const rng = new Rng(1);
-    const held = new Set<number>();
-    while (held.size < Math.round(lines.length * 0.1)) held.add(Math.floor(rng.next() * lines.length));
-    return [lines.filter((_, i) => !held.has(i)).join('\n') + '\n', lines.filter((_, i) => held.has(i)).join('\n') + '\n'];
-  }
-  const cut = text.indexOf('\n\n', Math.floor(text.length * 0.9));
-  return [text.slice(0, cut + 2), text.slice(cut + 2)];
-}
 
 interface Row {
   text: string;
@@ -88,7 +58,7 @@ try {
   const only = new Set((argv.only ?? TEXTS.map((t) => t.name).join(',')).split(','));
   for (const t of TEXTS.filter((t) => only.has(t.name))) {
     const text = readFileSync(join(work, `${t.name}.txt`), 'utf8');
-    const [train, held] = split(text, t.kind);
+    const [train, held] = holdOut(text, t.kind);
     const tr = join(work, `${t.name}-train.txt`);
     const ho = join(work, `${t.name}-held.txt`);
     writeFileSync(tr, train);
@@ -127,14 +97,13 @@ try {
   if (!argv.keep) rmSync(work, { recursive: true, force: true });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`;
-const date = new Date().toISOString().slice(0, 10);
+const machine = machineLine();
 if (argv.json) {
-  process.stdout.write(JSON.stringify({ machine, date, base: argv.base, rows }, null, 1) + '\n');
+  process.stdout.write(JSON.stringify({ machine, base: argv.base, rows }, null, 1) + '\n');
 } else {
-  const b = (x: number) => (Number.isFinite(x) ? (x / LN2).toFixed(3) : '—');
+  const b = bits;
   const out = [
-    `machine: ${machine}; ${date}; base: ${argv.base}`,
+    `machine: ${machine}; base: ${argv.base}`,
     '',
     '| text | kind | KB | budget | start | model | steps | held-out bits/char (rnnlm: mixture) | network alone | n-gram alone | real words in samples |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
