@@ -1,7 +1,10 @@
 // Builds the web page into dist/web: src/web/main.ts bundled with its imports (TF.js,
 // uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, the trainer
 // thread src/web/worker.ts (rnnlm's core trainer) likewise, its styles,
-// index.html, and TF.js's wasm binaries, which the page loads from beside itself.
+// index.html, and TF.js's wasm binaries, which the page loads from beside itself; and the
+// browser entry of the library (src/api/browser.ts → dist/browser/rnnlm.js, the package's
+// `rnnlm/browser`): rnnlm's code in one ES module, TF.js and fflate left to the user's
+// bundler as the package's dependencies, no Node import reachable (checked here).
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +30,17 @@ const common = {
 await build({ ...common, entryPoints: [join(root, 'src', 'web', 'main.ts')], outfile: join(out, 'app.js') });
 await build({ ...common, entryPoints: [join(root, 'src', 'web', 'worker.ts')], outfile: join(out, 'trainer.js') });
 copyFileSync(join(root, 'src', 'web', 'index.html'), join(out, 'index.html'));
+const lib = join(root, 'dist', 'browser', 'rnnlm.js');
+const built = await build({
+  ...common,
+  minify: false,
+  metafile: true,
+  entryPoints: [join(root, 'src', 'api', 'browser.ts')],
+  outfile: lib,
+  external: ['@tensorflow/*', 'fflate'],
+});
+const nodeImports = Object.values(built.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.path.startsWith('node:') || i.external && !/^(@tensorflow\/|fflate$)/.test(i.path)).map((i) => i.path));
+if (nodeImports.length > 0) throw new Error(`dist/browser/rnnlm.js imports ${nodeImports.join(', ')}: the browser entry must reach no Node module`);
 const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, 'dist', f), join(out, f));

@@ -45,7 +45,10 @@ export { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS, type TrainSett
 export { EPOCH_CAP, resolveRun } from './resolve.js';
 
 export interface TrainRequest {
+  /** The text file (- for stdin); with `text`, the name the text goes by (the checkpoint folder's default name). */
   corpusPath: string;
+  /** The corpus itself, instead of reading `corpusPath` (the API's train({ text })). */
+  text?: string;
   /** Checkpoint folder; default checkpoints/<corpus-name>. */
   out?: string;
   resume: boolean;
@@ -116,9 +119,9 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<TrainResult> {
   let dir = req.out ?? defaultOut(req.corpusPath);
   if (req.resume) dir = unpacked(dir, ev);
-  const text = readText(req.corpusPath);
+  const text = req.text ?? readText(req.corpusPath);
   const corpusInfo = {
-    path: isStdin(req.corpusPath) ? '-' : resolve(req.corpusPath),
+    path: req.text !== undefined ? req.corpusPath : isStdin(req.corpusPath) ? '-' : resolve(req.corpusPath),
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };

@@ -1,7 +1,8 @@
-// Numbers as people read them: loss in bits/char with nats and perplexity, probabilities
-// that may underflow a double, durations, integers with separators. Shared by the CLI and
+// Numbers as people read and write them: loss in bits/char with nats and perplexity, probabilities
+// that may underflow a double, durations (and parsing "10m"), integers with separators. Shared by the CLI and
 // the web page (browser-safe).
 
+import { inputError } from './errors.js';
 import { LN2 } from './sentence.js';
 
 /** nats/char → "1.234 bits/char (ppl 2.35)". */
@@ -27,4 +28,15 @@ export function duration(seconds: number): string {
 
 export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** A duration as "90" or "90s", "10m", "2h", "1h30m", or a number of seconds → seconds; `name` is how messages call it ("--time"). */
+export function parseDuration(name: string, raw: unknown): number {
+  const s = String(raw ?? '').trim();
+  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(s);
+  const secs = m && s !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
+  if (!Number.isFinite(secs) || secs <= 0) {
+    throw inputError(`${name} must be a positive duration such as 90s, 10m, 2h or 1h30m (got ${JSON.stringify(s)})`);
+  }
+  return secs;
 }

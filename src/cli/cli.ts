@@ -2,7 +2,7 @@
 // Errors print as one line `✗ message` (a stack only with --verbose) and set the exit
 // code: 2 for bad input, 1 otherwise. main.ts runs it on process.argv.
 
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 import yargs, { type CommandModule } from 'yargs';
 import { flagsOf, nearestFlag } from './suggest.js';
 import { BACKENDS } from '../backend.js';

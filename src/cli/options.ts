@@ -50,14 +50,3 @@ export function numberOption(flag: string, r: Range, describe: string, defaultVa
     coerce: (v: unknown) => (v === undefined ? undefined : checkNumber(flag, v, r)),
   };
 }
-
-/** Parse a duration: "90" or "90s", "10m", "2h", "1h30m" → seconds. */
-export function parseDuration(flag: string, raw: unknown): number {
-  const s = String(raw ?? '').trim();
-  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(s);
-  const secs = m && s !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
-  if (!Number.isFinite(secs) || secs <= 0) {
-    throw inputError(`--${flag} must be a positive duration such as 90s, 10m, 2h or 1h30m (got ${JSON.stringify(s)})`);
-  }
-  return secs;
-}

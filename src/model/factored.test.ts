@@ -5,6 +5,7 @@ import type { Window } from '../corpus.js';
 import { Rng } from '../rng.js';
 import { referenceLoss } from '../testing/reference.js';
 import { EOS_ID } from '../tokenizer.js';
+import { maxAbsDiff, randomParams, randomWindow } from '../testing/random.js';
 import { classDistribution, frequencyClasses } from './classes.js';
 import type { ModelConfig } from './config.js';
 import { runWindow, zeroState } from './lm.js';
@@ -16,34 +17,6 @@ import { Stepper } from './stepper.js';
 function factoredConfig(cell: ModelConfig['cell'], layers: number, hidden: number, V: number, C: number): ModelConfig {
   const counts = Array.from({ length: V }, (_, i) => Math.round(100 / (i + 1)));
   return { cell, layers, hidden, vocabSize: V, dropout: 0, classOf: Array.from(frequencyClasses(counts, C).classOf) };
-}
-
-function randomParams(c: ModelConfig, seed: number): Params {
-  const p = Params.init(c, new Rng(seed));
-  const r = new Rng(seed + 1);
-  for (let i = 0; i < p.data.length; i++) p.data[i] = p.data[i]! + r.uniform(-0.3, 0.3);
-  return p;
-}
-
-function randomWindow(B: number, T: number, V: number, seed: number): Window {
-  const r = new Rng(seed);
-  const inputs = new Int32Array(B * T);
-  const targets = new Int32Array(B * T);
-  const weights = new Float32Array(B * T).fill(1);
-  for (let i = 0; i < B * T; i++) {
-    inputs[i] = 2 + Math.floor(r.next() * (V - 2));
-    targets[i] = Math.floor(r.next() * V);
-  }
-  for (let b = 0; b < B; b++) inputs[b * T] = EOS_ID;
-  inputs[4] = EOS_ID; // a reset mid-window in row 0
-  weights[B * T - 1] = 0; // a padded position
-  return { batch: B, time: T, inputs, targets, weights };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 describe('factored output layer: the parameters', () => {
@@ -70,7 +43,7 @@ describe.each(['cpu', 'wasm'] as const)('factored output layer on %s', (backend)
   ] as const)('%s × %i: loss and gradients equal autodiff of the factored softmax', async (cell, layers) => {
     const c = factoredConfig(cell, layers, 5, 11, 4);
     const p = randomParams(c, 21);
-    const win = randomWindow(3, 7, c.vocabSize, 22);
+    const win = randomWindow(3, 7, c.vocabSize, 22, [4]);
     const ours = await runWindow(p, win, zeroState(c, 3), { train: true, lossScale: 0.5 });
     const shapes = kerasShapes(c);
     const vars = p.toKeras().map((w, i) => tf.tensor(w, shapes[i]!));
@@ -90,7 +63,7 @@ describe.each(['cpu', 'wasm'] as const)('factored output layer on %s', (backend)
     const c = factoredConfig('lstm', 2, 6, 13, 4);
     const p = randomParams(c, 31);
     const T = 12;
-    const win = randomWindow(1, T, c.vocabSize, 32);
+    const win = randomWindow(1, T, c.vocabSize, 32, [4]);
     win.inputs.set([EOS_ID], 4); // the stepper starts over at <EOS> as training does
     const batched = await runWindow(p, win, zeroState(c, 1), { train: false, wantLogProbs: true });
     const s = new Stepper(p, 'js');

@@ -11,10 +11,15 @@ import type { ModelConfig } from './config.js';
 import { transposeJS } from './ops.js';
 import type { Params } from './params.js';
 
-const cache = new WeakMap<readonly number[], Classes>();
+/** Classes with each token's place among its class's members (members[classOf[w]][place[w]] = w). */
+export interface PlacedClasses extends Classes {
+  place: Int32Array;
+}
 
-/** The classes of a factored model's config (classOf → each class's members), cached per config. */
-export function classesOf(c: ModelConfig): Classes | null {
+const cache = new WeakMap<readonly number[], PlacedClasses>();
+
+/** The classes of a factored model's config (classOf → each class's members, each token's place), cached per config. */
+export function classesOf(c: ModelConfig): PlacedClasses | null {
   const k = c.classOf;
   if (!k) return null;
   let out = cache.get(k);
@@ -22,7 +27,9 @@ export function classesOf(c: ModelConfig): Classes | null {
     const C = k.reduce((m, x) => Math.max(m, x), -1) + 1;
     const lists: number[][] = Array.from({ length: C }, () => []);
     k.forEach((cls, id) => lists[cls]!.push(id));
-    out = { classOf: Int32Array.from(k), members: lists.map((m) => Int32Array.from(m)) };
+    const place = new Int32Array(k.length);
+    lists.forEach((m) => m.forEach((id, j) => (place[id] = j)));
+    out = { classOf: Int32Array.from(k), members: lists.map((m) => Int32Array.from(m)), place };
     cache.set(k, out);
   }
   return out;
@@ -92,7 +99,7 @@ export async function factoredOutput(params: Params, top: tf.Tensor, win: Window
   const C = k.members.length;
   const N = T * B;
   const train = !!grads;
-  // Targets and weights time-major; each row's place within its target's class.
+  // Targets and weights time-major.
   const y = new Int32Array(N);
   const w = new Float32Array(N);
   for (let t = 0; t < T; t++) {
@@ -101,8 +108,6 @@ export async function factoredOutput(params: Params, top: tf.Tensor, win: Window
       w[t * B + b] = win.weights[b * T + t]!;
     }
   }
-  const within = new Map<number, number>(); // token → index among its class's members
-  k.members.forEach((m) => m.forEach((id, j) => within.set(id, j)));
   const rowsOf: number[][] = Array.from({ length: C }, () => []);
   for (let r = 0; r < N; r++) rowsOf[k.classOf[y[r]!]!]!.push(r);
 
@@ -138,7 +143,7 @@ export async function factoredOutput(params: Params, top: tf.Tensor, win: Window
     g.rows.forEach((r, i) => {
       const target = y[r]!;
       const kw = w[r]! * scale;
-      const lp = rowLogSoftmax(cl!, r, C, g.c, dCl, kw) + rowLogSoftmax(gl[gi]!, i, M, within.get(target)!, dg, kw);
+      const lp = rowLogSoftmax(cl!, r, C, g.c, dCl, kw) + rowLogSoftmax(gl[gi]!, i, M, k.place[target]!, dg, kw);
       if (logProbs) logProbs[(r % B) * T + Math.floor(r / B)] = lp;
       if (w[r] === 0) return;
       loss -= w[r]! * lp;

@@ -7,10 +7,10 @@ import { sampleChars } from '../sample.js';
 import { EOS_ID } from '../tokenizer.js';
 import { heat } from '../surprise.js';
 import { byId, el, numberIn } from './dom.js';
-import { predictor, type PageModel } from './load.js';
+import type { PageModel } from './load.js';
 
 export function setupGenerate(m: PageModel, signal: AbortSignal): void {
-  const stepper = predictor(m); // its own: generation and scoring interleave
+  const stepper = m.predictor(); // its own: generation and scoring interleave
   const prime = byId<HTMLTextAreaElement>('gen-prime');
   const temp = byId<HTMLInputElement>('gen-temp');
   const tempValue = byId<HTMLOutputElement>('gen-temp-value');

@@ -10,35 +10,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Meta } from '../checkpoint.js';
+import { Model } from '../api/model.js';
 import { decodeCheckpoint, FILES, memorySource, type FileSource, type Hash } from '../checkpoint-codec.js';
-import { Params } from '../model/params.js';
-import { MixedPredictor, type Predictor } from '../mixture.js';
-import { Stepper } from '../model/stepper.js';
-import type { NGramModel } from '../ngram/model.js';
-import { NGramInputPredictor } from '../ngram/prior.js';
-import { Vocab } from '../tokenizer.js';
 
-export interface PageModel {
-  meta: Meta;
-  vocab: Vocab;
-  params: Params;
+/** The API's Model (what the CLI scores and samples with: the mixture where there is an n-gram), and where the page got it. */
+export interface PageModel extends Model {
   backend: string;
-  /** The checkpoint's n-gram (absent in older ones): Generate and Score use the mixture, as the CLI does. */
-  ngram: NGramModel | null;
   /** Where it came from, as the header says it ("served with the page", a file name, "trained here"). */
   source: string;
 }
 
 /** The hash the checkpoint records, in JavaScript (crypto.subtle is async and absent outside secure contexts). */
 export const hash: Hash = (b) => bytesToHex(sha256(b));
-
-/** What Generate and Score draw from: the network mixed with the n-gram when there is one, as `rnnlm sample` and `score`. */
-export function predictor(m: PageModel): Predictor {
-  const stepper = new Stepper(m.params);
-  const net = m.ngram && m.meta.training.ngramInput ? new NGramInputPredictor(stepper, m.ngram) : stepper;
-  return m.ngram && m.meta.mixture ? new MixedPredictor(net, m.ngram, m.meta.mixture, m.meta.training.ngramAdapt === true) : net;
-}
 
 export interface BackendChoice {
   name: string;
@@ -95,8 +78,7 @@ export async function startBackend(forced = new URLSearchParams(location.search)
 
 /** A checkpoint's files, decoded and checked as `rnnlm` does. */
 export function modelFrom(src: FileSource, backend: string, source: string): PageModel {
-  const ck = decodeCheckpoint(src, hash);
-  return { meta: ck.meta, vocab: ck.vocab, params: ck.params, backend, ngram: ck.ngram, source };
+  return Object.assign(new Model(decodeCheckpoint(src, hash)), { backend, source });
 }
 
 /** The checkpoint served beside the page (model/), or null when the page is served alone. */

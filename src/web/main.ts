@@ -106,7 +106,7 @@ async function start(): Promise<void> {
     else show('train');
     parts.header();
     setupTrain({
-      useModel: (x) => parts.use({ ...x, backend: parts.backend }),
+      useModel: (x) => parts.use(Object.assign(x, { backend: parts.backend })),
       hasModel: () => parts.model !== null,
       backend: () => parts.backend,
     });

@@ -3,7 +3,7 @@
 // the backend, the run's description, steps, evaluations, each save's files, and the end.
 
 import type { EvalInfo, StepInfo, StopReason } from '../trainer.js';
-import type { RunSettings, StartMessage } from './run.js';
+import type { RunSettings, StartMessage } from '../memory-run.js';
 
 export type ToWorker =
   /** A new run; `from`: the checkpoint files of the model it starts from (train --from). */

@@ -8,11 +8,11 @@ import { scoreSentence, sentenceFromLogProbs, type CharScore, type SentenceScore
 import { sentencesAdaptive } from '../dynamic.js';
 import { surprise } from '../surprise.js';
 import { arrowNavigation, byId, el, shown } from './dom.js';
-import { predictor, type PageModel } from './load.js';
+import type { PageModel } from './load.js';
 
 /** `onText` receives the text after each scoring, for the Inside part. */
 export function setupScore(m: PageModel, onText: (text: string) => void, signal: AbortSignal): void {
-  const stepper = predictor(m);
+  const stepper = m.predictor();
   const input = byId<HTMLTextAreaElement>('score-text');
   const eos = byId<HTMLInputElement>('score-eos');
   const chars = byId('score-chars');

@@ -17,10 +17,10 @@ import { EOS_ID, type Segmentation } from '../tokenizer.js';
 import type { EvalInfo, StepInfo } from '../trainer.js';
 import { checkpointFromFiles, download, folderFor, zipCheckpoint } from './ckfiles.js';
 import { byId, el, numberIn } from './dom.js';
-import { modelFrom, predictor, type PageModel } from './load.js';
+import { hash, modelFrom, type PageModel } from './load.js';
 import { LossChart } from './losschart.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { corpusInfo, type RunSettings, type StartMessage } from './run.js';
+import { corpusInfo, type RunSettings, type StartMessage } from '../memory-run.js';
 import { forgetRun, loadRun, saveRun } from './saved.js';
 
 export interface TrainHooks {
@@ -151,7 +151,7 @@ class TrainPart {
     if (!h) return;
     const text = this.textBox.value.replace(/\r\n?/g, '\n');
     const meta = JSON.parse(new TextDecoder().decode(h.files.get(FILES.meta)!)) as { corpus: { sha256: string; path: string } };
-    if (corpusInfo(this.name, text).sha256 !== meta.corpus.sha256) {
+    if (corpusInfo(this.name, text, hash).sha256 !== meta.corpus.sha256) {
       this.say(`Resume needs the text this model was trained on: choose that file (${meta.corpus.path}) first`, 'error');
       return;
     }
@@ -276,7 +276,7 @@ class TrainPart {
     const rng = new Rng(1);
     for (let i = 0; i < lines; i++) {
       let s = '';
-      for (const c of sampleChars(predictor(m), m.vocab, { temperature: 0.8, length: lines > 1 ? 80 : 240, stopAtEos: lines > 1, rng })) if (c.id !== EOS_ID) s += c.text;
+      for (const c of sampleChars(m.predictor(), m.vocab, { temperature: 0.8, length: lines > 1 ? 80 : 240, stopAtEos: lines > 1, rng })) if (c.id !== EOS_ID) s += c.text;
       out.push(s);
     }
     this.samples.textContent = out.join('\n');

@@ -1,5 +1,5 @@
 // The page's trainer thread (a module Web Worker, bundled as trainer.js): it starts its own
-// TF.js backend and runs the training (run.ts, the CLI's core Trainer) so that the page stays
+// TF.js backend and runs the training (memory-run.ts, the CLI's core Trainer) so that the page stays
 // responsive while it trains, and posts what happens back (protocol.ts): the auto choices,
 // each step and evaluation, each save's checkpoint files, the end.
 
@@ -7,7 +7,9 @@ import { decodeCheckpoint, FILES, memorySource } from '../checkpoint-codec.js';
 import type { StartFrom } from '../resolve.js';
 import { hash, startBackend } from './load.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { PageStore, trainNew, trainOn, type RunEvents } from './run.js';
+import { MemoryStore, trainNew, trainOn, type RunContext } from '../memory-run.js';
+
+declare const RNNLM_VERSION: string;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 let running: AbortController | null = null;
@@ -28,22 +30,29 @@ async function run(m: Exclude<ToWorker, { kind: 'stop' }>): Promise<void> {
   running = new AbortController();
   try {
     const name = await backend(m.backend);
-    const store = new PageStore(
+    const store = new MemoryStore(
       m.name,
+      hash,
       m.kind === 'resume' ? m.files : [],
       async () => {},
       (s, weights) => post({ kind: 'saved', files: [...s.files].map(([n, b]) => [n, b.slice()]), weights }),
     );
-    const ev: RunEvents = {
-      onStart: (info) => post({ kind: 'start', info }),
-      onNGram: (n) => post({ kind: 'ngram', ...n }),
-      onStep: (info) => post({ kind: 'step', info }),
-      onEval: (info) => post({ kind: 'eval', info }),
+    const ctx: RunContext = {
+      store,
+      events: {
+        onStart: (info) => post({ kind: 'start', info }),
+        onNGram: (n) => post({ kind: 'ngram', ...n }),
+        onStep: (info) => post({ kind: 'step', info }),
+        onEval: (info) => post({ kind: 'eval', info }),
+      },
+      signal: running.signal,
+      backend: name,
+      version: RNNLM_VERSION,
     };
     const r =
       m.kind === 'new'
-        ? await trainNew(m.name, m.text, m.settings, store, ev, running.signal, name, m.from ? startFrom(m.from.name, m.from.files) : undefined)
-        : await trainOn(m.name, m.text, { maxSteps: m.maxSteps, time: m.time }, store, ev, running.signal, name);
+        ? await trainNew(m.name, m.text, m.settings, ctx, m.from ? startFrom(m.from.name, m.from.files) : undefined)
+        : await trainOn(m.name, m.text, { maxSteps: m.maxSteps, time: m.time }, ctx);
     if (!store.files.has(FILES.resume)) throw new Error('the run ended without saving');
     post({ kind: 'done', stopped: r.stopped, step: r.meta.progress.step, seconds: r.seconds, charsPerSec: r.charsPerSec, bestVal: r.meta.progress.bestVal });
   } catch (e) {

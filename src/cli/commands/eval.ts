@@ -6,14 +6,13 @@ import { isStdin, readText } from '../../textfile.js';
 import { segment } from '../../tokenizer.js';
 import { availableParallelism } from 'node:os';
 import { DataParallel } from '../../model/parallel.js';
-import { scoreText } from '../../score.js';
 import { numberOption } from '../options.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { bar, duration, int, probText, scaleLine } from '../format.js';
 import { LN2 } from '../../score.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
-import { adaptationOf, adaptOption, announce, loadModel, mixOf, mixOption, ngramInputOf, modelOption, modelWords } from './load.js';
+import { adaptOption, announce, loadModel, mixOption, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -42,8 +41,7 @@ export const evalCommand: CommandModule<object, Args> = {
     const text = readText(argv.file);
     const ck = loadModel(argv.model);
     const backend = await ctx.startBackend();
-    const adapt = adaptationOf(ck, argv.adapt);
-    announce(ctx, ck, backend, argv.mix, modelWords(ck, argv.mix, argv.adapt));
+    announce(ctx, ck, backend, argv.mix, ck.describe(argv.mix, argv.adapt));
     const progress = makeProgress(ctx, ctx.quiet, 5);
     const started = Date.now();
     const pool = await DataParallel.create(argv.workers, backend);
@@ -51,11 +49,10 @@ export const evalCommand: CommandModule<object, Args> = {
     let r;
     let unitName = 'windows';
     try {
-      r = await scoreText(ck.params, ck.vocab, text, ck.meta.segmentation, {
+      r = await ck.eval(text, {
         pool,
-        mix: mixOf(ck, argv.mix, adapt !== null),
-        adapt,
-        ngramInput: ngramInputOf(ck),
+        mix: argv.mix,
+        adapt: argv.adapt,
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
           unitName = unit === 'characters' && ck.vocab.unit === 'word' ? 'words' : unit; // the stepper path counts tokens
@@ -97,9 +94,9 @@ export const evalCommand: CommandModule<object, Args> = {
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
       ...(words ? [`  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`] : []),
       ...(r.parts
-        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${modelWords(ck, argv.mix, argv.adapt)})`]
+        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${ck.describe(argv.mix, argv.adapt)})`]
         : []),
-      `  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
+      `  ${scaleLine(ck.validation(argv.mix), ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (!everyChar) {

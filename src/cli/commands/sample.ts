@@ -1,29 +1,27 @@
 // `rnnlm sample`: stream generated text to stdout (or JSON lines with --json).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { Rng } from '../../rng.js';
-import { encodePrime, sampleChars } from '../../sample.js';
+import { encodePrime } from '../../sample.js';
 import { heat } from '../../surprise.js';
-import { EOS_ID } from '../../tokenizer.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
 import { interruptible } from '../interrupt.js';
-import { announce, loadModel, mixOption, modelOption, predictorOf } from './load.js';
+import { announce, loadModel, mixOption, modelOption } from './load.js';
 import { existsSync } from 'node:fs';
-import type { Loaded } from '../../checkpoint.js';
+import type { Model } from '../../api/model.js';
 import { sha256 } from '../../files.js';
 import { NoveltyCheck, type Novelty } from '../../novelty.js';
 import { readText } from '../../textfile.js';
 
-/** The novelty check of a model whose corpus is still where it was, unchanged (sha256); else null. */
-function noveltyOf(ck: Loaded): NoveltyCheck | null {
+/** The text a line or paragraph model was trained on, when it is still where it was, unchanged (sha256): samples are checked against it. */
+function corpusOf(ck: Model): string | undefined {
   const { path, sha256: hash } = ck.meta.corpus;
-  if (!NoveltyCheck.applies(ck.meta.segmentation) || path === '-' || !existsSync(path)) return null;
+  if (!NoveltyCheck.applies(ck.meta.segmentation) || path === '-' || !existsSync(path)) return undefined;
   try {
     const text = readText(path);
-    return sha256(text) === hash ? new NoveltyCheck(text, ck.meta.segmentation) : null;
+    return sha256(text) === hash ? text : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -67,64 +65,47 @@ export const sampleCommand: CommandModule<object, Args> = {
     const ck = loadModel(argv.model);
     encodePrime(ck.vocab, argv.prime ?? '', argv.unkOk); // fail early on unknown characters
     announce(ctx, ck, await ctx.startBackend(), argv.mix);
-    const stepper = predictorOf(ck, argv.mix);
     const seed = argv.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
-    const rng = new Rng(seed);
     const shade = argv.color === true && !argv.json;
     const out = process.stdout;
-    const novelty = argv.stop ? noveltyOf(ck) : null; // whole sequences only
+    const corpus = argv.stop ? corpusOf(ck) : undefined; // whole sequences only
     const seen: Record<Novelty, number> = { new: 0, 'in corpus': 0 };
     const interrupt = interruptible();
+    const samples = ck.samples({ n: argv.count, temperature: argv.temp, topK: argv.topK, topP: argv.topP, prime: argv.prime, unkOk: argv.unkOk, length: argv.length, stop: argv.stop, seed, mix: argv.mix, corpus });
     try {
-      for (let i = 0; i < argv.count && !interrupt.signal.aborted; i++) {
-        const gen = sampleChars(stepper, ck.vocab, {
-          temperature: argv.temp,
-          topK: argv.topK,
-          topP: argv.topP,
-          prime: argv.prime,
-          unkOk: argv.unkOk,
-          length: argv.length,
-          stopAtEos: argv.stop,
-          rng,
-        });
-        let text = '';
-        let chars = 0;
-        let buf = argv.json || !argv.prime ? '' : argv.prime; // every sample continues the prime, so each shows it
-        let last = Date.now();
-        let logprob = 0;
-        for (;;) {
-          const r = gen.next();
-          if (r.done) {
-            logprob = r.value;
-            break;
-          }
-          const ch = r.value;
-          if (ch.id === EOS_ID && argv.stop) continue;
-          text += ch.text;
-          if (ch.id !== EOS_ID) chars++;
-          if (!argv.json) {
-            buf += shade ? ctx.c.rgb(...heat(ch.p))(ch.text) : ch.text;
-            if (buf.length > 256 || Date.now() - last > 50) {
-              out.write(buf);
-              buf = '';
-              last = Date.now();
-            }
-          }
-          if (interrupt.signal.aborted) break;
-          if (chars % 256 === 0) await new Promise<void>((res) => setImmediate(res)); // let Ctrl-C through
+      let index = 0;
+      let buf = '';
+      let last = Date.now();
+      let chars = 0;
+      let fresh = true; // at the start of a sample: every sample continues the prime, so each shows it
+      for (const t of samples) {
+        if (interrupt.signal.aborted) break;
+        if (t.done) {
+          const s = t.done;
+          if (s.novelty) seen[s.novelty]++;
+          if (argv.json) out.write(JSON.stringify({ text: s.text, chars: s.chars, logprob: s.logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: index++, novelty: s.novelty }) + '\n');
+          else out.write((fresh ? (argv.prime ?? '') : '') + buf + (s.text.endsWith('\n') ? '' : '\n'));
+          buf = '';
+          fresh = true;
+          continue;
         }
-        const isNew = novelty && !interrupt.signal.aborted ? novelty.of((argv.prime ?? '') + text) : null;
-        if (isNew) seen[isNew]++;
-        if (argv.json) {
-          out.write(JSON.stringify({ text, chars, logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: i, novelty: isNew }) + '\n');
-        } else {
-          out.write(buf + (text.endsWith('\n') ? '' : '\n'));
+        if (argv.json) continue;
+        if (fresh) buf = argv.prime ?? '';
+        fresh = false;
+        buf += shade ? ctx.c.rgb(...heat(t.p))(t.text) : t.text;
+        chars++;
+        if (buf.length > 256 || Date.now() - last > 50) {
+          out.write(buf);
+          buf = '';
+          last = Date.now();
         }
+        if (chars % 256 === 0) await new Promise<void>((res) => setImmediate(res)); // let Ctrl-C through
       }
+      if (interrupt.signal.aborted && buf) out.write(buf + '\n');
     } finally {
       interrupt.release();
     }
-    if (novelty && !argv.json) {
+    if (corpus !== undefined && !argv.json) {
       const n = seen.new + seen['in corpus'];
       ctx.note(ctx.c.dim(`  ${seen.new} of ${n} ${n === 1 ? 'sample is' : 'samples are'} new; ${seen['in corpus']} ${seen['in corpus'] === 1 ? 'is a sequence' : 'are sequences'} of its corpus (${ck.meta.corpus.path})`));
     }

@@ -4,14 +4,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { isStdin, readText } from '../../textfile.js';
 import { inputError } from '../../errors.js';
-import { scoreSentence, type SentenceScore } from '../../score.js';
+import type { SentenceScore } from '../../score.js';
 import { surprise } from '../../surprise.js';
 import { linesText, sentenceLines } from '../../describe.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { probText, scaleLine, table } from '../format.js';
-import { adaptationOf, announce, loadModel, mixOf, mixOption, modelOption, modelWords, predictorOf } from './load.js';
-import { sentencesAdaptive } from '../../dynamic.js';
-import { sentenceFromLogProbs } from '../../sentence.js';
+import { announce, loadModel, mixOption, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {
   text?: string[];
@@ -45,12 +43,10 @@ export const scoreCommand: CommandModule<object, Args> = {
     const ctx = makeContext(argv);
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
-    const adapt = adaptationOf(ck, argv.adapt ?? false);
+    const adapt = argv.adapt ? ck.adaptation() : null;
     if (argv.adapt && !adapt) ctx.warn(`${ck.dir} has no rate to learn at as it reads (trained before it, or it did not help on validation): scoring with the network as trained`);
-    announce(ctx, ck, await ctx.startBackend(), argv.mix, modelWords(ck, argv.mix, adapt !== null));
-    const scores = adapt
-      ? (await sentencesAdaptive(ck.params, ck.vocab, sentences, adapt, mixOf(ck, argv.mix, true))).map((r, i) => sentenceFromLogProbs(ck.vocab, sentences[i]!, r.logProbs, { noEos: !argv.eos, perChar: argv.perChar }))
-      : ((stepper) => sentences.map((s) => scoreSentence(stepper, ck.vocab, s, { noEos: !argv.eos, perChar: argv.perChar })))(predictorOf(ck, argv.mix));
+    announce(ctx, ck, await ctx.startBackend(), argv.mix, ck.describe(argv.mix, adapt !== null));
+    const scores = await ck.score(sentences, { mix: argv.mix, eos: argv.eos, perChar: argv.perChar, adapt: adapt !== null });
     if (argv.json) {
       for (const s of scores) process.stdout.write(JSON.stringify(s) + '\n');
       return;
@@ -58,7 +54,7 @@ export const scoreCommand: CommandModule<object, Args> = {
     const oov = scores.reduce((a, s) => a + s.oov, 0);
     if (scores.length === 1) printOne(ctx, scores[0]!, argv.eos);
     else printTable(scores);
-    process.stdout.write(ctx.c.dim(`  ${scaleLine(mixOf(ck, argv.mix) ? ck.meta.mixture!.val : ck.meta.progress.bestVal, ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`) + '\n');
+    process.stdout.write(ctx.c.dim(`  ${scaleLine(ck.validation(argv.mix), ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`) + '\n');
     if (argv.perChar) for (const s of scores) printChars(ctx, s);
     if (oov > 0) ctx.warn(`${oov} ${ck.vocab.unit === 'word' ? 'word' : 'character'}(s) not in the model's vocabulary were scored as <UNK>`);
   },

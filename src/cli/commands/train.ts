@@ -15,14 +15,15 @@ import { sampleText } from '../../sample.js';
 import { SEGMENTATIONS, UNITS, type Segmentation, type Unit } from '../../tokenizer.js';
 import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type NGramInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
-import { predictorOf } from './load.js';
+import { Model } from '../../api/model.js';
 import { ADAPT_RATES } from '../../dynamic.js';
 import { duration, int, lossChart, lossText } from '../format.js';
 import { LN2 } from '../../score.js';
-import { numberOption, parseDuration } from '../options.js';
+import { numberOption } from '../options.js';
+import { parseDuration } from '../../units.js';
 import { makeProgress } from '../progress.js';
 import { interruptible, type Interrupt } from '../interrupt.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../version.js';
 
 interface Args extends GlobalArgs {
   corpus: string;
@@ -105,7 +106,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Plateau schedule: learning-rate factor after an evaluation without improvement', D.lrDecay))
       .option('clip', numberOption('clip', { min: 0, auto: true }, 'Clip gradients to this global norm of the loss summed over time, averaged over rows (0 = off; auto: 5 in line mode, else 5 / batch rows, which is 5 on the loss summed over the rows as PyTorch trainers usually clip it)', D.clip))
       .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `no cap with --time, else ${EPOCH_CAP} (on --resume: as saved)` })
-      .option('time', { type: 'string', describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('time', v)) })
+      .option('time', { type: 'string', describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('--time', v)) })
       .option('eval-every', { ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'), defaultDescription: `${D.evalEvery} (on --resume: as saved)` })
       .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `0 with --time, else 3 (on --resume: as saved)` })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
@@ -306,8 +307,8 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
     return;
   }
   try {
-    const ck = loadCheckpoint(r.dir);
-    const stepper = predictorOf(ck);
+    const ck = new Model(loadCheckpoint(r.dir));
+    const stepper = ck.predictor();
     const rng = new Rng(argv.seed);
     ctx.say(`\n  samples (temperature 0.8):`);
     const lines = ck.meta.segmentation === 'line' ? 5 : 1;

@@ -1,22 +1,20 @@
-// A training run in the page's trainer thread (worker.ts), around the CLI's own core Trainer
-// (trainer.ts) as train.ts is for the CLI: the text and its hash, `auto` resolved by timing candidate sizes here, the
-// n-gram counted, and the checkpoint kept as its files in memory (PageStore), the same bytes
-// `rnnlm train` writes, so that they download as a checkpoint the CLI reads and resumes.
+// A training run with no files and no Node — the page's trainer thread (web/worker.ts) and
+// the browser API (api/browser.ts) — around the CLI's own core Trainer (trainer.ts) as
+// train.ts is for the CLI: the text and its hash, `auto` resolved by timing candidate sizes
+// here, the n-gram counted, and the checkpoint kept as its files in memory (MemoryStore), the
+// same bytes `rnnlm train` writes, so that they download as a checkpoint the CLI reads and resumes.
 
-import type { Choice, ModelRequest } from '../auto.js';
-import type { Meta, TrainConfig } from '../checkpoint.js';
-import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, memorySource, ngramMeta, type FileSource } from '../checkpoint-codec.js';
-import type { TrainSettings } from '../defaults.js';
-import type { Auto } from '../auto.js';
-import { buildNGram } from '../ngram/build.js';
-import { encodeNGram } from '../ngram/format.js';
-import type { Params } from '../model/params.js';
-import { resolveRun, speedMeter, type StartFrom } from '../resolve.js';
-import type { Segmentation } from '../tokenizer.js';
-import { startingPoint, Trainer, type EvalInfo, type Fresh, type Prior, type StepInfo, type TrainerStore, type TrainResult } from '../trainer.js';
-import { hash } from './load.js';
-
-declare const RNNLM_VERSION: string;
+import type { Choice, ModelRequest } from './auto.js';
+import type { Meta, TrainConfig } from './checkpoint.js';
+import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, memorySource, ngramMeta, type FileSource, type Hash } from './checkpoint-codec.js';
+import type { TrainSettings } from './defaults.js';
+import type { Auto } from './auto.js';
+import { buildNGram } from './ngram/build.js';
+import { encodeNGram } from './ngram/format.js';
+import type { Params } from './model/params.js';
+import { resolveRun, speedMeter, type StartFrom } from './resolve.js';
+import type { Segmentation } from './tokenizer.js';
+import { startingPoint, Trainer, type EvalInfo, type Fresh, type Prior, type StepInfo, type TrainerStore, type TrainResult } from './trainer.js';
 
 /** What the Train part asks for: the CLI's flags, `auto` where the CLI says auto. */
 export interface RunSettings {
@@ -47,15 +45,17 @@ export interface RunEvents {
 }
 
 /** The checkpoint's files in memory, written as `rnnlm train` writes them; `persist` keeps them (IndexedDB) after each save. */
-export class PageStore implements TrainerStore {
+export class MemoryStore implements TrainerStore {
   readonly files: Map<string, Uint8Array>;
   private lastWeights = false;
 
   constructor(
     readonly name: string,
+    /** The SHA-256 the files record (a JS one: crypto.subtle is async and absent outside secure contexts). */
+    readonly hash: Hash,
     files: Iterable<[string, Uint8Array]> = [],
-    private readonly persist: (s: PageStore) => Promise<void> = async () => {},
-    private readonly saved: (s: PageStore, weights: boolean) => void = () => {},
+    private readonly persist: (s: MemoryStore) => Promise<void> = async () => {},
+    private readonly saved: (s: MemoryStore, weights: boolean) => void = () => {},
   ) {
     this.files = new Map(files);
   }
@@ -66,7 +66,7 @@ export class PageStore implements TrainerStore {
 
   async saveCheckpoint(meta: Meta, params?: Params): Promise<void> {
     if (params) {
-      const { weights, model } = await encodeModel(meta, params, hash);
+      const { weights, model } = await encodeModel(meta, params, this.hash);
       this.files.set(FILES.weights, weights);
       this.files.set(FILES.model, model);
     }
@@ -75,14 +75,14 @@ export class PageStore implements TrainerStore {
   }
 
   async saveResume(r: Parameters<TrainerStore['saveResume']>[0]): Promise<void> {
-    this.files.set(FILES.resume, encodeResume(r, hash));
+    this.files.set(FILES.resume, encodeResume(r, this.hash));
     await this.persist(this);
     this.saved(this, this.lastWeights);
   }
 }
 
 /** The corpus identity recorded in rnnlm.json: the file's name (never a path), size and hash, as the CLI computes them. */
-export function corpusInfo(name: string, text: string): Meta['corpus'] {
+export function corpusInfo(name: string, text: string, hash: Hash): Meta['corpus'] {
   const bytes = new TextEncoder().encode(text);
   return { path: name, bytes: bytes.length, sha256: hash(bytes) };
 }
@@ -91,37 +91,44 @@ export function corpusInfo(name: string, text: string): Meta['corpus'] {
 function yieldNow(): Promise<void> {
   return new Promise((ok) => {
     const ch = new MessageChannel();
-    ch.port1.onmessage = () => ok();
+    const port = ch.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close(); // (in Node an open port would keep the process alive)
+      ok();
+    };
     ch.port2.postMessage(null);
   });
 }
 
-/** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
-export async function trainNew(name: string, text: string, s: RunSettings, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string, from?: StartFrom): Promise<TrainResult> {
-  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples), from);
-  return run(name, text, fresh, s, store, ev, signal, backend);
+/** Where a run writes and whom it tells: its store, its events, what stops it, the backend it runs on and the rnnlm version it records. */
+export interface RunContext {
+  store: MemoryStore;
+  events: RunEvents;
+  signal: AbortSignal;
+  backend: string;
+  version: string;
 }
 
-/** Go on with the run whose files are in `store` (saved here, or opened from disk), on the same text. */
-export async function trainOn(name: string, text: string, s: Pick<RunSettings, 'maxSteps'> & { time?: number | null }, store: PageStore, ev: RunEvents, signal: AbortSignal, backend: string): Promise<TrainResult> {
+/** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
+export async function trainNew(name: string, text: string, s: RunSettings, ctx: RunContext, from?: StartFrom): Promise<TrainResult> {
+  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples), from);
+  return run(name, text, fresh, s, ctx);
+}
+
+/** Go on with the run whose files are in the store (saved here, or opened from disk), on the same text. */
+export async function trainOn(name: string, text: string, s: Pick<RunSettings, 'maxSteps'> & { time?: number | null }, ctx: RunContext): Promise<TrainResult> {
+  const { store } = ctx;
   const { meta, vocab } = decodeMeta(store.source());
   if (!store.files.has(FILES.resume)) throw new Error(`${store.name} has no ${FILES.resume}: it can be used, but not trained on`);
-  const prior: Prior = { kind: 'prior', meta, vocab, resume: decodeResume(store.source(), meta.model, hash) };
-  return run(name, text, prior, { maxSteps: s.maxSteps, time: s.time }, store, ev, signal, backend);
+  const prior: Prior = { kind: 'prior', meta, vocab, resume: decodeResume(store.source(), meta.model, store.hash) };
+  return run(name, text, prior, { maxSteps: s.maxSteps, time: s.time }, ctx);
 }
 
-async function run(
-  name: string,
-  text: string,
-  start: Fresh | Prior,
-  s: { maxSteps?: number; time?: number | null },
-  store: PageStore,
-  ev: RunEvents,
-  signal: AbortSignal,
-  backend: string,
-): Promise<TrainResult> {
+async function run(name: string, text: string, start: Fresh | Prior, s: { maxSteps?: number; time?: number | null }, ctx: RunContext): Promise<TrainResult> {
+  const { store, events: ev, signal, backend } = ctx;
+  const hash = store.hash;
   const over = start.kind === 'prior' && s.time !== undefined ? { time: s.time } : undefined;
-  const init = startingPoint({ corpusPath: name, text, corpusInfo: corpusInfo(name, text), dir: name, version: RNNLM_VERSION, backend, resumeOverrides: over }, start);
+  const init = startingPoint({ corpusPath: name, text, corpusInfo: corpusInfo(name, text, hash), dir: name, version: ctx.version, backend, resumeOverrides: over }, start);
   const trainer = new Trainer(init, store, { onStep: ev.onStep, onEval: ev.onEval }, { signal, maxSteps: s.maxSteps, yieldNow, backend });
   const { meta, corpus } = init;
   ev.onStart?.({
