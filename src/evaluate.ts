@@ -58,7 +58,7 @@ export async function streamLoss(
   let k = 0;
   for (; k < n; k++) {
     if (opts.signal) {
-      await new Promise<void>((r) => setImmediate(r)); // let a signal handler run
+      await nextTurn(); // let a signal handler run
       if (opts.signal.aborted) break;
     }
     const win = windowAt(stream, bounds, time, k);
@@ -110,7 +110,7 @@ export async function streamLossStepper(
     for (; p < n; p++) {
       if (p % 4096 === 0 && p > 0) {
         opts.onProgress?.(p, n);
-        await new Promise<void>((r) => setImmediate(r)); // let a signal handler and the spinner run
+        await nextTurn(); // let a signal handler and the spinner run
         if (opts.signal?.aborted) break;
       }
       const input = stream[p]!;
@@ -128,4 +128,10 @@ export async function streamLossStepper(
   }
   opts.onProgress?.(p, n);
   return { nats, tokens: p, unkNats, unkTokens, windows: { done: p, total: n } };
+}
+
+/** Wait for the event loop's next turn (setImmediate in Node, a zero timeout in a browser), so handlers and progress run. */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  return new Promise<void>((r) => (immediate ? immediate(r) : setTimeout(r, 0)));
 }

@@ -16,7 +16,9 @@ import { widenVocab } from './model/widen.js';
 import { streamClasses } from './model/factored.js';
 import type { ModelConfig } from './model/config.js';
 import type { ScheduleKind } from './schedule.js';
-import type { TrainRequest } from './train.js';
+import type { Auto, ModelRequest } from './auto.js';
+import type { TrainSettings } from './defaults.js';
+import type { Segmentation } from './tokenizer.js';
 import type { Fresh } from './trainer.js';
 
 /** Epoch cap without a time budget (patience usually stops first). */
@@ -38,9 +40,17 @@ export interface StartFrom {
  */
 export const FROM_LR = 0.004;
 
+/** What a new run asks for, as the CLI's flags and the page's fields give it: the corpus's name, and `auto` where they say auto. */
+export interface RunRequest {
+  corpusPath: string;
+  segmentation: Auto<Segmentation>;
+  model: ModelRequest;
+  training: TrainSettings;
+}
+
 /** Resolve the `auto` settings of a new run from its text (auto.ts); explicit values stay. */
 export async function resolveRun(
-  req: Pick<TrainRequest, 'corpusPath' | 'segmentation' | 'model' | 'training'>,
+  req: RunRequest,
   text: string,
   meter: (corpus: Corpus, rows: number) => Promise<(model: ModelConfig, batch: number, seqLen: number) => Promise<number>>,
   start?: StartFrom | { auto: StartFrom | null },

@@ -7,7 +7,7 @@
 import type { Params } from './model/params.js';
 import { streamLoss, streamLossStepper } from './evaluate.js';
 import { streamLossAdaptive, type Adaptation } from './dynamic.js';
-import type { DataParallel } from './model/parallel.js';
+import type { WindowRunner } from './model/lm.js';
 import { mixLog, type MixtureWeights } from './mixture.js';
 import type { NGramModel } from './ngram/model.js';
 import { ReadingNGram } from './ngram/reading.js';
@@ -66,7 +66,7 @@ export async function scoreText(
   text: string,
   segmentation: Segmentation,
   o: {
-    pool?: DataParallel | null;
+    pool?: WindowRunner | null;
     signal?: AbortSignal;
     onProgress?: (done: number, total: number, unit: 'windows' | 'characters') => void;
     path?: 'auto' | 'batched' | 'stepper';

@@ -8,7 +8,7 @@ import { inputError } from '../errors.js';
 import { sentencesAdaptive, type Adaptation } from '../dynamic.js';
 import { inside as insideOf, type Inside } from '../inside.js';
 import { MixedPredictor, type Predictor } from '../mixture.js';
-import type { DataParallel } from '../model/parallel.js';
+import type { WindowRunner } from '../model/lm.js';
 import type { Params } from '../model/params.js';
 import { Stepper } from '../model/stepper.js';
 import type { NGramModel } from '../ngram/model.js';
@@ -38,7 +38,7 @@ export interface EvalOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, unit: 'windows' | 'characters') => void;
   /** Worker threads to score batched windows on (the CLI's; default the calling thread). */
-  pool?: DataParallel | null;
+  pool?: WindowRunner | null;
 }
 
 export interface SampleOptions {
