@@ -2,7 +2,7 @@
 // uPlot and rnnlm's own tokenizer, stepper, sampler and scorer) by esbuild, the trainer
 // thread src/web/worker.ts (rnnlm's core trainer) likewise, its styles,
 // index.html, and TF.js's wasm binaries, which the page loads from beside itself; and the
-// browser entry of the library (src/api/browser.ts → dist/browser/rnnlm.js, the package's
+// browser entry of the library (src/browser.ts → dist/browser/rnnlm.js, the package's
 // `rnnlm/browser`): rnnlm's code in one ES module, TF.js and fflate left to the user's
 // bundler as the package's dependencies, no Node import reachable (checked here).
 
@@ -35,7 +35,7 @@ const built = await build({
   ...common,
   minify: false,
   metafile: true,
-  entryPoints: [join(root, 'src', 'api', 'browser.ts')],
+  entryPoints: [join(root, 'src', 'browser.ts')],
   outfile: lib,
   external: ['@tensorflow/*', 'fflate'],
 });

@@ -22,7 +22,7 @@ if (isMainThread) {
     console.log(JSON.stringify({ threads: n, matmuls_per_s: Math.round(total), per_thread: Math.round(total / n), vs_one_thread: +(total / one).toFixed(2) }));
   }
 } else {
-  const { initBackend } = await import('../dist/backend.js');
+  const { initBackend } = await import('../dist/node/backend.js');
   const tf = await import('@tensorflow/tfjs');
   await initBackend('wasm');
   const a = tf.randomNormal([32, 513]);

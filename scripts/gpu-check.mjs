@@ -11,11 +11,11 @@
 // (`--gpu cpu` rehearses the script on a machine without a GPU.) Needs `npm run build`.
 
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, webgpuAdapter } from '../dist/backend.js';
+import { initBackend, webgpuAdapter } from '../dist/node/backend.js';
 import { adamState, adamStep, clipByGlobalNorm } from '../dist/model/adam.js';
 import { runWindow, setLstmKernels, zeroState } from '../dist/model/lm.js';
 import { Params } from '../dist/model/params.js';
-import { Rng } from '../dist/rng.js';
+import { Rng } from '../dist/common/rng.js';
 import { randomWindow } from '../dist/bench/text.js';
 
 const arg = (name, dflt) => {

@@ -3,22 +3,22 @@
 // entry opens folders and zips, the browser entry bytes and files). No Node; the CLI and the
 // page use it too, so the three cannot drift apart.
 
-import type { Loaded, Meta } from '../checkpoint.js';
-import { inputError } from '../errors.js';
-import { sentencesAdaptive, type Adaptation } from '../dynamic.js';
-import { inside as insideOf, type Inside } from '../inside.js';
-import { MixedPredictor, type Predictor } from '../mixture.js';
+import type { Loaded, Meta } from '../checkpoint/types.js';
+import { inputError } from '../common/errors.js';
+import { sentencesAdaptive, type Adaptation } from '../inference/dynamic.js';
+import { inside as insideOf, type Inside } from '../inference/inside.js';
+import { MixedPredictor, type Predictor } from '../ngram/mixture.js';
 import type { WindowRunner } from '../model/lm.js';
 import type { Params } from '../model/params.js';
 import { Stepper } from '../model/stepper.js';
 import type { NGramModel } from '../ngram/model.js';
-import { NGramInputPredictor } from '../ngram/prior.js';
-import { NoveltyCheck, type Novelty } from '../novelty.js';
-import { Rng } from '../rng.js';
-import { encodePrime, sampleChars } from '../sample.js';
-import { scoreText, type FileScore, type Mix } from '../score.js';
-import { scoreSentence, sentenceFromLogProbs, type SentenceScore } from '../sentence.js';
-import { EOS_ID, type Vocab } from '../tokenizer.js';
+import { NGramInputPredictor } from '../ngram/input.js';
+import { NoveltyCheck, type Novelty } from '../inference/novelty.js';
+import { Rng } from '../common/rng.js';
+import { encodePrime, sampleChars } from '../inference/sample.js';
+import { scoreText, type FileScore, type Mix } from '../inference/score.js';
+import { scoreSentence, sentenceFromLogProbs, type SentenceScore } from '../inference/sentence.js';
+import { EOS_ID, type Vocab } from '../text/tokenizer.js';
 
 export interface ScoreOptions {
   /** The network mixed with the checkpoint's n-gram (default true; false: the network alone, `--no-mix`). */

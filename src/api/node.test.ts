@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
-import { openModel, RnnlmError, train, useBackend, type TrainEvent, type TrainOptions } from './node.js';
+import { openModel, RnnlmError, train, useBackend, type TrainEvent, type TrainOptions } from '../index.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 const cli = (args: string[]) => {

@@ -13,9 +13,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { initBackend } from '../backend.js';
-import { scoreText } from '../score.js';
-import { CHUNK_WINDOWS, TRAINING_DEFAULTS, train, type TrainRequest } from '../train.js';
+import { initBackend } from '../node/backend.js';
+import { scoreText } from '../inference/score.js';
+import { CHUNK_WINDOWS } from '../training/trainer.js';
+import { TRAINING_DEFAULTS } from '../training/defaults.js';
+import { train, type TrainRequest } from '../node/training-run.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VAL_BLOCKS, validationMask } from '../split.js';
-import { countCodePoints, segment, streamOf, Vocab } from '../tokenizer.js';
+import { VAL_BLOCKS, validationMask } from '../text/split.js';
+import { countCodePoints, segment, streamOf, Vocab } from '../text/tokenizer.js';
 import { NGram } from './ngram.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

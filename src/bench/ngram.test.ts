@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Vocab, streamOf } from '../tokenizer.js';
+import { Vocab, streamOf } from '../text/tokenizer.js';
 import { NGram } from './ngram.js';
 
 describe('Witten–Bell n-gram baseline', () => {

@@ -4,7 +4,7 @@
 //   P(w | h) = (c(h, w) + N1+(h·) · P(w | h')) / (c(h) + N1+(h·)),  P(w | ∅-context) over V uniform at the bottom
 // where h' drops the oldest token of h and N1+(h·) counts the distinct tokens seen after h.
 
-import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { EOS_ID, type Tokens } from '../text/tokenizer.js';
 
 interface Ctx {
   total: number;

@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKENDS, initBackend, type BackendName } from '../backend.js';
+import { BACKENDS, initBackend, type BackendName } from '../node/backend.js';
 import { CELLS, type CellKind } from '../model/config.js';
 import { runWindow, zeroState } from '../model/lm.js';
 import { Params } from '../model/params.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../common/rng.js';
 import { randomWindow } from './text.js';
 
 const argv = yargs(hideBin(process.argv))

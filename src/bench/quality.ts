@@ -21,9 +21,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { segment, streamOf, Vocab, type Segmentation, type VocabJSON } from '../tokenizer.js';
-import { Rng } from '../rng.js';
-import { playStructure, recordStructure } from '../structure.js';
+import { segment, streamOf, Vocab, type Segmentation, type VocabJSON } from '../text/tokenizer.js';
+import { Rng } from '../common/rng.js';
+import { playStructure, recordStructure } from '../text/structure.js';
 import { NGram } from './ngram.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

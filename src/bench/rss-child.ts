@@ -1,8 +1,9 @@
 // Child process of the benchmark: trains a few steps on a corpus and prints its own peak
 // resident memory, so the figure covers reading, encoding and training, nothing else.
 
-import { initBackend, type BackendName } from '../backend.js';
-import { train, TRAINING_DEFAULTS } from '../train.js';
+import { initBackend, type BackendName } from '../node/backend.js';
+import { train } from '../node/training-run.js';
+import { TRAINING_DEFAULTS } from '../training/defaults.js';
 
 const [corpus, out, backend, steps] = process.argv.slice(2);
 await initBackend(backend as BackendName);

@@ -7,11 +7,11 @@
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../node/backend.js';
 import { zeroState } from '../model/lm.js';
-import { DataParallel } from '../model/parallel.js';
+import { DataParallel } from '../node/parallel.js';
 import { Params } from '../model/params.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../common/rng.js';
 import { randomWindow } from './text.js';
 
 function siblings(): string {

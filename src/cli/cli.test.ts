@@ -4,11 +4,11 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync, chmodSync } from 
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import { loadCheckpoint } from '../checkpoint.js';
-import { MixedPredictor } from '../mixture.js';
+import { initBackend } from '../node/backend.js';
+import { loadCheckpoint } from '../node/checkpoint-files.js';
+import { MixedPredictor } from '../ngram/mixture.js';
 import { Stepper } from '../model/stepper.js';
-import { scoreSentence } from '../score.js';
+import { scoreSentence } from '../inference/sentence.js';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');

@@ -2,12 +2,12 @@
 // Errors print as one line `✗ message` (a stack only with --verbose) and set the exit
 // code: 2 for bad input, 1 otherwise. main.ts runs it on process.argv.
 
-import { VERSION } from '../version.js';
+import { VERSION } from '../node/version.js';
 import yargs, { type CommandModule } from 'yargs';
 import { flagsOf, nearestFlag } from './suggest.js';
-import { BACKENDS } from '../backend.js';
-import { RnnlmError } from '../errors.js';
-import { STDIN_ARG } from '../textfile.js';
+import { BACKENDS } from '../node/backend.js';
+import { RnnlmError } from '../common/errors.js';
+import { STDIN_ARG } from '../node/textfile.js';
 import { makeTheme, sym } from './theme.js';
 import { trainCommand } from './commands/train.js';
 import { sampleCommand } from './commands/sample.js';

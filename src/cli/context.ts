@@ -1,7 +1,7 @@
 // What every command handler gets: the colour theme, stderr printing helpers (data goes
 // to stdout, messages to stderr), --verbose lines, and the backend start-up.
 
-import { initBackend, webgpuAdapter, type BackendName } from '../backend.js';
+import { initBackend, webgpuAdapter, type BackendName } from '../node/backend.js';
 import { makeTheme, sym, type Theme } from './theme.js';
 
 export interface GlobalArgs {

@@ -3,8 +3,8 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILES } from '../checkpoint.js';
-import { inputError } from '../errors.js';
+import { FILES } from '../checkpoint/codec.js';
+import { inputError } from '../common/errors.js';
 
 export function findCheckpoint(model: string | undefined, root = 'checkpoints'): string {
   if (model) return model;

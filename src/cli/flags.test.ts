@@ -1,7 +1,7 @@
 // Every numeric flag of every command rejects bad values with a message naming the flag
 // and the accepted range (in-process through the real yargs parser).
 import { describe, expect, it } from 'vitest';
-import { RnnlmError } from '../errors.js';
+import { RnnlmError } from '../common/errors.js';
 import { buildCli } from './cli.js';
 
 async function rejection(args: string[]): Promise<RnnlmError> {

@@ -3,12 +3,11 @@
 
 import asciichart from 'asciichart';
 import type { ChalkInstance } from 'chalk';
-import type { HistoryPoint } from '../checkpoint.js';
-import { shown } from '../glyph.js';
-import { LN2 } from '../score.js';
-import type { Unit } from '../tokenizer.js';
+import type { HistoryPoint } from '../checkpoint/types.js';
+import { shown } from '../display/glyph.js';
+import { LN2 } from '../inference/sentence.js';
+import type { Unit } from '../text/tokenizer.js';
 
-export { duration, int, lossText, probText } from '../units.js';
 
 /** Aligned table; numeric-looking cells right-aligned. */
 export function table(header: string[], rows: string[][]): string {

@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import { loadCheckpoint, loadResume } from '../checkpoint.js';
-import { Rng } from '../rng.js';
+import { initBackend } from '../node/backend.js';
+import { loadCheckpoint, loadResume } from '../node/checkpoint-files.js';
+import { Rng } from '../common/rng.js';
 import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');

@@ -1,7 +1,7 @@
 // Checked numeric flags: each rejects NaN, Infinity, non-numbers and out-of-range values with
 // a message naming the flag and the accepted range. Used as yargs `coerce` functions.
 
-import { inputError } from '../errors.js';
+import { inputError } from '../common/errors.js';
 
 export interface Range {
   min?: number;

@@ -3,7 +3,7 @@
 // gives it, a hand-worked two-class example, and gradients against finite differences.
 
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
+import { Rng } from '../common/rng.js';
 import { classBackward, classDistribution, classLogProb, frequencyClasses } from './classes.js';
 
 const random = (n: number, rng: Rng, s = 0.5) => Float64Array.from({ length: n }, () => rng.uniform(-s, s));

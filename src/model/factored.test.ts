@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import type { Window } from '../corpus.js';
-import { Rng } from '../rng.js';
+import { initBackend } from '../node/backend.js';
+import type { Window } from '../text/corpus.js';
+import { Rng } from '../common/rng.js';
 import { referenceLoss } from '../testing/reference.js';
-import { EOS_ID } from '../tokenizer.js';
+import { EOS_ID } from '../text/tokenizer.js';
 import { maxAbsDiff, randomParams, randomWindow } from '../testing/random.js';
 import { classDistribution, frequencyClasses } from './classes.js';
 import type { ModelConfig } from './config.js';

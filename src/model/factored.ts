@@ -5,7 +5,7 @@
 // class's columns of `out`. Exact: the log-probability of every target is the true one.
 
 import * as tf from '@tensorflow/tfjs-core';
-import type { Window } from '../corpus.js';
+import type { Window } from '../text/corpus.js';
 import { frequencyClasses, type Classes } from './classes.js';
 import type { ModelConfig } from './config.js';
 import { transposeJS } from './ops.js';

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import type { Window } from '../corpus.js';
-import { Rng } from '../rng.js';
-import { layersModel, oneHotWindow, referenceLoss } from '../testing/reference.js';
-import { EOS_ID } from '../tokenizer.js';
+import { initBackend } from '../node/backend.js';
+import type { Window } from '../text/corpus.js';
+import { Rng } from '../common/rng.js';
+import { layersModel } from './keras.js';
+import { oneHotWindow, referenceLoss } from '../testing/reference.js';
+import { EOS_ID } from '../text/tokenizer.js';
 import { maxAbsDiff, randomParams, randomWindow } from '../testing/random.js';
 import { CELLS, type ModelConfig } from './config.js';
 import { runWindow, setFusedGates, zeroState } from './lm.js';

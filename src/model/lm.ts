@@ -5,9 +5,9 @@
 // concatenated [T·B, ·] matrices, so no large tensor is ever sliced.
 
 import * as tf from '@tensorflow/tfjs-core';
-import type { Window } from '../corpus.js';
-import { Rng } from '../rng.js';
-import { EOS_ID } from '../tokenizer.js';
+import type { Window } from '../text/corpus.js';
+import { Rng } from '../common/rng.js';
+import { EOS_ID } from '../text/tokenizer.js';
 import type { Cell, LayerTensors, StepOut } from './cell.js';
 import { GATES, type CellKind, type ModelConfig } from './config.js';
 import { gru } from './gru.js';
@@ -232,7 +232,7 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       dxs = out.dxs;
     } else {
       let logits = tf.add(tf.matMul(top, tf.tensor2d(wOut, [H, V])), tf.tensor1d(params.view('out', H))); // [T·B, V]
-      const prior = win.prior ? timeMajor(win.prior, B, T, V) : null; // the n-gram's ln P, [T·B, V] (ngram/prior.ts)
+      const prior = win.prior ? timeMajor(win.prior, B, T, V) : null; // the n-gram's ln P, [T·B, V] (ngram/input.ts)
       if (prior && onDevice) logits = tf.add(logits, tf.tensor2d(prior, [T * B, V]));
       const outSpec = params.spec('out');
       const dBias = grads?.subarray(outSpec.offset + H * V, outSpec.offset + (H + 1) * V);

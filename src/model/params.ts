@@ -6,7 +6,7 @@
 // toKeras/fromKeras convert to the Keras layout (kernel [I, G·H], recurrent_kernel [H, G·H],
 // bias [G·H], gates side by side in Keras order).
 
-import { Rng } from '../rng.js';
+import { Rng } from '../common/rng.js';
 import { GATES, outputClasses, type ModelConfig } from './config.js';
 
 export interface ParamSpec {

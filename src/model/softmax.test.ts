@@ -5,9 +5,9 @@
 // targets plus k others, weighted by −ln of their chance.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import type { Window } from '../corpus.js';
-import { Rng } from '../rng.js';
+import { initBackend } from '../node/backend.js';
+import type { Window } from '../text/corpus.js';
+import { Rng } from '../common/rng.js';
 import { runWindow, zeroState } from './lm.js';
 import { Params } from './params.js';
 import { sampleCandidates } from './softmax.js';

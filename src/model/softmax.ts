@@ -6,8 +6,8 @@
 // the full softmax: the model is the same, only its training objective is cheaper.
 
 import * as tf from '@tensorflow/tfjs-core';
-import type { Window } from '../corpus.js';
-import type { Rng } from '../rng.js';
+import type { Window } from '../text/corpus.js';
+import type { Rng } from '../common/rng.js';
 import { transposeJS } from './ops.js';
 import type { Params } from './params.js';
 

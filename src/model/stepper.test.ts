@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import { Rng } from '../rng.js';
-import { oneHot } from '../tokenizer.js';
+import { initBackend } from '../node/backend.js';
+import { Rng } from '../common/rng.js';
+import { oneHot } from '../text/tokenizer.js';
 import type { CellKind } from './config.js';
 import { layersModel } from './keras.js';
 import { Params } from './params.js';

@@ -7,7 +7,7 @@
 // <UNK>'s class: exact within that class; its other tokens' share of the class falls with
 // the mass the new ones take.
 
-import { UNK_ID } from '../tokenizer.js';
+import { UNK_ID } from '../text/tokenizer.js';
 import { Params } from './params.js';
 
 /**

@@ -2,7 +2,7 @@
 // the Kneser–Ney model of each order from those counts (pruned to MAX_ENTRIES) and keep
 // the one that predicts the validation split best. Without a validation split: DEFAULT_ORDER.
 
-import type { Tokens } from '../tokenizer.js';
+import type { Tokens } from '../text/tokenizer.js';
 import { NGramCounts } from './counts.js';
 import { NGramModel } from './model.js';
 

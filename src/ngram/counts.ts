@@ -5,7 +5,7 @@
 // continuation count N1+(• context token): the number of distinct tokens seen before it,
 // which Kneser–Ney uses for every order below the highest.
 
-import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { EOS_ID, type Tokens } from '../text/tokenizer.js';
 import { IntMap, IntVec } from './intmap.js';
 
 /** The k-th most recent token of the context at position p (k = 0: stream[p]), <EOS> before `seqStart`. */

@@ -10,7 +10,7 @@
 // Nodes come breadth first (a parent before its children); entries in token order. The
 // checkpoint's rnnlm.json holds its sha256.
 
-import { RnnlmError } from '../errors.js';
+import { RnnlmError } from '../common/errors.js';
 import { NGramModel, type NGramArrays } from './model.js';
 
 export const NGRAM_MAGIC = 'RNNLMNG\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
-import { EOS_ID, Vocab, streamOf, type Tokens } from '../tokenizer.js';
+import { Rng } from '../common/rng.js';
+import { EOS_ID, Vocab, streamOf, type Tokens } from '../text/tokenizer.js';
 import { buildNGram } from './build.js';
 import { NGramCounts } from './counts.js';
 import { decodeNGram, encodeNGram } from './format.js';

@@ -6,8 +6,8 @@
 // 1, 2, 3+) and γ(h) = 1 − Σ_w α(h, w), so each P(· | h) sums to 1 — also after pruning.
 // Below the unigram is the uniform 1/V. Browser-safe: the page mixes with this same code.
 
-import { RnnlmError } from '../errors.js';
-import type { Tokens } from '../tokenizer.js';
+import { RnnlmError } from '../common/errors.js';
+import type { Tokens } from '../text/tokenizer.js';
 import { readContext, type NGramCounts } from './counts.js';
 import { IntMap } from './intmap.js';
 

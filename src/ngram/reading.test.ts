@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { referenceKN } from '../testing/kneser-ney.js';
 import { skewedLines } from '../testing/fixtures.js';
-import { EOS_ID, streamOf, Vocab } from '../tokenizer.js';
+import { EOS_ID, streamOf, Vocab } from '../text/tokenizer.js';
 import { NGramCounts } from './counts.js';
 import { NGramModel } from './model.js';
 import { ReadingNGram } from './reading.js';
-import { Rng } from '../rng.js';
-import { scoredSpans } from '../score.js';
+import { Rng } from '../common/rng.js';
+import { scoredSpans } from '../inference/score.js';
 
 describe('the n-gram that keeps counting what it reads', () => {
   const v = Vocab.fromText('abcdexy');

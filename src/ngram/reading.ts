@@ -10,7 +10,7 @@
 // with counts added over 159K characters); past MAX_COUNTED_NODES contexts the counts added are
 // forgotten and counting starts again, so one long document stays within ~0.5 GB.
 
-import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { EOS_ID, type Tokens } from '../text/tokenizer.js';
 import { readContext } from './counts.js';
 import { bucketOf, discounted, type NGramModel, type StreamScore } from './model.js';
 

@@ -4,10 +4,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainSettings } from '../train.js';
-import type { ModelRequest } from '../auto.js';
-import { Rng } from '../rng.js';
-import { train, type TrainEvents, type TrainRequest, type TrainResult } from '../train.js';
+import type { TrainSettings } from '../training/defaults.js';
+import type { ModelRequest } from '../training/auto.js';
+import { Rng } from '../common/rng.js';
+import { train, type TrainEvents, type TrainRequest } from '../node/training-run.js';
+import { type TrainResult } from '../training/trainer.js';
 
 export function tempDir(prefix = 'rnnlm-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

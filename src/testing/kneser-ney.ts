@@ -2,7 +2,7 @@
 // n-gram's typed arrays (ngram/model.ts) are checked against, also with one occurrence left out.
 
 import { modifiedDiscounts } from '../ngram/model.js';
-import { EOS_ID, type Tokens } from '../tokenizer.js';
+import { EOS_ID, type Tokens } from '../text/tokenizer.js';
 
 /**
  * Interpolated modified Kneser–Ney written from its definition with string keys — the

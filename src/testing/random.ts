@@ -1,11 +1,11 @@
 // Random parameters and windows for the model's tests: every value (biases included) random,
 // so no term is trivially zero, and windows with resets and a padded position.
 
-import type { Window } from '../corpus.js';
+import type { Window } from '../text/corpus.js';
 import type { ModelConfig } from '../model/config.js';
 import { Params } from '../model/params.js';
-import { Rng } from '../rng.js';
-import { EOS_ID } from '../tokenizer.js';
+import { Rng } from '../common/rng.js';
+import { EOS_ID } from '../text/tokenizer.js';
 
 /** Params with every value (biases included) random, so no term is trivially zero. */
 export function randomParams(c: ModelConfig, seed: number): Params {

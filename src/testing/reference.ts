@@ -4,10 +4,9 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Window } from '../corpus.js';
+import type { Window } from '../text/corpus.js';
 import type { CellKind, ModelConfig } from '../model/config.js';
-export { layersModel } from '../model/keras.js';
-import { EOS_ID } from '../tokenizer.js';
+import { EOS_ID } from '../text/tokenizer.js';
 
 /** One-hot inputs of a window as [batch, time, vocab]. */
 export function oneHotWindow(win: Window, V: number): tf.Tensor3D {

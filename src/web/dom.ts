@@ -22,7 +22,6 @@ export function numberIn(input: HTMLInputElement): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export { shown } from '../glyph.js';
 
 /** Arrow keys move the focus between the focusable children of a container. */
 export function arrowNavigation(container: HTMLElement, signal?: AbortSignal): void {

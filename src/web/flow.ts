@@ -4,8 +4,8 @@
 // It runs one prediction at a time between frames, so the page stays responsive.
 
 import uPlot from 'uplot';
-import { flowSteps, type Flow } from '../inside.js';
-import { segment, streamOf } from '../tokenizer.js';
+import { flowSteps, type Flow } from '../inference/inside.js';
+import { segment, streamOf } from '../text/tokenizer.js';
 import { byId, numberIn } from './dom.js';
 import type { PageModel } from './load.js';
 

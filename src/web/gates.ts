@@ -3,8 +3,9 @@
 // the cursor, every earlier character shaded by its influence on the prediction made there
 // (‖∂ ln P / ∂ x<k>‖). The same inside() as `rnnlm inside`, so the numbers are the CLI's.
 
-import { GATE_NAMES, inside, type GateName, type Inside } from '../inside.js';
-import { arrowNavigation, byId, el, numberIn, shown } from './dom.js';
+import { GATE_NAMES, inside, type GateName, type Inside } from '../inference/inside.js';
+import { arrowNavigation, byId, el, numberIn } from './dom.js';
+import { shown } from '../display/glyph.js';
 import type { PageModel } from './load.js';
 
 const LABEL: Record<GateName, string> = {

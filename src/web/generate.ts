@@ -2,10 +2,10 @@
 // in as it is drawn, by the same sampler as `rnnlm sample` (the same seed gives the same
 // text here and there), until <EOS>, the length, or Stop.
 
-import { Rng } from '../rng.js';
-import { sampleChars } from '../sample.js';
-import { EOS_ID } from '../tokenizer.js';
-import { heat } from '../surprise.js';
+import { Rng } from '../common/rng.js';
+import { sampleChars } from '../inference/sample.js';
+import { EOS_ID } from '../text/tokenizer.js';
+import { heat } from '../display/surprise.js';
 import { byId, el, numberIn } from './dom.js';
 import type { PageModel } from './load.js';
 

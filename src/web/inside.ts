@@ -4,8 +4,9 @@
 // most active there.
 
 import { Stepper } from '../model/stepper.js';
-import { EOS_ID } from '../tokenizer.js';
-import { arrowNavigation, byId, el, numberIn, shown } from './dom.js';
+import { EOS_ID } from '../text/tokenizer.js';
+import { arrowNavigation, byId, el, numberIn } from './dom.js';
+import { shown } from '../display/glyph.js';
 import type { PageModel } from './load.js';
 
 type Kind = 'h' | 'c';

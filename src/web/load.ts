@@ -1,7 +1,7 @@
 // Starts a TF.js backend in the browser (WebGPU where the browser gives an adapter, else wasm,
 // else WebGL, else plain JS; `?backend=` in the URL forces one) and turns checkpoint files
 // into the page's model: those served beside the page (model/), those opened from disk, or
-// those the Train part just wrote, all decoded and checked as the CLI does (checkpoint-codec.ts).
+// those the Train part just wrote, all decoded and checked as the CLI does (checkpoint/codec.ts).
 
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -11,7 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Model } from '../api/model.js';
-import { decodeCheckpoint, FILES, memorySource, type FileSource, type Hash } from '../checkpoint-codec.js';
+import { decodeCheckpoint, FILES, memorySource, type FileSource, type Hash } from '../checkpoint/codec.js';
 
 /** The API's Model (what the CLI scores and samples with: the mixture where there is an n-gram), and where the page got it. */
 export interface PageModel extends Model {

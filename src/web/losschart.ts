@@ -2,7 +2,7 @@
 // loss and the n-gram's at each evaluation, in bits/char, redrawn a few times a second.
 
 import uPlot from 'uplot';
-import { LN2 } from '../sentence.js';
+import { LN2 } from '../inference/sentence.js';
 
 /** The chart of the run: training loss at each step, validation and the n-gram at each evaluation (bits/char). */
 export class LossChart {

@@ -13,7 +13,7 @@ import { setupInside } from './inside.js';
 import { loadServed, startBackend, type PageModel } from './load.js';
 import { setupModel } from './modelpart.js';
 import { setupScore } from './score.js';
-import { setupTrain } from './train.js';
+import { setupTrain } from './train-part.js';
 
 function setupTabs(): (id: string) => void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];

@@ -3,8 +3,8 @@
 // flat line and the mixture's validation loss, when the checkpoint has them.
 
 import uPlot from 'uplot';
-import { checkpointLines } from '../describe.js';
-import { LN2 } from '../sentence.js';
+import { checkpointLines } from '../display/lines.js';
+import { LN2 } from '../inference/sentence.js';
 import { byId, el } from './dom.js';
 import type { PageModel } from './load.js';
 

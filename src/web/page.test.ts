@@ -12,14 +12,14 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend.js';
-import { loadCheckpoint } from '../checkpoint.js';
-import { exportSite } from '../export.js';
+import { initBackend } from '../node/backend.js';
+import { loadCheckpoint } from '../node/checkpoint-files.js';
+import { exportSite } from '../server/export.js';
 import { Stepper } from '../model/stepper.js';
 import { BIN, HAVE_CHROMIUM, launch, pageScore, startServe, startStatic, warnNoChromium } from '../testing/browser.js';
 import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
-import { EOS_ID } from '../tokenizer.js';
-import { train } from '../train.js';
+import { EOS_ID } from '../text/tokenizer.js';
+import { train } from '../node/training-run.js';
 
 warnNoChromium();
 

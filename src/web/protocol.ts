@@ -2,8 +2,8 @@
 // run with the Train part's settings, or going on with a checkpoint's files) and Stop; back,
 // the backend, the run's description, steps, evaluations, each save's files, and the end.
 
-import type { EvalInfo, StepInfo, StopReason } from '../trainer.js';
-import type { RunSettings, StartMessage } from '../memory-run.js';
+import type { EvalInfo, StepInfo, StopReason } from '../training/trainer.js';
+import type { RunSettings, StartMessage } from '../training/memory-run.js';
 
 export type ToWorker =
   /** A new run; `from`: the checkpoint files of the model it starts from (train --from). */

@@ -3,11 +3,12 @@
 // (the levels of `score --per-char`), with its probability and the model's top 5 on hover
 // or focus.
 
-import { linesText, sentenceLines } from '../describe.js';
-import { scoreSentence, sentenceFromLogProbs, type CharScore, type SentenceScore } from '../sentence.js';
-import { sentencesAdaptive } from '../dynamic.js';
-import { surprise } from '../surprise.js';
-import { arrowNavigation, byId, el, shown } from './dom.js';
+import { linesText, sentenceLines } from '../display/lines.js';
+import { scoreSentence, sentenceFromLogProbs, type CharScore, type SentenceScore } from '../inference/sentence.js';
+import { sentencesAdaptive } from '../inference/dynamic.js';
+import { surprise } from '../display/surprise.js';
+import { arrowNavigation, byId, el } from './dom.js';
+import { shown } from '../display/glyph.js';
 import type { PageModel } from './load.js';
 
 /** `onText` receives the text after each scoring, for the Inside part. */

@@ -3,11 +3,11 @@
 // responsive while it trains, and posts what happens back (protocol.ts): the auto choices,
 // each step and evaluation, each save's checkpoint files, the end.
 
-import { decodeCheckpoint, FILES, memorySource } from '../checkpoint-codec.js';
-import type { StartFrom } from '../resolve.js';
+import { decodeCheckpoint, FILES, memorySource } from '../checkpoint/codec.js';
+import type { StartFrom } from '../training/resolve.js';
 import { hash, startBackend } from './load.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { MemoryStore, trainNew, trainOn, type RunContext } from '../memory-run.js';
+import { MemoryStore, trainNew, trainOn, type RunContext } from '../training/memory-run.js';
 
 declare const RNNLM_VERSION: string;
 

@@ -2,14 +2,15 @@
 // under the checkpoint's segmentation (batched, exact).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { isStdin, readText } from '../../textfile.js';
-import { segment } from '../../tokenizer.js';
+import { isStdin, readText } from '../../node/textfile.js';
+import { segment } from '../../text/tokenizer.js';
 import { availableParallelism } from 'node:os';
-import { DataParallel } from '../../model/parallel.js';
+import { DataParallel } from '../../node/parallel.js';
 import { numberOption } from '../options.js';
 import { makeContext, type GlobalArgs } from '../context.js';
-import { bar, duration, int, probText, scaleLine } from '../format.js';
-import { LN2 } from '../../score.js';
+import { bar, scaleLine } from '../format.js';
+import { duration, int, probText } from '../../display/units.js';
+import { LN2 } from '../../inference/sentence.js';
 import { makeProgress } from '../progress.js';
 import { interruptible } from '../interrupt.js';
 import { adaptOption, announce, loadModel, mixOption, modelOption } from './load.js';

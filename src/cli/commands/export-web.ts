@@ -1,10 +1,10 @@
 // `rnnlm export-web OUT`: the web page and one checkpoint as a static folder for any host.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { exportSite } from '../../export.js';
+import { exportSite } from '../../server/export.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { findCheckpoint } from '../find.js';
-import { int } from '../format.js';
+import { int } from '../../display/units.js';
 import { modelOption } from './load.js';
 
 interface Args extends GlobalArgs {

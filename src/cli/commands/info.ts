@@ -1,9 +1,9 @@
 // `rnnlm info [checkpoint]`: what a checkpoint holds and how its training went.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadMeta } from '../../checkpoint.js';
-import { inputError } from '../../errors.js';
-import { checkpointLines, linesText } from '../../describe.js';
+import { loadMeta } from '../../node/checkpoint-files.js';
+import { inputError } from '../../common/errors.js';
+import { checkpointLines, linesText } from '../../display/lines.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { findCheckpoint } from '../find.js';
 import { lossChart } from '../format.js';

@@ -3,10 +3,10 @@
 // held-out text — the vanishing gradient, measured on the user's own model.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readText } from '../../textfile.js';
-import { inputError } from '../../errors.js';
-import { GATE_NAMES, gradientFlow, inside, type Flow, type Inside } from '../../inside.js';
-import { segment, streamOf } from '../../tokenizer.js';
+import { readText } from '../../node/textfile.js';
+import { inputError } from '../../common/errors.js';
+import { GATE_NAMES, gradientFlow, inside, type Flow, type Inside } from '../../inference/inside.js';
+import { segment, streamOf } from '../../text/tokenizer.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { flowChart, shadeRow, table } from '../format.js';
 import { makeProgress } from '../progress.js';

@@ -2,7 +2,7 @@
 // ./checkpoints), say which on stderr, load and check it (the API's Model: src/api/model.ts).
 
 import { Model } from '../../api/model.js';
-import { loadCheckpoint } from '../../checkpoint.js';
+import { loadCheckpoint } from '../../node/checkpoint-files.js';
 import type { Context } from '../context.js';
 import { findCheckpoint } from '../find.js';
 

@@ -1,17 +1,17 @@
 // `rnnlm sample`: stream generated text to stdout (or JSON lines with --json).
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { encodePrime } from '../../sample.js';
-import { heat } from '../../surprise.js';
+import { encodePrime } from '../../inference/sample.js';
+import { heat } from '../../display/surprise.js';
 import { makeContext, type GlobalArgs } from '../context.js';
 import { numberOption } from '../options.js';
 import { interruptible } from '../interrupt.js';
 import { announce, loadModel, mixOption, modelOption } from './load.js';
 import { existsSync } from 'node:fs';
 import type { Model } from '../../api/model.js';
-import { sha256 } from '../../files.js';
-import { NoveltyCheck, type Novelty } from '../../novelty.js';
-import { readText } from '../../textfile.js';
+import { sha256 } from '../../node/files.js';
+import { NoveltyCheck, type Novelty } from '../../inference/novelty.js';
+import { readText } from '../../node/textfile.js';
 
 /** The text a line or paragraph model was trained on, when it is still where it was, unchanged (sha256): samples are checked against it. */
 function corpusOf(ck: Model): string | undefined {

@@ -2,13 +2,14 @@
 // --file), KenLM-style numbers, ranked table for several, per-character heat map.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { isStdin, readText } from '../../textfile.js';
-import { inputError } from '../../errors.js';
-import type { SentenceScore } from '../../score.js';
-import { surprise } from '../../surprise.js';
-import { linesText, sentenceLines } from '../../describe.js';
+import { isStdin, readText } from '../../node/textfile.js';
+import { inputError } from '../../common/errors.js';
+import type { SentenceScore } from '../../inference/sentence.js';
+import { surprise } from '../../display/surprise.js';
+import { linesText, sentenceLines } from '../../display/lines.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
-import { probText, scaleLine, table } from '../format.js';
+import { probText } from '../../display/units.js';
+import { scaleLine, table } from '../format.js';
 import { announce, loadModel, mixOption, modelOption } from './load.js';
 
 interface Args extends GlobalArgs {

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { serve } from '../../serve.js';
+import { serve } from '../../server/serve.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { findCheckpoint } from '../find.js';
 import { interruptible } from '../interrupt.js';

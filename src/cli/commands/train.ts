@@ -3,27 +3,32 @@
 
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadCheckpoint, type AdaptMeta } from '../../checkpoint.js';
-import { OUTPUTS, type Auto, type OutputKind } from '../../auto.js';
-import { SCHEDULES, type ScheduleKind } from '../../schedule.js';
-import { SPLIT_METHODS, type SplitMethod } from '../../split.js';
-import { RUNNING_MODE } from '../../textkind.js';
-import { isStdin } from '../../textfile.js';
+import { loadCheckpoint } from '../../node/checkpoint-files.js';
+import { type AdaptMeta } from '../../checkpoint/types.js';
+import { OUTPUTS, type Auto, type OutputKind } from '../../training/auto.js';
+import { SCHEDULES, type ScheduleKind } from '../../training/schedule.js';
+import { SPLIT_METHODS, type SplitMethod } from '../../text/split.js';
+import { RUNNING_MODE } from '../../text/kind.js';
+import { isStdin } from '../../node/textfile.js';
 import { CELLS, type CellKind } from '../../model/config.js';
-import { Rng } from '../../rng.js';
-import { sampleText } from '../../sample.js';
-import { SEGMENTATIONS, UNITS, type Segmentation, type Unit } from '../../tokenizer.js';
-import { CHUNK_WINDOWS, DEFAULT_SEGMENTATION, EPOCH_CAP, MODEL_DEFAULTS, TRAINING_DEFAULTS, train, type TrainSettings, type EvalInfo, type NGramInfo, type StartInfo, type StepInfo, type TrainEvents, type TrainResult } from '../../train.js';
+import { Rng } from '../../common/rng.js';
+import { sampleText } from '../../inference/sample.js';
+import { SEGMENTATIONS, UNITS, type Segmentation, type Unit } from '../../text/tokenizer.js';
+import { CHUNK_WINDOWS, type EvalInfo, type StartInfo, type StepInfo, type TrainResult } from '../../training/trainer.js';
+import { DEFAULT_SEGMENTATION, MODEL_DEFAULTS, TRAINING_DEFAULTS, type TrainSettings } from '../../training/defaults.js';
+import { EPOCH_CAP } from '../../training/resolve.js';
+import { train, type NGramInfo, type TrainEvents } from '../../node/training-run.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { Model } from '../../api/model.js';
-import { ADAPT_RATES } from '../../dynamic.js';
-import { duration, int, lossChart, lossText } from '../format.js';
-import { LN2 } from '../../score.js';
+import { ADAPT_RATES } from '../../inference/dynamic.js';
+import { duration, int, lossText } from '../../display/units.js';
+import { lossChart } from '../format.js';
+import { LN2 } from '../../inference/sentence.js';
 import { numberOption } from '../options.js';
-import { parseDuration } from '../../units.js';
+import { parseDuration } from '../../display/units.js';
 import { makeProgress } from '../progress.js';
 import { interruptible, type Interrupt } from '../interrupt.js';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../node/version.js';
 
 interface Args extends GlobalArgs {
   corpus: string;

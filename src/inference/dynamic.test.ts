@@ -1,0 +1,147 @@
+// Dynamic evaluation: each segment is scored before the network learns from it, so every
+// number is an honest prediction — checked by what a prediction may depend on (nothing at or
+// after its target), by summing the adapted model's probabilities over the vocabulary, and by
+// the first segment equalling the static model.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../node/backend.js';
+import { chooseAdaptation, sentencesAdaptive, streamLossAdaptive } from './dynamic.js';
+import { join } from 'node:path';
+import { loadCheckpoint } from '../node/checkpoint-files.js';
+import { scoreSentence } from './sentence.js';
+import { scoreText } from './score.js';
+import { sentenceFromLogProbs } from './sentence.js';
+import { MixedPredictor } from '../ngram/mixture.js';
+import { Stepper } from '../model/stepper.js';
+import { tempDir, tinyRequest, trainRecording, syllableText, writeCorpus } from '../testing/fixtures.js';
+import { streamLossStepper } from './evaluate.js';
+import { Params } from '../model/params.js';
+import { Rng } from '../common/rng.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const V = 6;
+const params = (cell: 'lstm' | 'gru' = 'lstm') => Params.init({ cell, layers: 2, hidden: 8, vocabSize: V, dropout: 0.3 }, new Rng(3));
+/** A stream of two sequences over ids 2..5, <EOS> (0) around them. */
+function stream(seed: number, n = 40): Int32Array {
+  const r = new Rng(seed);
+  const out = [0];
+  for (let i = 0; i < n; i++) out.push(i === 25 ? 0 : 2 + Math.floor(r.next() * (V - 2)));
+  out.push(0);
+  return Int32Array.from(out);
+}
+const adapt = { lr: 0.5, segment: 4, clip: 1 };
+
+async function perPosition(p: Params, s: Int32Array, a = adapt): Promise<Float64Array> {
+  const out = new Float64Array(s.length - 1);
+  await streamLossAdaptive(p, s, a, { perPosition: out });
+  return out;
+}
+
+describe('dynamic evaluation', () => {
+  it('the first segment scores as the static model; later ones differ (it learned)', async () => {
+    const p = params();
+    const s = stream(1);
+    const dyn = await perPosition(p, s);
+    const fixed = new Float64Array(s.length - 1);
+    const st = await streamLossStepper(new Params({ ...p.config, dropout: 0 }, p.data), s, { perPosition: fixed });
+    for (let t = 0; t < adapt.segment; t++) expect(dyn[t]).toBeCloseTo(fixed[t]!, 5);
+    expect(Math.max(...dyn.map((x, t) => Math.abs(x - fixed[t]!)).slice(adapt.segment))).toBeGreaterThan(1e-3);
+    // With rate 0 it is the static model everywhere, and so is the total.
+    const zero = await perPosition(p, s, { ...adapt, lr: 0 });
+    zero.forEach((x, t) => expect(x).toBeCloseTo(fixed[t]!, 5));
+    const r = await streamLossAdaptive(p, s, { ...adapt, lr: 0 });
+    expect(r.nats).toBeCloseTo(st.nats, 4);
+    expect(r.tokens).toBe(s.length - 1);
+  });
+
+  it('a prediction depends on nothing at or after its target (the segment is scored before it is learned from)', async () => {
+    const p = params('gru');
+    const s = stream(2);
+    const base = await perPosition(p, s);
+    for (const q of [1, 3, 6, 9, 14]) {
+      const changed = s.slice();
+      for (let i = q + 1; i < changed.length - 1; i++) if (changed[i] !== 0) changed[i] = 2 + ((changed[i]! - 1) % (V - 2));
+      const other = await perPosition(p, changed);
+      for (let t = 0; t < q; t++) expect(other[t]).toBe(base[t]); // targets up to position q are the same text
+    }
+  });
+
+  it('at any point the adapted model’s next-token probabilities sum to 1 over the vocabulary', async () => {
+    const p = params();
+    const s = stream(3);
+    for (const q of [2, 5, 11, 18]) {
+      // P(v | the text before it), v in every token: the prefix with v as target at input position q.
+      let sum = 0;
+      for (let v = 0; v < V; v++) {
+        const t = s.slice(0, q + 2);
+        t[q + 1] = v;
+        sum += Math.exp((await perPosition(p, t))[q]!);
+      }
+      expect(sum).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('the model itself is not changed', async () => {
+    const p = params();
+    const before = p.data.slice();
+    await perPosition(p, stream(4));
+    expect(p.data).toEqual(before);
+  });
+
+  it('the rate chosen on validation: 0 when no rate beats the static model, else the best rate tried', async () => {
+    const p = params();
+    const s = stream(5, 60);
+    const now = () => 0;
+    const a = await chooseAdaptation(p, s, null, now, [0.1, 1]);
+    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.1, 1]);
+    const best = a.tried.reduce((x, y) => (y.nats < x.nats ? y : x));
+    expect(a.lr).toBe(best.lr);
+    expect(a.static).toBe(a.tried[0]!.nats);
+    expect(a.by).toBe('network');
+    // A rate that only hurts (huge steps against an unclipped gradient) is not chosen.
+    const bad = await chooseAdaptation(p, s, null, now, [1e6]);
+    expect(bad.tried[1]!.nats).toBeGreaterThan(bad.tried[0]!.nats);
+    expect(bad.lr).toBe(0);
+  });
+
+  it('past its time budget it tries no further rate, but always one', async () => {
+    const p = params();
+    const s = stream(5, 60);
+    let ms = 0;
+    const now = () => (ms += 1000); // each reading of the clock: one more second
+    const a = await chooseAdaptation(p, s, null, now, [0.3, 0.1, 1], 1000, 5);
+    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.3, 0.1]); // the start, then 3 clock reads per pass: 7 s > 5 s after two
+    ms = 0;
+    const one = await chooseAdaptation(p, s, null, now, [0.3, 0.1, 1], 1000, 0);
+    expect(one.tried.map((t) => t.lr)).toEqual([0, 0.3]);
+    expect(one.tokensPerSec).toBeGreaterThan(0);
+  });
+});
+
+describe('score --adapt', () => {
+  it('sentences scored in order add up to eval of the same lines, mixture and all; the first equals the static score', async () => {
+    const dir = tempDir();
+    const corpus = writeCorpus(dir, syllableText(300, 6));
+    await trainRecording(tinyRequest(corpus, join(dir, 'ck'), { maxSteps: 10 }));
+    const ck = loadCheckpoint(join(dir, 'ck'));
+    const lines = syllableText(40, 12).trim().split('\n');
+    const mix = { ngram: ck.ngram!, weights: { lambdas: new Array<number>(8).fill(0.5) }, adapts: true }; // the network weighs: its learning shows
+    const a = { lr: 0.3, segment: 8, clip: 1 };
+    const each = await sentencesAdaptive(ck.params, ck.vocab, lines, a, mix);
+    const scores = each.map((r, i) => sentenceFromLogProbs(ck.vocab, lines[i]!, r.logProbs, { perChar: true }));
+    const file = await scoreText(ck.params, ck.vocab, lines.join('\n') + '\n', 'line', { adapt: a, mix });
+    expect(scores.reduce((x, s) => x + s.logprob, 0)).toBeCloseTo(file.logprob, 6);
+    expect(scores.reduce((x, s) => x + s.tokens, 0)).toBe(file.tokens);
+    // The first line is shorter than a segment: nothing learned yet, the static mixture's number.
+    expect(lines[0]!.length + 1).toBeLessThan(a.segment);
+    const fixed = scoreSentence(new MixedPredictor(new Stepper(ck.params), mix.ngram, mix.weights, true), ck.vocab, lines[0]!);
+    expect(scores[0]!.logprob).toBeCloseTo(fixed.logprob, 6);
+    // Later lines differ from the static model: it learned.
+    const later = scoreSentence(new MixedPredictor(new Stepper(ck.params), mix.ngram, mix.weights, true), ck.vocab, lines[30]!);
+    expect(Math.abs(scores[30]!.logprob - later.logprob)).toBeGreaterThan(1e-4);
+    expect(scores[30]!.chars!.length).toBe(lines[30]!.length + 1);
+  });
+});
