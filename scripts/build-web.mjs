@@ -39,7 +39,9 @@ const built = await build({
   outfile: lib,
   external: ['@tensorflow/*', 'fflate'],
 });
-const nodeImports = Object.values(built.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.path.startsWith('node:') || i.external && !/^(@tensorflow\/|fflate$)/.test(i.path)).map((i) => i.path));
+const nodeImports = Object.values(built.metafile.outputs).flatMap((o) =>
+  o.imports.filter((i) => i.path.startsWith('node:') || (i.external && !/^(@tensorflow\/|fflate$)/.test(i.path))).map((i) => i.path),
+);
 if (nodeImports.length > 0) throw new Error(`dist/browser/rnnlm.js imports ${nodeImports.join(', ')}: the browser entry must reach no Node module`);
 const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {

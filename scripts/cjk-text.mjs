@@ -28,7 +28,9 @@ if (!existsSync(join(pkg, 'package.json'))) {
 }
 const dir = join(pkg, 'dist', 'quantangshi');
 const poems = [];
-for (const f of readdirSync(dir).filter((f) => /^poet\.tang\.\d+\.json$/.test(f)).sort()) {
+for (const f of readdirSync(dir)
+  .filter((f) => /^poet\.tang\.\d+\.json$/.test(f))
+  .sort()) {
   for (const p of JSON.parse(readFileSync(join(dir, f), 'utf8'))) {
     const lines = (p.paragraphs ?? []).map((l) => String(l).trim()).filter(Boolean);
     if (lines.length === 0 || !p.title) continue;
@@ -43,4 +45,6 @@ for (const p of shuffle(poems, 1)) {
 }
 writeFileSync(out, text);
 const distinct = new Set(text.replace(/\s/g, '')).size;
-console.error(`cjk-text: ${out}: ${text.length.toLocaleString('en-US')} characters, ${distinct.toLocaleString('en-US')} distinct (line breaks and spaces aside), from ${poems.length.toLocaleString('en-US')} Tang poems`);
+console.error(
+  `cjk-text: ${out}: ${text.length.toLocaleString('en-US')} characters, ${distinct.toLocaleString('en-US')} distinct (line breaks and spaces aside), from ${poems.length.toLocaleString('en-US')} Tang poems`,
+);

@@ -11,11 +11,15 @@ if (isMainThread) {
   let one = 0;
   for (const n of counts.length ? counts : [1, 2, 4, 8, 16]) {
     const rates = await Promise.all(
-      Array.from({ length: n }, () => new Promise((resolve, reject) => {
-        const w = new Worker(new URL(import.meta.url), { workerData: { seconds: 3 } });
-        w.once('message', resolve);
-        w.once('error', reject);
-      })),
+      Array.from(
+        { length: n },
+        () =>
+          new Promise((resolve, reject) => {
+            const w = new Worker(new URL(import.meta.url), { workerData: { seconds: 3 } });
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
     );
     const total = rates.reduce((a, b) => a + b, 0);
     one ||= total / n;

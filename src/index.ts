@@ -129,7 +129,9 @@ export function train(o: TrainOptions): Training {
         model: { ...MODEL_DEFAULTS, ...o.model },
         training,
         segmentation: o.segmentation ?? 'auto',
-        resumeOverrides: o.resume ? { ...(time !== null ? { time } : {}), ...(o.training?.epochs != null ? { epochs: o.training.epochs as number } : {}) } : undefined,
+        resumeOverrides: o.resume
+          ? { ...(time !== null ? { time } : {}), ...(o.training?.epochs != null ? { epochs: o.training.epochs as number } : {}) }
+          : undefined,
         maxSteps: o.steps,
         workers: o.workers ?? 'auto',
         backend,
@@ -144,6 +146,15 @@ export function train(o: TrainOptions): Training {
       },
     );
     const m = r.meta;
-    return { dir: r.dir, stopped: r.stopped, steps: m.progress.step, seconds: r.seconds, tokensPerSecond: r.charsPerSec, validation: m.progress.bestVal, mixture: m.mixture?.val ?? null, meta: m };
+    return {
+      dir: r.dir,
+      stopped: r.stopped,
+      steps: m.progress.step,
+      seconds: r.seconds,
+      tokensPerSecond: r.charsPerSec,
+      validation: m.progress.bestVal,
+      mixture: m.mixture?.val ?? null,
+      meta: m,
+    };
   });
 }

@@ -31,7 +31,27 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser entry', () => {
 
   beforeAll(async () => {
     const corpus = writeCorpus(site, syllableText(200, 4));
-    cli(['train', corpus, '--out', join(site, 'ck-full'), '--steps', '10', '-q', '--from', 'none', '--layers', '1', '--hidden', '16', '--seq-len', '16', '--batch-size', '8', '--workers', '1']);
+    cli([
+      'train',
+      corpus,
+      '--out',
+      join(site, 'ck-full'),
+      '--steps',
+      '10',
+      '-q',
+      '--from',
+      'none',
+      '--layers',
+      '1',
+      '--hidden',
+      '16',
+      '--seq-len',
+      '16',
+      '--batch-size',
+      '8',
+      '--workers',
+      '1',
+    ]);
     mkdirSync(join(site, 'ck'));
     for (const f of ['rnnlm.json', 'model.json', 'weights.bin', 'ngram.bin']) copyFileSync(join(site, 'ck-full', f), join(site, 'ck', f));
     writeFileSync(
@@ -48,7 +68,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser entry', () => {
     );
     // The README's browser example, as written, beside the checkpoint folder it names.
     mkdirSync(join(site, 'readme', 'checkpoints', 'names'), { recursive: true });
-    for (const f of ['rnnlm.json', 'model.json', 'weights.bin', 'ngram.bin']) copyFileSync(join(site, 'ck', f), join(site, 'readme', 'checkpoints', 'names', f));
+    for (const f of ['rnnlm.json', 'model.json', 'weights.bin', 'ngram.bin'])
+      copyFileSync(join(site, 'ck', f), join(site, 'readme', 'checkpoints', 'names', f));
     writeFileSync(join(site, 'readme', 'app.js'), readmeBlock('Use it from code', 'js'));
     for (const dir of [site, join(site, 'readme')]) {
       const out = await build({
@@ -86,7 +107,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser entry', () => {
     await page.goto(url);
     await page.waitForFunction('typeof window.scoreFolder === "function"');
     const got = (await page.evaluate(`window.scoreFolder(${JSON.stringify(TEXTS)})`)) as number[];
-    const want = cli(['score', ...TEXTS, '--model', join(site, 'ck'), '--json']).trim().split('\n').map((l) => JSON.parse(l).logprob as number);
+    const want = cli(['score', ...TEXTS, '--model', join(site, 'ck'), '--json'])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).logprob as number);
     got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 6));
   });
 

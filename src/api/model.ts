@@ -190,9 +190,21 @@ export class Model implements Loaded {
     const seed = o.seed ?? (Math.random() * 2 ** 32) >>> 0;
     const rng = new Rng(seed);
     const p = this.predictor(o.mix ?? true);
-    const novelty = o.corpus !== undefined && stop && NoveltyCheck.applies(this.meta.segmentation) ? new NoveltyCheck(this.vocab.normalized(o.corpus), this.meta.segmentation) : null;
+    const novelty =
+      o.corpus !== undefined && stop && NoveltyCheck.applies(this.meta.segmentation)
+        ? new NoveltyCheck(this.vocab.normalized(o.corpus), this.meta.segmentation)
+        : null;
     for (let i = 0; i < (o.n ?? 1); i++) {
-      const gen = sampleChars(p, this.vocab, { temperature: o.temperature ?? 1, topK: o.topK, topP: o.topP, prime, unkOk: o.unkOk, length: o.length ?? 500, stopAtEos: stop, rng });
+      const gen = sampleChars(p, this.vocab, {
+        temperature: o.temperature ?? 1,
+        topK: o.topK,
+        topP: o.topP,
+        prime,
+        unkOk: o.unkOk,
+        length: o.length ?? 500,
+        stopAtEos: stop,
+        rng,
+      });
       let text = '';
       let chars = 0;
       for (;;) {

@@ -17,13 +17,40 @@ const cli = (args: string[]) => {
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout;
 };
-const jsonLines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 const work = tempDir('rnnlm-api-');
 const corpus = writeCorpus(work, syllableText(300, 4));
 const held = writeCorpus(work, syllableText(40, 9), 'held.txt');
 // The same run both ways: small, 20 steps, one thread, wasm (what the CLI picks here).
-const FLAGS = ['--from', 'none', '--layers', '1', '--hidden', '16', '--seq-len', '16', '--batch-size', '8', '--lr', '0.01', '--warmup', '2', '--eval-every', '5', '--seed', '3', '--workers', '1', '--backend', 'wasm'];
+const FLAGS = [
+  '--from',
+  'none',
+  '--layers',
+  '1',
+  '--hidden',
+  '16',
+  '--seq-len',
+  '16',
+  '--batch-size',
+  '8',
+  '--lr',
+  '0.01',
+  '--warmup',
+  '2',
+  '--eval-every',
+  '5',
+  '--seed',
+  '3',
+  '--workers',
+  '1',
+  '--backend',
+  'wasm',
+];
 const options = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
   corpus,
   out,

@@ -51,7 +51,23 @@ describe('the packed package', () => {
     writeFileSync(join(app, 'readme.ts'), readmeBlock('Use it from code', 'ts'));
     const tsc = spawnSync(
       process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), 'main.ts', 'readme.ts'],
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--strict',
+        '--target',
+        'es2022',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules', '@types'),
+        'main.ts',
+        'readme.ts',
+      ],
       { cwd: app, encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');
@@ -59,18 +75,40 @@ describe('the packed package', () => {
     expect(out.steps).toBe(20);
     expect(out.error).toBe('bad-input');
     const ck = join(app, out.dir);
-    const scored = execFileSync(process.execPath, [BIN, 'score', 'ka ti mo', 'zzq', '--model', ck, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').map((l) => JSON.parse(l).logprob as number);
+    const scored = execFileSync(process.execPath, [BIN, 'score', 'ka ti mo', 'zzq', '--model', ck, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).logprob as number);
     out.logprobs.forEach((lp: number, i: number) => expect(lp).toBeCloseTo(scored[i]!, 6));
-    const sampled = execFileSync(process.execPath, [BIN, 'sample', '--model', ck, '--seed', '5', '-n', '2', '--temp', '0.8', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').map((l) => JSON.parse(l).text as string);
+    const sampled = execFileSync(process.execPath, [BIN, 'sample', '--model', ck, '--seed', '5', '-n', '2', '--temp', '0.8', '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).text as string);
     expect(out.samples).toEqual(sampled);
     // The README's Node example, as written: its ln P and samples are the CLI's for the model it trained.
-    const printed = execFileSync(process.execPath, ['readme.js'], { cwd: app, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n');
+    const printed = execFileSync(process.execPath, ['readme.js'], { cwd: app, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split('\n');
     expect(printed.filter((l) => l.startsWith('step ')).length).toBeGreaterThan(0);
     const at = printed.findIndex((l) => l.startsWith('ln P(Maria) = '));
     const names = join(app, 'checkpoints', 'names');
-    const maria = JSON.parse(execFileSync(process.execPath, [BIN, 'score', 'Maria', '--model', names, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).logprob as number;
+    const maria = JSON.parse(
+      execFileSync(process.execPath, [BIN, 'score', 'Maria', '--model', names, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    ).logprob as number;
     expect(Number(printed[at]!.slice('ln P(Maria) = '.length))).toBeCloseTo(maria, 6);
-    const three = execFileSync(process.execPath, [BIN, 'sample', '--model', names, '--seed', '1', '-n', '3', '--temp', '0.8', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').map((l) => JSON.parse(l).text as string);
+    const three = execFileSync(process.execPath, [BIN, 'sample', '--model', names, '--seed', '1', '-n', '3', '--temp', '0.8', '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).text as string);
     expect(printed.slice(at + 1).join('\n')).toBe(three.join('\n'));
     const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'rnnlm', 'package.json'), 'utf8'));
     expect(pkg.exports['./browser'].default).toBe('./dist/browser/rnnlm.js');

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
 
   log(`CLI: rnnlm train ${corpus} ${flags.join(' ')} --workers 1 --backend wasm`);
   const out = join(dir, 'ck-cli');
-  const r = spawnSync(process.execPath, [BIN, 'train', corpus, ...flags, '--workers', '1', '--backend', 'wasm', '--out', out, '--quiet'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, 'train', corpus, ...flags, '--workers', '1', '--backend', 'wasm', '--out', out, '--quiet'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.status !== 0) throw new Error(`rnnlm train: ${r.stderr}`);
   const cli = speedOf(readFileSync(join(out, 'rnnlm.json'), 'utf8'));
   log(`  ${Math.round(cli.charsPerSec).toLocaleString('en')} chars/s (${cli.steps} steps in ${cli.seconds.toFixed(1)} s)`);
@@ -96,7 +99,9 @@ async function main(): Promise<void> {
     await browser.close();
     served.process.kill('SIGINT');
   }
-  log(`  ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s on ${backend} (${page.steps} steps in ${page.seconds.toFixed(1)} s); the page's longest stall between its first and last step: ${stall.toFixed(0)} ms`);
+  log(
+    `  ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s on ${backend} (${page.steps} steps in ${page.seconds.toFixed(1)} s); the page's longest stall between its first and last step: ${stall.toFixed(0)} ms`,
+  );
   const ratio = page.charsPerSec / cli.charsPerSec;
   const result = {
     date: new Date().toISOString(),
@@ -110,7 +115,10 @@ async function main(): Promise<void> {
     ratio,
   };
   if (argv.json) process.stdout.write(JSON.stringify(result) + '\n');
-  else process.stdout.write(`page ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s (${backend}) vs CLI one worker ${Math.round(cli.charsPerSec).toLocaleString('en')} chars/s: ${ratio.toFixed(2)}×\n`);
+  else
+    process.stdout.write(
+      `page ${Math.round(page.charsPerSec).toLocaleString('en')} chars/s (${backend}) vs CLI one worker ${Math.round(cli.charsPerSec).toLocaleString('en')} chars/s: ${ratio.toFixed(2)}×\n`,
+    );
 }
 
 main().catch((e) => {

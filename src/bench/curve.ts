@@ -30,10 +30,26 @@ const argv = yargs(hideBin(process.argv))
   .option('clip', { type: 'number', default: 5, describe: 'Gradient clip (global norm of the loss summed over time, mean over rows)' })
   .option('lr', { type: 'number', default: 0.002 })
   .option('warmup', { type: 'number', default: 20, describe: 'Steps of linear learning-rate warm-up' })
-  .option('val-fraction', { type: 'number', default: 0, describe: 'Fraction of the training text held out for validation (the reference trained on all of it; the README table before 2026-11-26 08:30 used 0.1)' })
-  .option('shuffle', { type: 'boolean', default: false, describe: 'Read the text in shuffled chunks of --chunk windows (as train does by default) instead of in file order' })
-  .option('chunk', { type: 'number', default: CHUNK_WINDOWS, describe: 'With --shuffle: windows per chunk (1: independent windows, each from a zero state, as random-window trainers read)' })
-  .option('shift', { type: 'boolean', default: false, describe: "With --shuffle: start each epoch's chunk grid at a seeded offset, so epochs cut different windows" })
+  .option('val-fraction', {
+    type: 'number',
+    default: 0,
+    describe: 'Fraction of the training text held out for validation (the reference trained on all of it; the README table before 2026-11-26 08:30 used 0.1)',
+  })
+  .option('shuffle', {
+    type: 'boolean',
+    default: false,
+    describe: 'Read the text in shuffled chunks of --chunk windows (as train does by default) instead of in file order',
+  })
+  .option('chunk', {
+    type: 'number',
+    default: CHUNK_WINDOWS,
+    describe: 'With --shuffle: windows per chunk (1: independent windows, each from a zero state, as random-window trainers read)',
+  })
+  .option('shift', {
+    type: 'boolean',
+    default: false,
+    describe: "With --shuffle: start each epoch's chunk grid at a seeded offset, so epochs cut different windows",
+  })
   .option('reference', { type: 'string', default: '2.42,2.07,1.90,1.78,1.70,1.65', describe: 'Reference curve (nats/char) at the same steps, shown beside' })
   .option('dir', { type: 'string', describe: 'Keep checkpoints and measured points here, and go on from them (default: a temporary folder, removed)' })
   .option('json', { type: 'boolean' })
@@ -73,7 +89,23 @@ try {
         out,
         resume: existsSync(join(out, 'rnnlm.json')),
         model: { cell: 'lstm', layers: 2, hidden: 256, dropout: 0 },
-        training: { ...TRAINING_DEFAULTS, valFraction: argv.valFraction, seqLen: 100, batchSize: 64, lr: argv.lr, clip: argv.clip, warmup: argv.warmup, schedule: 'plateau', lrDecay: 1, epochs: 1000, patience: 0, evalEvery: 1_000_000, split: 'tail', shuffle: argv.shuffle, seed },
+        training: {
+          ...TRAINING_DEFAULTS,
+          valFraction: argv.valFraction,
+          seqLen: 100,
+          batchSize: 64,
+          lr: argv.lr,
+          clip: argv.clip,
+          warmup: argv.warmup,
+          schedule: 'plateau',
+          lrDecay: 1,
+          epochs: 1000,
+          patience: 0,
+          evalEvery: 1_000_000,
+          split: 'tail',
+          shuffle: argv.shuffle,
+          seed,
+        },
         segmentation: 'document',
         maxSteps: steps,
         chunking: { windows: argv.chunk, shifted: argv.shift },

@@ -38,7 +38,10 @@ function ngram(train: string[], tests: string[][]): number[] {
 function splitRow(label: string | number, train: string[], held: string[], blocks: number): string {
   const rows = [1, 2, 3].map((seed) => {
     const mask = validationMask(train.length, 0.1, 'blocks', seed, blocks);
-    const [v, h] = ngram(train.filter((_, i) => !mask[i]), [train.filter((_, i) => mask[i]), held]);
+    const [v, h] = ngram(
+      train.filter((_, i) => !mask[i]),
+      [train.filter((_, i) => mask[i]), held],
+    );
     return { v: v!, h: h! };
   });
   const f3 = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');

@@ -81,7 +81,11 @@ for (const t of TEXTS) {
         network: ev.parts?.network ?? ev.nats_per_char,
         ngram: ev.parts?.ngram ?? NaN,
         textBpc: ev.text_bpc ?? null,
-        samples: sample.trim().split('\n').filter((l: string) => l.trim() !== '').slice(0, 6),
+        samples: sample
+          .trim()
+          .split('\n')
+          .filter((l: string) => l.trim() !== '')
+          .slice(0, 6),
       });
       log(`  ${JSON.stringify(rows.at(-1))}`);
     }
@@ -98,7 +102,10 @@ if (argv.json) {
     '',
     '| text | budget | output | model | tokens | steps | tokens/s | held-out bits/token, mixture (rnnlm) | network alone | n-gram alone |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.text} | ${r.budget} | ${r.output} | ${r.model} | ${r.vocab.toLocaleString('en-US')} | ${r.steps} | ${Math.round(r.tokensPerS).toLocaleString('en-US')} ${per(r)}s/s | **${bits(r.mixture)}** | ${bits(r.network)} | ${bits(r.ngram)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.text} | ${r.budget} | ${r.output} | ${r.model} | ${r.vocab.toLocaleString('en-US')} | ${r.steps} | ${Math.round(r.tokensPerS).toLocaleString('en-US')} ${per(r)}s/s | **${bits(r.mixture)}** | ${bits(r.network)} | ${bits(r.ngram)} |`,
+    ),
     '',
     ...rows.flatMap((r) => [`${r.text}, ${r.budget}, ${r.output}:`, ...r.samples.map((s) => `    ${s}`)]),
   ];

@@ -43,12 +43,33 @@ const argv = yargs(hideBin(process.argv))
   .option('steps', { type: 'number', default: 5, describe: 'Timed steps per measurement (median reported)' })
   .option('big-mb', { type: 'number', default: 100, describe: 'Size of the generated corpus for the memory run (0 = skip)' })
   .option('layers-baseline', { type: 'boolean', default: true, describe: 'Also time the tf.layers model (slow)' })
-  .option('eval-parity', { type: 'boolean', default: true, describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)' })
-  .option('document-eval', { type: 'boolean', default: true, describe: 'Time eval of one 100,000-character document (one row at a time: slow on a GPU, where a window costs the same at any batch)' })
-  .option('ngram-mb', { type: 'array', default: [1, 10], describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)' })
+  .option('eval-parity', {
+    type: 'boolean',
+    default: true,
+    describe: 'Also score the 100,000-character document on the batched path and report the relative difference (slow: one row)',
+  })
+  .option('document-eval', {
+    type: 'boolean',
+    default: true,
+    describe: 'Time eval of one 100,000-character document (one row at a time: slow on a GPU, where a window costs the same at any batch)',
+  })
+  .option('ngram-mb', {
+    type: 'array',
+    default: [1, 10],
+    describe: 'Build the Kneser–Ney n-gram of this many MB of State of the Union prose (a list; empty to skip)',
+  })
   .option('samples', { type: 'number', default: 1024, describe: 'Sampled softmax: negatives per window for the word-vocabulary timing' })
-  .option('word-vocab', { type: 'number', default: 10_000, describe: 'Also time training at a vocabulary of this many words (+ <EOS>, <UNK>): the full softmax a word model pays (0 = skip)' })
-  .option('vocab-sweep', { type: 'array', default: ['c65', 'c2500', 'c6000', 'w10000', 'w50000'], describe: 'Time LSTM 1×hidden training at these vocabularies (c: characters, w: words + <EOS>, <UNK>), Zipf-distributed ids, flat and factored output (an empty list skips)' })
+  .option('word-vocab', {
+    type: 'number',
+    default: 10_000,
+    describe: 'Also time training at a vocabulary of this many words (+ <EOS>, <UNK>): the full softmax a word model pays (0 = skip)',
+  })
+  .option('vocab-sweep', {
+    type: 'array',
+    default: ['c65', 'c2500', 'c6000', 'w10000', 'w50000'],
+    describe:
+      'Time LSTM 1×hidden training at these vocabularies (c: characters, w: words + <EOS>, <UNK>), Zipf-distributed ids, flat and factored output (an empty list skips)',
+  })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .strict()
   .parseSync();
@@ -87,7 +108,9 @@ if (argv.corpus) {
   text = syntheticLines(2 ** 20);
   charWindows = randomWindows(vocabSize);
 }
-log(`backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${workers} worker(s)${backend === 'webgpu' ? `, GPU ${webgpuAdapter}` : ''}`);
+log(
+  `backend ${backend}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; batch ${B} × ${T}, vocabulary ${vocabSize}, ${workers} worker(s)${backend === 'webgpu' ? `, GPU ${webgpuAdapter}` : ''}`,
+);
 
 /** Windows of random token ids over a vocabulary of `size`. */
 function randomWindows(size: number): Window[] {
@@ -118,11 +141,22 @@ function zipfWindows(size: number): Window[] {
     }
     return lo;
   };
-  return [0, 1, 2].map(() => ({ batch: B, time: T, inputs: Int32Array.from({ length: B * T }, draw), targets: Int32Array.from({ length: B * T }, draw), weights: new Float32Array(B * T).fill(1) }));
+  return [0, 1, 2].map(() => ({
+    batch: B,
+    time: T,
+    inputs: Int32Array.from({ length: B * T }, draw),
+    targets: Int32Array.from({ length: B * T }, draw),
+    weights: new Float32Array(B * T).fill(1),
+  }));
 }
 
 /** Tokens per second of rnnlm's training step (forward, backward) for a model, on `over`'s windows (default the character batches). */
-async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { vocabSize: number; windows: Window[]; samples?: number; classOf?: number[] }): Promise<number> {
+async function rnnlmSpeed(
+  cell: CellKind,
+  layers: number,
+  dropout = 0,
+  over?: { vocabSize: number; windows: Window[]; samples?: number; classOf?: number[] },
+): Promise<number> {
   const c: ModelConfig = { cell, layers, hidden: H, vocabSize: over?.vocabSize ?? vocabSize, dropout, ...(over?.classOf ? { classOf: over.classOf } : {}) };
   const windows = over?.windows ?? charWindows;
   const params = Params.init(c, new Rng(1));
@@ -133,7 +167,12 @@ async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { 
     const ms = await timeSteps(argv.steps, async () => {
       const win = windows[k++ % windows.length]!;
       const cand = over?.samples ? sampleCandidates(win, c.vocabSize, over.samples, new Rng(k)) : null; // drawn per step, as the trainer does
-      const r = await pool.run(params, win, state, { train: true, lossScale: 1 / B, dropoutSeed: k, ...(cand ? { candidates: cand.ids, candidateLogWeights: cand.logWeights } : {}) });
+      const r = await pool.run(params, win, state, {
+        train: true,
+        lossScale: 1 / B,
+        dropoutSeed: k,
+        ...(cand ? { candidates: cand.ids, candidateLogWeights: cand.logWeights } : {}),
+      });
       state = r.state;
     });
     return (B * T) / (ms / 1000);
@@ -145,7 +184,9 @@ async function rnnlmSpeed(cell: CellKind, layers: number, dropout = 0, over?: { 
 async function layersSpeed(): Promise<number> {
   const model = tfl.sequential();
   // Glorot-uniform recurrent weights: the orthogonal default calls chained tensor methods that tfjs-core alone (no umbrella) lacks in Node; the time does not depend on them.
-  model.add(tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', inputShape: [T, vocabSize] }));
+  model.add(
+    tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', inputShape: [T, vocabSize] }),
+  );
   model.add(tfl.layers.dense({ units: vocabSize, activation: 'softmax' }));
   model.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy' });
   const data = charWindows.map((w) => ({
@@ -246,7 +287,17 @@ function ngramBench(mb: number): NGramBench | null {
   };
   const scoreTokensPerSec = rate(() => b.model.scoreStream(corpus.val!));
   const readingTokensPerSec = rate(() => new ReadingNGram(b.model).scoreStream(corpus.val!));
-  return { corpusMB: text.length / 1e6, seconds: b.seconds, order: b.model.order, entries: b.model.entryCount, fileMB: bytes / 1e6, valBpc: b.val === null ? null : b.val / Math.LN2, countMB: b.countBytes / 1e6, scoreTokensPerSec, readingTokensPerSec };
+  return {
+    corpusMB: text.length / 1e6,
+    seconds: b.seconds,
+    order: b.model.order,
+    entries: b.model.entryCount,
+    fileMB: bytes / 1e6,
+    valBpc: b.val === null ? null : b.val / Math.LN2,
+    countMB: b.countBytes / 1e6,
+    scoreTokensPerSec,
+    readingTokensPerSec,
+  };
 }
 
 const ngramRuns: NGramBench[] = [];
@@ -286,7 +337,12 @@ for (const spec of (argv.vocabSweep as Array<string | number>).map(String)) {
   const size = Number(spec.slice(1)) + (unit === 'word' ? 2 : 0);
   if (!(size > 2)) throw new Error(`--vocab-sweep: ${spec} is not c<chars> or w<words>`);
   const C = outputClassCount(size);
-  const classOf = Array.from(frequencyClasses(Array.from({ length: size }, (_, v) => 1 / (v + 1)), C).classOf);
+  const classOf = Array.from(
+    frequencyClasses(
+      Array.from({ length: size }, (_, v) => 1 / (v + 1)),
+      C,
+    ).classOf,
+  );
   log(`timing LSTM 1×${H} at ${size} tokens, flat and factored (${C} classes) …`);
   const windows = zipfWindows(size);
   const flat = await rnnlmSpeed('lstm', 1, 0, { vocabSize: size, windows });
@@ -335,7 +391,10 @@ if (argv.json) {
     [`training, LSTM 2×${H}, dropout 0.2 — rnnlm`, `${f(twoLayersDropout)} chars/s`],
     [`training, GRU 1×${H} — rnnlm`, `${f(gru)} chars/s`],
     [`training, LSTM 1×${H}, vocabulary ${f(argv.wordVocab)} words + <EOS>, <UNK> (full softmax)`, words === null ? 'skipped' : `${f(words)} words/s`],
-    [`  Zipf-distributed words: full softmax / sampled (--samples ${argv.samples})`, wordsSampled === null ? 'skipped' : `${f(wordsFullZipf)} / ${f(wordsSampled)} words/s`],
+    [
+      `  Zipf-distributed words: full softmax / sampled (--samples ${argv.samples})`,
+      wordsSampled === null ? 'skipped' : `${f(wordsFullZipf)} / ${f(wordsSampled)} words/s`,
+    ],
     ...sweep.map((r): [string, string] => [
       `training, LSTM 1×${H}, ${f(r.vocab)} ${r.unit === 'word' ? 'words + <EOS>, <UNK>' : 'characters'} (Zipf): flat / factored (${r.classes} classes)`,
       `${f(r.flat)} / ${f(r.factored)} ${r.unit === 'word' ? 'words' : 'chars'}/s (${(r.factored / r.flat).toFixed(1)}×)`,
@@ -343,7 +402,10 @@ if (argv.json) {
     ['sampling, one sequence of 2,000 characters', `${f(sampling)} chars/s`],
     [`eval, 1 MB (${f(evaluation.tokens)} tokens)`, `${f(evaluation.charsPerSec)} chars/s`],
     ['eval, one 100,000-character document', documentEvalResult.charsPerSec === null ? 'skipped' : `${f(documentEvalResult.charsPerSec)} chars/s`],
-    ['  same total as the batched path, relative difference', documentEvalResult.relativeDifference === null ? 'skipped' : documentEvalResult.relativeDifference.toExponential(1)],
+    [
+      '  same total as the batched path, relative difference',
+      documentEvalResult.relativeDifference === null ? 'skipped' : documentEvalResult.relativeDifference.toExponential(1),
+    ],
     [`peak RSS training on ${argv.bigMb} MB`, memory ? `${f(memory.peakRSSMB)} MB` : 'skipped'],
     ...ngramRuns.flatMap((g): Array<[string, string]> => [
       [

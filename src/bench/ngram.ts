@@ -15,7 +15,10 @@ export class NGram {
   /** tables[k]: contexts of length k (a number key) → counts of the next token. */
   private readonly tables: Array<Map<number, Ctx>>;
 
-  constructor(readonly order: number, readonly vocabSize: number) {
+  constructor(
+    readonly order: number,
+    readonly vocabSize: number,
+  ) {
     if (order < 1 || order > 4) throw new Error('order must be 1..4 (contexts are packed into one number)');
     this.tables = Array.from({ length: order }, () => new Map());
   }

@@ -59,9 +59,12 @@ const group = (key: (k: (typeof prof.kernels)[number]) => string | null) => {
   return [...m].sort((x, y) => y[1].ms - x[1].ms);
 };
 const kernelMs = prof.kernels.reduce((a, k) => a + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0), 0);
-console.log(`${config.layers} × ${config.hidden} ${config.cell}, batch ${B} × ${T}, ${tf.getBackend()}: ${ms.toFixed(0)} ms per window (${Math.round((B * T * 1000) / ms)} chars/s); ${prof.kernels.length} kernels, ${kernelMs.toFixed(0)} ms in them, ${(ms - kernelMs).toFixed(0)} ms outside (JavaScript: op dispatch, loss, copies)`);
+console.log(
+  `${config.layers} × ${config.hidden} ${config.cell}, batch ${B} × ${T}, ${tf.getBackend()}: ${ms.toFixed(0)} ms per window (${Math.round((B * T * 1000) / ms)} chars/s); ${prof.kernels.length} kernels, ${kernelMs.toFixed(0)} ms in them, ${(ms - kernelMs).toFixed(0)} ms outside (JavaScript: op dispatch, loss, copies)`,
+);
 console.log('\n| kernel | calls | ms | share of the window | µs per call |\n| --- | --- | --- | --- | --- |');
-for (const [n, e] of group((k) => k.name).slice(0, 10)) console.log(`| ${n} | ${e.n} | ${e.ms.toFixed(1)} | ${((100 * e.ms) / ms).toFixed(0)}% | ${((1000 * e.ms) / e.n).toFixed(0)} |`);
+for (const [n, e] of group((k) => k.name).slice(0, 10))
+  console.log(`| ${n} | ${e.n} | ${e.ms.toFixed(1)} | ${((100 * e.ms) / ms).toFixed(0)}% | ${((1000 * e.ms) / e.n).toFixed(0)} |`);
 console.log('\n| matmul shapes | calls | ms | GFLOP/s |\n| --- | --- | --- | --- |');
 for (const [n, e] of group((k) => (k.name === 'BatchMatMul' ? (k.inputShapes as number[][]).map((s) => `[${s.join('×')}]`).join('·') : null)).slice(0, 8)) {
   console.log(`| ${n} | ${e.n} | ${e.ms.toFixed(1)} | ${(e.flops / e.ms / 1e6).toFixed(1)} |`);

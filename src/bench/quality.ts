@@ -195,7 +195,9 @@ try {
     }
     const text = readFileSync(path, 'utf8');
     // tiny-shakespeare as every earlier table cut it (by code points); the others at a line start.
-    const [trainText, heldText] = atLine ? cutAtLine(text, 0.9) : ((cps) => [cps.slice(0, Math.round(cps.length * 0.9)).join(''), cps.slice(Math.round(cps.length * 0.9)).join('')])(Array.from(text));
+    const [trainText, heldText] = atLine
+      ? cutAtLine(text, 0.9)
+      : ((cps) => [cps.slice(0, Math.round(cps.length * 0.9)).join(''), cps.slice(Math.round(cps.length * 0.9)).join('')])(Array.from(text));
     const tr = join(work, `${name}-train.txt`);
     const ho = join(work, `${name}-held.txt`);
     writeFileSync(tr, trainText!);
@@ -203,7 +205,9 @@ try {
     rows.push(measure(name === 'shakespeare' ? 'tiny-shakespeare' : name, tr, ho, ['--time', budget, ...extra], budget, work, kind));
   }
   if (only.has('names')) {
-    const lines = readFileSync(join(ROOT, 'corpora', 'names.txt'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(join(ROOT, 'corpora', 'names.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const rng = new Rng(argv.seed);
     const held = new Set<number>();
     while (held.size < Math.round(lines.length * 0.1)) held.add(Math.floor(rng.next() * lines.length));
@@ -247,9 +251,16 @@ if (argv.json) {
   );
   const plays = rows.filter((r) => r.sample?.play);
   if (plays.length) {
-    out.push('', '| corpus | text | speaker line followed by a speaker line | blank lines per 100 lines | speaker lines after a blank line |', '| --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      '| corpus | text | speaker line followed by a speaker line | blank lines per 100 lines | speaker lines after a blank line |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const r of plays) {
-      for (const [what, s] of [['held-out text', r.held!.play!], [`sample of \`${r.command}\``, r.sample!.play!]] as const) {
+      for (const [what, s] of [
+        ['held-out text', r.held!.play!],
+        [`sample of \`${r.command}\``, r.sample!.play!],
+      ] as const) {
         out.push(`| ${r.corpus} | ${what} | ${pc(s.speakerThenSpeaker)} | ${f(s.blankPer100, 1)} | ${pc(s.speakerAfterBlank)} |`);
       }
     }
@@ -258,7 +269,10 @@ if (argv.json) {
   if (recs.length) {
     out.push('', '| corpus | text | records | ending in an attribution | separator followed by a separator |', '| --- | --- | --- | --- | --- |');
     for (const r of recs) {
-      for (const [what, s] of [['held-out text', r.held!.records!], ['sample', r.sample!.records!]] as const) {
+      for (const [what, s] of [
+        ['held-out text', r.held!.records!],
+        ['sample', r.sample!.records!],
+      ] as const) {
         out.push(`| ${r.corpus} | ${what} | ${int(s.records)} | ${pc(s.endsWithAttribution)} | ${pc(s.separatorRuns)} |`);
       }
     }

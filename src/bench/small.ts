@@ -107,7 +107,10 @@ if (argv.json) {
     '',
     '| text | kind | KB | budget | start | model | steps | held-out bits/char (rnnlm: mixture) | network alone | n-gram alone | real words in samples |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.text} | ${r.kind} | ${Math.round(r.bytes / 1000)} | ${r.budget} | ${r.start} | ${r.model} | ${r.steps} | **${b(r.mixture)}** | ${b(r.network)} | ${b(r.ngram)} | ${(100 * r.realWords).toFixed(0)}% |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.text} | ${r.kind} | ${Math.round(r.bytes / 1000)} | ${r.budget} | ${r.start} | ${r.model} | ${r.steps} | **${b(r.mixture)}** | ${b(r.network)} | ${b(r.ngram)} | ${(100 * r.realWords).toFixed(0)}% |`,
+    ),
     '',
     ...rows.flatMap((r) => [`${r.text}, ${r.budget}, from ${r.start}:`, ...r.samples.map((s) => `    ${s}`)]),
   ];

@@ -67,7 +67,9 @@ export function sotuText(bytes: number): string | null {
   }
   const out: string[] = [];
   let n = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.txt'))
+    .sort()) {
     const t = readFileSync(join(dir, f), 'utf8').replace(/\s+/g, ' ').trim();
     out.push(t);
     n += t.length + 2;

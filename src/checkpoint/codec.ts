@@ -157,13 +157,16 @@ function checkMeta(json: unknown, path: string): Meta {
     throw inputError(`${path}: not an rnnlm checkpoint (format should be "${CHECKPOINT_FORMAT}")`);
   }
   if (m.version !== CHECKPOINT_VERSION) {
-    throw inputError(`${path}: checkpoint format version ${String(m.version)} is not supported (this rnnlm reads version ${CHECKPOINT_VERSION}); retrain or use a matching rnnlm`);
+    throw inputError(
+      `${path}: checkpoint format version ${String(m.version)} is not supported (this rnnlm reads version ${CHECKPOINT_VERSION}); retrain or use a matching rnnlm`,
+    );
   }
   const c = m.model;
   if (!c || !CELLS.includes(c.cell) || !isPosInt(c.layers) || !isPosInt(c.hidden) || !isPosInt(c.vocabSize) || !(c.dropout >= 0 && c.dropout < 1)) {
     throw inputError(`${path}: "model" is missing or invalid (cell, layers, hidden, vocabSize, dropout)`);
   }
-  if (!validClasses(c.classOf, c.vocabSize)) throw inputError(`${path}: "model.classOf" should give each of the ${c.vocabSize} tokens a class, classes numbered from 0 with none empty`);
+  if (!validClasses(c.classOf, c.vocabSize))
+    throw inputError(`${path}: "model.classOf" should give each of the ${c.vocabSize} tokens a class, classes numbered from 0 with none empty`);
   if (!SEGMENTATIONS.includes(m.segmentation as Segmentation)) throw inputError(`${path}: "segmentation" is missing or invalid`);
   if (!m.progress || typeof m.progress.step !== 'number' || !Array.isArray(m.history)) {
     throw inputError(`${path}: "progress" or "history" is missing or invalid`);
@@ -192,7 +195,10 @@ export function decodeCheckpoint(src: FileSource, hash: Hash): Loaded {
   const { meta, vocab } = decodeMeta(src);
   const c = meta.model;
   const modelPath = path(src, FILES.model);
-  const mj = json(src, FILES.model) as { format?: string; weightsManifest?: Array<{ paths?: string[]; weights?: Array<{ name: string; shape: number[]; dtype: string }> }> } | null;
+  const mj = json(src, FILES.model) as {
+    format?: string;
+    weightsManifest?: Array<{ paths?: string[]; weights?: Array<{ name: string; shape: number[]; dtype: string }> }>;
+  } | null;
   const specs = mj?.weightsManifest?.[0]?.weights;
   if (!mj || mj.format !== 'layers-model' || !Array.isArray(specs)) {
     throw inputError(`${modelPath}: not a TF.js layers-model with a weightsManifest`);
@@ -203,7 +209,9 @@ export function decodeCheckpoint(src: FileSource, hash: Hash): Loaded {
   }
   specs.forEach((s, i) => {
     if (s.dtype !== 'float32' || JSON.stringify(s.shape) !== JSON.stringify(expected[i])) {
-      throw inputError(`${modelPath}: weight ${s.name} has shape [${s.shape}] (${s.dtype}), expected [${expected[i]}] float32 for the model in rnnlm.json (vocabulary ${c.vocabSize}, hidden ${c.hidden})`);
+      throw inputError(
+        `${modelPath}: weight ${s.name} has shape [${s.shape}] (${s.dtype}), expected [${expected[i]}] float32 for the model in rnnlm.json (vocabulary ${c.vocabSize}, hidden ${c.hidden})`,
+      );
     }
   });
   const weightsPath = path(src, FILES.weights);

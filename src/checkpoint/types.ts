@@ -17,7 +17,10 @@ export const CHECKPOINT_FORMAT = 'rnnlm-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 /** Training settings that checkpoints written before they were recorded lack, as those runs behaved. */
-export const LEGACY_TRAINING: Pick<TrainConfig, 'split' | 'shuffle' | 'schedule' | 'unit' | 'vocabSize' | 'lowercase' | 'samples' | 'ngramInput' | 'ngramAdapt'> = { split: 'tail', shuffle: false, schedule: 'plateau', unit: 'char', vocabSize: 10_000, lowercase: false, samples: 0, ngramInput: false, ngramAdapt: false };
+export const LEGACY_TRAINING: Pick<
+  TrainConfig,
+  'split' | 'shuffle' | 'schedule' | 'unit' | 'vocabSize' | 'lowercase' | 'samples' | 'ngramInput' | 'ngramAdapt'
+> = { split: 'tail', shuffle: false, schedule: 'plateau', unit: 'char', vocabSize: 10_000, lowercase: false, samples: 0, ngramInput: false, ngramAdapt: false };
 
 export interface TrainConfig {
   seqLen: number;

@@ -35,7 +35,8 @@ describe('help and bad corpora', () => {
   it('--help lists the commands with examples', () => {
     const r = run(['--help'], work);
     expect(r.code).toBe(0);
-    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'inside [text..]', 'info [checkpoint]', 'serve', 'export-web <out>']) expect(r.out).toContain(`rnnlm ${c}`);
+    for (const c of ['train <corpus>', 'sample', 'score [text..]', 'eval <file>', 'inside [text..]', 'info [checkpoint]', 'serve', 'export-web <out>'])
+      expect(r.out).toContain(`rnnlm ${c}`);
     expect(r.out).toContain('Examples:');
     expect(run(['train', '--help'], work).out).toMatch(/--resume[\s\S]*Examples:/);
   });
@@ -101,9 +102,16 @@ describe('train → sample → score → eval → info', () => {
   });
 
   it('sample says which samples are new and which are lines of its corpus', () => {
-    const lines = new Set(readFileSync(join(dir, 'words.txt'), 'utf8').split('\n').map((l) => l.trim()));
+    const lines = new Set(
+      readFileSync(join(dir, 'words.txt'), 'utf8')
+        .split('\n')
+        .map((l) => l.trim()),
+    );
     const j = run(['sample', '--seed', '5', '-n', '30', '--json', '--temp', '0.5'], dir);
-    const samples = j.out.trim().split('\n').map((l) => JSON.parse(l) as { text: string; novelty: string });
+    const samples = j.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; novelty: string });
     for (const x of samples) expect(x.novelty).toBe(lines.has(x.text.trim()) ? 'in corpus' : 'new');
     expect(new Set(samples.map((x) => x.novelty)).size).toBe(2); // both kinds occur at this temperature
     const t = run(['sample', '--seed', '5', '-n', '30', '--temp', '0.5'], dir);
@@ -128,12 +136,18 @@ describe('train → sample → score → eval → info', () => {
   it('score through the CLI equals the library call', () => {
     const r = run(['score', '--json', 'Stoubar', 'Ke', '', '--backend', 'wasm'], dir);
     expect(r.code, r.err).toBe(0);
-    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((x) => x.text)).toEqual(['Stoubar', 'Ke', '']);
     const ck = loadCheckpoint(join(dir, 'checkpoints', 'words'));
     // By default the CLI scores with the mixture of the network and the checkpoint's n-gram; --no-mix with the network alone.
     const mixed = new MixedPredictor(new Stepper(ck.params), ck.ngram!, ck.meta.mixture!);
-    const alone = run(['score', '--json', '--no-mix', 'Stoubar', 'Ke', '', '--backend', 'wasm'], dir).out.trim().split('\n').map((l) => JSON.parse(l));
+    const alone = run(['score', '--json', '--no-mix', 'Stoubar', 'Ke', '', '--backend', 'wasm'], dir)
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const st = new Stepper(ck.params);
     for (const [i, row] of rows.entries()) {
       expect(row.logprob).toBeCloseTo(scoreSentence(mixed, ck.vocab, row.text).logprob, 10);
@@ -149,13 +163,21 @@ describe('train → sample → score → eval → info', () => {
 
   it('score reads stdin with -', () => {
     const r = run(['score', '-', '--json'], dir, 'Ke\nStou\n');
-    expect(r.out.trim().split('\n').map((l) => JSON.parse(l).text)).toEqual(['Ke', 'Stou']);
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(['Ke', 'Stou']);
   });
 
   it('eval --json equals the sum of sentence scores', () => {
     writeFileSync(join(dir, 'held.txt'), 'Ke\nStou\n');
     const e = JSON.parse(run(['eval', 'held.txt', '--json'], dir).out);
-    const s = run(['score', '--json', 'Ke', 'Stou'], dir).out.trim().split('\n').map((l) => JSON.parse(l));
+    const s = run(['score', '--json', 'Ke', 'Stou'], dir)
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(e.tokens).toBe(s[0].tokens + s[1].tokens);
     expect(Math.abs(e.logprob - (s[0].logprob + s[1].logprob))).toBeLessThan(1e-4);
     for (const k of ['logprob', 'log10prob', 'tokens', 'oov', 'nats_per_char', 'bpc', 'ppl', 'ppl_excl_oov']) expect(e).toHaveProperty(k);
@@ -238,7 +260,11 @@ describe('train → sample → score → eval → info', () => {
   });
 
   it('-q is for every command: no "using" line, no progress; the results on stdout as without it', () => {
-    for (const args of [['sample', '-n', '2', '--seed', '3'], ['score', 'Kelmo'], ['eval', 'words.txt']]) {
+    for (const args of [
+      ['sample', '-n', '2', '--seed', '3'],
+      ['score', 'Kelmo'],
+      ['eval', 'words.txt'],
+    ]) {
       const loud = run(args, dir);
       const quiet = run([...args, '-q'], dir);
       expect(loud.err).toMatch(/using checkpoints\/words/);

@@ -18,8 +18,16 @@ import { serveCommand } from './commands/serve.js';
 import { exportWebCommand } from './commands/export-web.js';
 import { insideCommand } from './commands/inside.js';
 
-
-const COMMANDS = [trainCommand, sampleCommand, scoreCommand, evalCommand, insideCommand, infoCommand, serveCommand, exportWebCommand] as unknown as CommandModule<object, never>[];
+const COMMANDS = [
+  trainCommand,
+  sampleCommand,
+  scoreCommand,
+  evalCommand,
+  insideCommand,
+  infoCommand,
+  serveCommand,
+  exportWebCommand,
+] as unknown as CommandModule<object, never>[];
 const GLOBAL_FLAGS = ['backend', 'verbose', 'quiet', 'color', 'no-color', 'help', 'version'];
 
 /** ". Did you mean --temp?" for an unknown flag of a known command, else "". */
@@ -44,9 +52,18 @@ export function buildCli(args: string[]) {
     .command(infoCommand)
     .command(serveCommand)
     .command(exportWebCommand)
-    .option('backend', { choices: BACKENDS, describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu; webgpu only when asked, see README "Using a GPU")', global: true })
+    .option('backend', {
+      choices: BACKENDS,
+      describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu; webgpu only when asked, see README "Using a GPU")',
+      global: true,
+    })
     .option('verbose', { type: 'boolean', describe: 'More detail; stack traces on errors', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress and no notes on stderr (train: only the result line); results, warnings and errors still', global: true })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      describe: 'No progress and no notes on stderr (train: only the result line); results, warnings and errors still',
+      global: true,
+    })
     .option('color', { type: 'boolean', describe: 'Colour output (--no-color or NO_COLOR to turn off)', global: true })
     .example('$0 train names.txt', 'train an LSTM on one name per line')
     .example('$0 sample --temp 0.8 -n 5', 'five new names from the latest model')

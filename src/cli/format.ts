@@ -8,7 +8,6 @@ import { shown } from '../display/glyph.js';
 import { LN2 } from '../inference/sentence.js';
 import type { Unit } from '../text/tokenizer.js';
 
-
 /** Aligned table; numeric-looking cells right-aligned. */
 export function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length)));

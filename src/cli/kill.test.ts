@@ -45,7 +45,10 @@ beforeAll(async () => {
   dir = tempDir('rnnlm-kill-');
   writeCorpus(dir, syllableText(400), 'words.txt');
   ck = join(dir, 'checkpoints', 'words');
-  const first = await start(['train', 'words.txt', '--hidden', '32', '--batch-size', '4', '--seq-len', '16', '--eval-every', '1', '--steps', '3', ...COMMON], dir).done;
+  const first = await start(
+    ['train', 'words.txt', '--hidden', '32', '--batch-size', '4', '--seq-len', '16', '--eval-every', '1', '--steps', '3', ...COMMON],
+    dir,
+  ).done;
   expect(first.code, first.err).toBe(0);
 });
 
@@ -71,7 +74,9 @@ describe('killed at any moment', () => {
       // Each file of a save stays half-done (written, not yet renamed) for 60 ms, so about
       // half of the kills land in the middle of a save.
       const before = new Set(readdirSync(ck));
-      const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--patience', '0', '--eval-every', '1', ...COMMON], dir, { RNNLM_TEST_WRITE_DELAY_MS: '60' });
+      const run = start(['train', 'words.txt', '--resume', '--epochs', '1000000', '--patience', '0', '--eval-every', '1', ...COMMON], dir, {
+        RNNLM_TEST_WRITE_DELAY_MS: '60',
+      });
       // Most kills at a random moment once it trains (its first save), the rest any time from
       // the start: on a loaded machine start-up alone can take seconds.
       if (i % 4 !== 0) await firstSave(run.done, before);

@@ -26,7 +26,14 @@ function expectOneLine(r: ReturnType<typeof run>, code: number, re: RegExp) {
 }
 
 const hashes = (dir: string) =>
-  Object.fromEntries(readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+  Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 
 let root: string;
 let ck: string;
@@ -50,7 +57,9 @@ function project(): { dir: string; ck: string } {
 describe('one writer per checkpoint folder', () => {
   it('a second train refuses while the first runs; a stale lock is taken over', async () => {
     const { dir } = project();
-    const first = spawn(process.execPath, [BIN, 'train', 'words.txt', '--resume', '--epochs', '100000', '--backend', 'cpu', '--workers', '1', '--quiet'], { cwd: dir });
+    const first = spawn(process.execPath, [BIN, 'train', 'words.txt', '--resume', '--epochs', '100000', '--backend', 'cpu', '--workers', '1', '--quiet'], {
+      cwd: dir,
+    });
     const lock = join(dir, 'checkpoints', 'words', '.lock');
     for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(lock)).toBe(true);
@@ -67,7 +76,11 @@ describe('one writer per checkpoint folder', () => {
   it('a fresh train does not overwrite an existing checkpoint without --force', () => {
     const { dir, ck: c } = project();
     const before = hashes(c);
-    expectOneLine(run(['train', 'words.txt', ...TINY], dir), 2, /checkpoints\/words already holds a checkpoint: continue it with --resume, or start over with --force/);
+    expectOneLine(
+      run(['train', 'words.txt', ...TINY], dir),
+      2,
+      /checkpoints\/words already holds a checkpoint: continue it with --resume, or start over with --force/,
+    );
     expect(hashes(c)).toEqual(before);
   });
 });
@@ -103,11 +116,16 @@ describe('damaged checkpoints: one line naming the file, exit 2, files untouched
     ['resume.bin', 'truncated', (p) => truncateSync(p, 100), /resume\.bin: (truncated|has \d+ bytes)/],
     ['resume.bin', 'emptied', (p) => writeFileSync(p, ''), /resume\.bin: not an rnnlm resume file/],
     ['resume.bin', 'random bytes', (p) => writeFileSync(p, rnd(4000, 4)), /resume\.bin: not an rnnlm resume file/],
-    ['resume.bin', 'data changed', (p) => {
-      const b = readFileSync(p);
-      b[b.length - 5] = b[b.length - 5]! ^ 0xff;
-      writeFileSync(p, b);
-    }, /resume\.bin: data does not match its checksum/],
+    [
+      'resume.bin',
+      'data changed',
+      (p) => {
+        const b = readFileSync(p);
+        b[b.length - 5] = b[b.length - 5]! ^ 0xff;
+        writeFileSync(p, b);
+      },
+      /resume\.bin: data does not match its checksum/,
+    ],
   ];
 
   it.each(cases)('%s %s', (file, _what, damage, re) => {
@@ -147,7 +165,12 @@ describe('hostile corpora give a clear error or train', () => {
 
   it('one 1 MB line without a newline trains (document split by characters)', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'long.txt'), syllableText(60_000).replace(/\n/g, ' ').slice(0, 2 ** 20));
+    writeFileSync(
+      join(dir, 'long.txt'),
+      syllableText(60_000)
+        .replace(/\n/g, ' ')
+        .slice(0, 2 ** 20),
+    );
     const r = run(['train', 'long.txt', ...TINY, '--steps', '3'], dir);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/reached --steps/);

@@ -18,15 +18,27 @@ export function checkpointLines(meta: Meta, vocab: Vocab): Line[] {
   const per = vocab.unit;
   const chars = vocab.tokens.slice(2).join('');
   const words = vocab.tokens.slice(2, 32).join(' ') + (vocab.size > 32 ? ' …' : '');
-  const shownTokens = per === 'word' ? `the ${int(vocab.size - 2)} most frequent words${vocab.lowercase ? ', lowercased' : ''}: ${words}` : JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars);
+  const shownTokens =
+    per === 'word'
+      ? `the ${int(vocab.size - 2)} most frequent words${vocab.lowercase ? ', lowercased' : ''}: ${words}`
+      : JSON.stringify(chars.length > 120 ? chars.slice(0, 120) + '…' : chars);
   return [
-    ['model', `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}${m.classOf ? `, output factored into ${outputClasses(m)} classes` : ''}`],
+    [
+      'model',
+      `${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(parameterCount(m))} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}${m.classOf ? `, output factored into ${outputClasses(m)} classes` : ''}`,
+    ],
     ['vocabulary', `${vocab.size} tokens: <EOS>, <UNK> and ${shownTokens}`],
     ...fromLines(meta),
     ['corpus', `${meta.corpus.path} (${int(meta.corpus.bytes)} bytes, ${meta.segmentation} mode, sha256 ${meta.corpus.sha256.slice(0, 12)}…)`],
-    ['training', `batch ${t.batchSize} × ${t.seqLen}, lr ${t.lr} (${t.schedule}), clip ${t.clip}, seed ${t.seed}, epochs ${t.epochs ?? 'no cap'}${t.time ? `, budget ${duration(t.time)}` : ''}${t.shuffle ? ', shuffled' : ''}`],
+    [
+      'training',
+      `batch ${t.batchSize} × ${t.seqLen}, lr ${t.lr} (${t.schedule}), clip ${t.clip}, seed ${t.seed}, epochs ${t.epochs ?? 'no cap'}${t.time ? `, budget ${duration(t.time)}` : ''}${t.shuffle ? ', shuffled' : ''}`,
+    ],
     ['validation', t.valFraction > 0 ? `${t.valFraction * 100}% held out, ${t.split} split` : 'none'],
-    ['progress', `step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} ${per === 'word' ? 'words' : 'characters'}, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`],
+    [
+      'progress',
+      `step ${p.step}, epoch ${p.epoch.toFixed(2)}, ${int(p.charsSeen)} ${per === 'word' ? 'words' : 'characters'}, ${duration(p.elapsedSeconds)}${p.stopped ? ` (${p.stopped})` : ''}`,
+    ],
     ['best', p.bestVal === null ? 'not evaluated yet' : `${lossText(p.bestVal, per)} at step ${p.bestStep}`],
     ...ngramLines(meta),
     ['saved', `${meta.savedAt} on ${meta.backend}, rnnlm ${meta.rnnlmVersion}`],
@@ -38,7 +50,12 @@ function fromLines(meta: Meta): Line[] {
   const f = meta.from;
   if (!f) return [];
   const added = meta.vocab.tokens.length - f.vocabSize;
-  return [['started from', `${f.name} (trained on ${f.corpus}, step ${f.step}, weights sha256 ${f.sha256.slice(0, 12)}…); ${added === 0 ? 'no token added' : `${added} token${added === 1 ? '' : 's'} added after its ${f.vocabSize}`}`]];
+  return [
+    [
+      'started from',
+      `${f.name} (trained on ${f.corpus}, step ${f.step}, weights sha256 ${f.sha256.slice(0, 12)}…); ${added === 0 ? 'no token added' : `${added} token${added === 1 ? '' : 's'} added after its ${f.vocabSize}`}`,
+    ],
+  ];
 }
 
 /** The n-gram baseline and the mixture, when the checkpoint has them. */
@@ -46,16 +63,28 @@ function ngramLines(meta: Meta): Line[] {
   const g = meta.ngram;
   if (!g) return [['n-gram', 'none (trained before rnnlm had one, or with --no-ngram): the network alone']];
   const lines: Line[] = [
-    ['n-gram', `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val, meta.vocab.unit ?? 'char')} on validation`}${meta.training.ngramAdapt ? '; within a document it keeps counting what it reads' : ''}${meta.training.ngramInput ? '; the network takes its log-probabilities as input' : ''}`],
+    [
+      'n-gram',
+      `${g.order}-gram, Kneser–Ney, ${int(g.entries)} entries (${(g.bytes / 1e6).toFixed(1)} MB), ${g.val === null ? 'no validation' : `${lossText(g.val, meta.vocab.unit ?? 'char')} on validation`}${meta.training.ngramAdapt ? '; within a document it keeps counting what it reads' : ''}${meta.training.ngramInput ? '; the network takes its log-probabilities as input' : ''}`,
+    ],
   ];
   const x = meta.mixture;
   const a = meta.adapt;
   if (a) {
     const u = meta.vocab.unit ?? 'char';
     const b = (n: number) => (n / LN2).toFixed(3);
-    lines.push(['adapting', a.lr > 0 ? `eval learns as it reads at rate ${a.lr} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s` : `off: learning as it reads did not help on ${int(a.tokens)} validation tokens`]);
+    lines.push([
+      'adapting',
+      a.lr > 0
+        ? `eval learns as it reads at rate ${a.lr} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s`
+        : `off: learning as it reads did not help on ${int(a.tokens)} validation tokens`,
+    ]);
   }
-  if (x) lines.push(['mixture', `${lossText(x.val, meta.vocab.unit ?? 'char')} on validation (the network alone ${(x.network / LN2).toFixed(3)}${x.ngramReading === undefined ? '' : `, the n-gram counting what it reads ${(x.ngramReading / LN2).toFixed(3)}`}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`]);
+  if (x)
+    lines.push([
+      'mixture',
+      `${lossText(x.val, meta.vocab.unit ?? 'char')} on validation (the network alone ${(x.network / LN2).toFixed(3)}${x.ngramReading === undefined ? '' : `, the n-gram counting what it reads ${(x.ngramReading / LN2).toFixed(3)}`}); the network's weight λ ${x.lambdas.map((l) => l.toFixed(2)).join(' ')} by n-gram context count`,
+    ]);
   return lines;
 }
 
@@ -69,7 +98,10 @@ export function sentenceLines(s: SentenceScore, eos: boolean): Line[] {
       ? ([
           ['bits/word', s.bpc.toFixed(4)],
           ['perplexity', `${s.ppl.toFixed(4)} per word`],
-          ['bits/char', `${s.textBpc!.toFixed(4)} of the text (its characters${eos ? ' + a newline' : ''}): comparable with a character model, but <UNK> stands for any unknown word, which favours the word model where OOVs are frequent`],
+          [
+            'bits/char',
+            `${s.textBpc!.toFixed(4)} of the text (its characters${eos ? ' + a newline' : ''}): comparable with a character model, but <UNK> stands for any unknown word, which favours the word model where OOVs are frequent`,
+          ],
         ] as Line[])
       : ([
           ['bits/char', s.bpc.toFixed(4)],

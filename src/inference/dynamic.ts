@@ -139,7 +139,6 @@ export async function chooseAdaptation(
   };
 }
 
-
 /**
  * Sentences scored one after another by a network that learns as it reads (score --adapt): one
  * stream `<EOS> s1 <EOS> s2 … <EOS>`, so each sentence is predicted by the network as it
@@ -147,7 +146,13 @@ export async function chooseAdaptation(
  * `eval` of the same lines gives. `mix`: the n-gram and weights to mix with, as scoreText.
  * Returns ln P of each token of each sentence (its <EOS> last).
  */
-export async function sentencesAdaptive(params: Params, vocab: Vocab, sentences: readonly string[], a: Adaptation, mix: { ngram: NGramModel; weights: MixtureWeights; adapts?: boolean } | null = null): Promise<Array<{ logProbs: number[]; ids: Int32Array; oov: number }>> {
+export async function sentencesAdaptive(
+  params: Params,
+  vocab: Vocab,
+  sentences: readonly string[],
+  a: Adaptation,
+  mix: { ngram: NGramModel; weights: MixtureWeights; adapts?: boolean } | null = null,
+): Promise<Array<{ logProbs: number[]; ids: Int32Array; oov: number }>> {
   sentences = sentences.map((x) => vocab.normalized(x));
   const { ids } = streamOf(vocab, sentences);
   const perPosition = new Float64Array(ids.length - 1);

@@ -66,7 +66,8 @@ export async function streamLoss(
     const o = { train: false, wantLogProbs: opts.unk || opts.perPosition !== undefined };
     const r = opts.pool ? await opts.pool.run(params, win, state, o) : await runWindow(params, win, state, o);
     if (opts.unk) {
-      for (let i = 0; i < win.targets.length; i++) if (win.targets[i] === UNK_ID && win.weights[i]! > 0) {
+      for (let i = 0; i < win.targets.length; i++)
+        if (win.targets[i] === UNK_ID && win.weights[i]! > 0) {
           unkNats -= r.logProbs![i]!;
           unkTokens++;
         }

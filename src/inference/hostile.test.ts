@@ -28,7 +28,10 @@ const unit = fc.oneof(
 const hostile = fc.string({ unit, maxLength: 60 });
 
 /** 1 MB of text without a newline. */
-const longLine = () => syllableText(200_000).replace(/\n/g, ' ').slice(0, 2 ** 20);
+const longLine = () =>
+  syllableText(200_000)
+    .replace(/\n/g, ' ')
+    .slice(0, 2 ** 20);
 
 let ck: Loaded;
 let stepper: Stepper;
@@ -48,7 +51,11 @@ describe('tokenizer', () => {
       fc.property(hostile, (s) => {
         const v = Vocab.fromText(s);
         expect(v.decode(v.encode(s).ids)).toBe(s);
-        expect(codePoints(s).map((c) => String.fromCodePoint(c)).join('')).toBe(s);
+        expect(
+          codePoints(s)
+            .map((c) => String.fromCodePoint(c))
+            .join(''),
+        ).toBe(s);
       }),
       { numRuns: 300 },
     );

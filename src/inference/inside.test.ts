@@ -52,18 +52,19 @@ describe.each([
   });
 
   // (A factored model's two heads in tf.layers: output.test.ts.)
-  if (output === 'flat') it('with continuous inputs it equals tf.layers', () => {
-    const rng = new Rng(3);
-    const V = vocab.size;
-    const xs = ids.map(() => Float64Array.from({ length: V }, () => rng.uniform(-1, 1)));
-    const trace = new Unrolled(params).forward(xs);
-    const m = layersModel(params.config, params.toKeras());
-    const x = tf.tensor3d(Float32Array.from(xs.flatMap((v) => Array.from(v))), [1, xs.length, V]); // [batch, time, vocab]
-    const ref = (m.predict(x) as tf.Tensor).arraySync() as number[][][]; // [1, time, vocab] probabilities
-    xs.forEach((_, t) => {
-      for (let v = 0; v < V; v++) expect(Math.exp(trace.logProbs[t]![v]!)).toBeCloseTo(ref[0]![t]![v]!, 5);
+  if (output === 'flat')
+    it('with continuous inputs it equals tf.layers', () => {
+      const rng = new Rng(3);
+      const V = vocab.size;
+      const xs = ids.map(() => Float64Array.from({ length: V }, () => rng.uniform(-1, 1)));
+      const trace = new Unrolled(params).forward(xs);
+      const m = layersModel(params.config, params.toKeras());
+      const x = tf.tensor3d(Float32Array.from(xs.flatMap((v) => Array.from(v))), [1, xs.length, V]); // [batch, time, vocab]
+      const ref = (m.predict(x) as tf.Tensor).arraySync() as number[][][]; // [1, time, vocab] probabilities
+      xs.forEach((_, t) => {
+        for (let v = 0; v < V; v++) expect(Math.exp(trace.logProbs[t]![v]!)).toBeCloseTo(ref[0]![t]![v]!, 5);
+      });
     });
-  });
 
   it('influence: the gradient equals finite differences of log P over every component of every input (1e-4 relative)', () => {
     const net = new Unrolled(params);
@@ -96,7 +97,10 @@ describe.each([
 
   it('gates equal the TF.js-ops reference cell run on the Keras weights (1e-6)', () => {
     if (cell === 'rnn') {
-      expect(inside(params, vocab, TEXT).gates.map((g) => Object.keys(g).sort())).toEqual([['cell', 'layer', 'open', 'shut'], ['cell', 'layer', 'open', 'shut']]);
+      expect(inside(params, vocab, TEXT).gates.map((g) => Object.keys(g).sort())).toEqual([
+        ['cell', 'layer', 'open', 'shut'],
+        ['cell', 'layer', 'open', 'shut'],
+      ]);
       return;
     }
     const r = inside(params, vocab, TEXT, { units: true });

@@ -28,7 +28,13 @@ const base = { length: 40, stopAtEos: true };
 
 describe('sampling', () => {
   it('a fixed seed reproduces the text exactly; another seed differs', () => {
-    const run = (seed: number) => Array.from({ length: 5 }, () => null).map(((r) => () => sampleText(stepper, ck.vocab, { ...base, temperature: 1, rng: r }).text)(new Rng(seed)));
+    const run = (seed: number) =>
+      Array.from({ length: 5 }, () => null).map(
+        (
+          (r) => () =>
+            sampleText(stepper, ck.vocab, { ...base, temperature: 1, rng: r }).text
+        )(new Rng(seed)),
+      );
     expect(run(5)).toEqual(run(5));
     expect(run(6)).not.toEqual(run(5));
   });

@@ -37,16 +37,26 @@ export function encodePrime(vocab: Vocab, prime: string, unkOk = false): number[
     const toks = vocab.split(prime);
     const unknown = [...new Set(toks.filter((t) => !vocab.hasToken(t)))];
     if (unknown.length > 0 && !unkOk) {
-      const shown = unknown.slice(0, 10).map((t) => JSON.stringify(t)).join(', ');
-      throw inputError(`--prime has ${unknown.length} word(s) not in the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''} (use --unk-ok to map them to <UNK>)`);
+      const shown = unknown
+        .slice(0, 10)
+        .map((t) => JSON.stringify(t))
+        .join(', ');
+      throw inputError(
+        `--prime has ${unknown.length} word(s) not in the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''} (use --unk-ok to map them to <UNK>)`,
+      );
     }
     return toks.map((t) => vocab.tokenId(t));
   }
   const cps = codePoints(vocab.normalized(prime));
   const unknown = [...new Set(cps.filter((c) => !vocab.has(c)))];
   if (unknown.length > 0 && !unkOk) {
-    const shown = unknown.slice(0, 10).map((c) => JSON.stringify(String.fromCodePoint(c))).join(', ');
-    throw inputError(`--prime has ${unknown.length} character(s) not in the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''} (use --unk-ok to map them to <UNK>)`);
+    const shown = unknown
+      .slice(0, 10)
+      .map((c) => JSON.stringify(String.fromCodePoint(c)))
+      .join(', ');
+    throw inputError(
+      `--prime has ${unknown.length} character(s) not in the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''} (use --unk-ok to map them to <UNK>)`,
+    );
   }
   return cps.map((c) => vocab.id(c));
 }
@@ -103,7 +113,7 @@ export function* sampleChars(stepper: Predictor, vocab: Vocab, o: SampleOptions)
     lp = stepper.step(id);
   }
   let total = 0;
-  for (let n = 0; n < o.length; ) {
+  for (let n = 0; n < o.length;) {
     const id = draw(lp, o);
     const p = Math.exp(lp[id]!);
     total += lp[id]!;

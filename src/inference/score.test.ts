@@ -15,7 +15,6 @@ import { train } from '../node/training-run.js';
 let ck: Loaded;
 let stepper: Stepper;
 
-
 beforeAll(async () => {
   await initBackend('wasm');
   const root = tempDir();
@@ -87,7 +86,13 @@ describe('consistency', () => {
     expect(Math.abs(e.logprob - s.logprob) / Math.abs(s.logprob)).toBeLessThan(1e-5);
     const stream = streamOf(ck.vocab, [sentence]).ids;
     const T = stream.length - 1;
-    const win = { batch: 1, time: T, inputs: Int32Array.from(stream.subarray(0, T)), targets: Int32Array.from(stream.subarray(1)), weights: new Float32Array(T).fill(1) };
+    const win = {
+      batch: 1,
+      time: T,
+      inputs: Int32Array.from(stream.subarray(0, T)),
+      targets: Int32Array.from(stream.subarray(1)),
+      weights: new Float32Array(T).fill(1),
+    };
     const loss = (await runWindow(ck.params, win, zeroState(ck.params.config, 1), { train: true, lossScale: 1 })).loss;
     expect(Math.abs(loss + s.logprob) / Math.abs(s.logprob)).toBeLessThan(1e-5);
   });
@@ -119,4 +124,3 @@ describe('consistency', () => {
     expect(Math.abs(fast.ppl_excl_oov - batched.ppl_excl_oov) / batched.ppl_excl_oov).toBeLessThan(1e-6);
   });
 });
-

@@ -14,7 +14,6 @@ import { ReadingNGram } from '../ngram/reading.js';
 import { EOS_ID, segment, streamOf, UNK_ID, type Segmentation, type Tokens, type Vocab } from '../text/tokenizer.js';
 import { summarize } from './sentence.js';
 
-
 export interface FileScore {
   logprob: number;
   log10prob: number;
@@ -85,8 +84,13 @@ export async function scoreText(
   const net = o.adapt
     ? await streamLossAdaptive(params, ids, o.adapt, { signal: o.signal, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') })
     : stepper
-    ? await streamLossStepper(params, ids, { signal: o.signal, perPosition, ngramInput: o.ngramInput, onProgress: (d, t) => o.onProgress?.(d, t, 'characters') })
-    : await streamLoss(params, ids, { ...o, unk: true, exact: true, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
+      ? await streamLossStepper(params, ids, {
+          signal: o.signal,
+          perPosition,
+          ngramInput: o.ngramInput,
+          onProgress: (d, t) => o.onProgress?.(d, t, 'characters'),
+        })
+      : await streamLoss(params, ids, { ...o, unk: true, exact: true, perPosition, onProgress: (d, t) => o.onProgress?.(d, t, 'windows') });
   const { windows } = net;
   let { nats, tokens, unkNats, unkTokens } = net;
   let parts: FileScore['parts'];
@@ -154,7 +158,7 @@ export function scoredSpans(ids: Tokens, scored: Float64Array): { stream: Tokens
   if (!scored.some(Number.isNaN)) return { stream: ids, from: Int32Array.from({ length: n }, (_, p) => p) };
   const stream: number[] = [];
   const from: number[] = [];
-  for (let s = 0; s < n; ) {
+  for (let s = 0; s < n;) {
     let e = s + 1;
     while (e < n && ids[e] !== EOS_ID) e++; // the sequence's inputs are [s, e)
     let last = -1;

@@ -72,7 +72,10 @@ export function scoreSentence(stepper: Predictor, vocab: Vocab, text: string, o:
     const id = i < ids.length ? ids[i]! : EOS_ID;
     const l = lp[id]!;
     logprob += l;
-    chars?.push({ ...charScore(vocab, text, words, i, id, l), ...(o.top ? { top: topTokens(lp, o.top).map((v) => ({ char: vocab.tokens[v]!, p: Math.exp(lp[v]!) })) } : {}) });
+    chars?.push({
+      ...charScore(vocab, text, words, i, id, l),
+      ...(o.top ? { top: topTokens(lp, o.top).map((v) => ({ char: vocab.tokens[v]!, p: Math.exp(lp[v]!) })) } : {}),
+    });
     if (i + 1 < n) lp = stepper.step(id);
   }
   return sentenceOf(vocab, text, n, oov, logprob, o.noEos, chars);
@@ -102,7 +105,15 @@ function charScore(vocab: Vocab, text: string, words: string[] | null, i: number
   return { char, p: Math.exp(l), bits: -l / LN2, oov: id === UNK_ID };
 }
 
-function sentenceOf(vocab: Vocab, text: string, n: number, oov: number, logprob: number, noEos: boolean | undefined, chars: CharScore[] | undefined): SentenceScore {
+function sentenceOf(
+  vocab: Vocab,
+  text: string,
+  n: number,
+  oov: number,
+  logprob: number,
+  noEos: boolean | undefined,
+  chars: CharScore[] | undefined,
+): SentenceScore {
   const textChars = codePoints(text).length + (noEos ? 0 : 1);
   const textBpc = vocab.unit === 'word' && textChars > 0 ? { textBpc: -logprob / LN2 / textChars } : {};
   return { text, tokens: n, oov, unit: vocab.unit, ...summarize(logprob, n), ...textBpc, ...(chars ? { chars } : {}) };

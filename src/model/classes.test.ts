@@ -11,7 +11,15 @@ const random = (n: number, rng: Rng, s = 0.5) => Float64Array.from({ length: n }
 describe('classes by frequency', () => {
   it.each([
     ['a frequent token alone, the rest together', [6, 3, 1, 0], 2, [[0], [1, 2, 3]]],
-    ['equal counts: equal shares', [1, 1, 1, 1], 2, [[0, 1], [2, 3]]],
+    [
+      'equal counts: equal shares',
+      [1, 1, 1, 1],
+      2,
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    ],
     ['as many classes as tokens: one each', [5, 1, 3], 3, [[0], [2], [1]]],
     ['one class: all of them', [2, 9, 4], 1, [[0, 1, 2]]],
     ['every class gets a token even when one token is all the mass', [100, 0, 0, 0], 3, [[0], [1], [2, 3]]],
@@ -47,7 +55,10 @@ describe('the factored softmax', () => {
 
   it('a hand-worked case: two classes of two tokens, h = 0 → biases only', () => {
     const kk = frequencyClasses([4, 3, 2, 1], 2); // [0, 1] and [2, 3]: 7/10 ≥ 1/2 after token 1
-    expect(kk.members.map((m) => Array.from(m))).toEqual([[0, 1], [2, 3]]);
+    expect(kk.members.map((m) => Array.from(m))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     const o = new Float64Array((1 + 1) * 4); // H = 1: row 0 weights, row 1 biases
     o.set([0, Math.log(3), 0, 0], 4); // within class 0: P(1) = 3/4; class 1: 1/2 each
     const c = new Float64Array((1 + 1) * 2);

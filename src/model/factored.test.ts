@@ -49,7 +49,9 @@ describe.each(['cpu', 'wasm'] as const)('factored output layer on %s', (backend)
     const vars = p.toKeras().map((w, i) => tf.tensor(w, shapes[i]!));
     expect(ours.loss).toBeCloseTo(referenceLoss(c, vars, win, 1).dataSync()[0]!, 4);
     expect(ours.count).toBe(3 * 7 - 1);
-    const ref = tf.grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5))(vars).map((t) => t.dataSync() as Float32Array);
+    const ref = tf
+      .grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5))(vars)
+      .map((t) => t.dataSync() as Float32Array);
     const mine = new Params(c, ours.grads!).toKeras();
     expect(mine.length).toBe(ref.length);
     ref.forEach((r, i) => {
@@ -69,7 +71,10 @@ describe.each(['cpu', 'wasm'] as const)('factored output layer on %s', (backend)
     const s = new Stepper(p, 'js');
     const out = p.view('out');
     const cls = p.view('cls');
-    const k = frequencyClasses(Array.from({ length: 13 }, (_, i) => Math.round(100 / (i + 1))), 4);
+    const k = frequencyClasses(
+      Array.from({ length: 13 }, (_, i) => Math.round(100 / (i + 1))),
+      4,
+    );
     for (let t = 0; t < T; t++) {
       if (win.inputs[t] === EOS_ID) s.reset();
       const lp = s.step(win.inputs[t]!);

@@ -91,7 +91,14 @@ function rowLogSoftmax(x: Float32Array, r: number, n: number, at: number, g: Flo
  * with `grads`, the gradients of scale·loss added at the `out` and `cls` parameters, and the
  * gradient w.r.t. `top` returned. Sums in float64 in JavaScript, as lossInJS does.
  */
-export async function factoredOutput(params: Params, top: tf.Tensor, win: Window, scale: number, grads?: Float32Array, logProbs?: Float64Array): Promise<FactoredResult> {
+export async function factoredOutput(
+  params: Params,
+  top: tf.Tensor,
+  win: Window,
+  scale: number,
+  grads?: Float32Array,
+  logProbs?: Float64Array,
+): Promise<FactoredResult> {
   const k = classesOf(params.config);
   if (!k) throw new Error('factoredOutput: a flat model');
   const { hidden: H, vocabSize: V } = params.config;

@@ -46,6 +46,8 @@ function factoredModel(c: ModelConfig): tfl.LayersModel {
   let x = input;
   for (let l = 0; l < c.layers; l++) x = recurrentLayer(c, l).apply(x) as tfl.SymbolicTensor;
   const output = tfl.layers.dense({ name: 'output', units: c.vocabSize, kernelInitializer: 'zeros' }).apply(x) as tfl.SymbolicTensor;
-  const classes = tfl.layers.dense({ name: 'classes', units: outputClasses(c), activation: 'softmax', kernelInitializer: 'zeros' }).apply(x) as tfl.SymbolicTensor;
+  const classes = tfl.layers
+    .dense({ name: 'classes', units: outputClasses(c), activation: 'softmax', kernelInitializer: 'zeros' })
+    .apply(x) as tfl.SymbolicTensor;
   return tfl.model({ name: 'rnnlm', inputs: input, outputs: [output, classes] });
 }

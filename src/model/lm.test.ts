@@ -39,25 +39,28 @@ describe('gradients', () => {
     resetOps();
   });
 
-  it.each(CELLS.flatMap((cell) => [2, 3].map((layers) => [cell, layers] as const)))('%s × %i layers: backward matches autodiff, with an <EOS> reset mid-window', async (cell, layers) => {
-    // The input part of each layer's gates is computed for the whole window (projection.ts):
-    // a lookup for layer 0, one matmul per gate above; so is the gradient w.r.t. each input.
-    const c: ModelConfig = { cell, layers, hidden: 5, vocabSize: 6, dropout: 0 };
-    const p = randomParams(c, 11);
-    const win = randomWindow(2, 7, c.vocabSize, 12, [3]);
-    const ours = await runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });
-    const vars = p.toKeras().map((w, i) => tf.tensor(w, layersModel(c, p.toKeras()).getWeights()[i]!.shape));
-    const g = tf.grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5));
-    const refLoss = referenceLoss(c, vars, win, 1).dataSync()[0]!;
-    expect(ours.loss).toBeCloseTo(refLoss, 4);
-    const ref = g(vars).map((t) => t.dataSync() as Float32Array);
-    const mine = new Params(c, ours.grads!).toKeras();
-    ref.forEach((r, i) => {
-      const scale = Math.max(...Array.from(r, Math.abs));
-      expect(scale).toBeGreaterThan(0);
-      expect(maxAbsDiff(mine[i]!, r) / scale).toBeLessThan(1e-3);
-    });
-  });
+  it.each(CELLS.flatMap((cell) => [2, 3].map((layers) => [cell, layers] as const)))(
+    '%s × %i layers: backward matches autodiff, with an <EOS> reset mid-window',
+    async (cell, layers) => {
+      // The input part of each layer's gates is computed for the whole window (projection.ts):
+      // a lookup for layer 0, one matmul per gate above; so is the gradient w.r.t. each input.
+      const c: ModelConfig = { cell, layers, hidden: 5, vocabSize: 6, dropout: 0 };
+      const p = randomParams(c, 11);
+      const win = randomWindow(2, 7, c.vocabSize, 12, [3]);
+      const ours = await runWindow(p, win, zeroState(c, 2), { train: true, lossScale: 0.5 });
+      const vars = p.toKeras().map((w, i) => tf.tensor(w, layersModel(c, p.toKeras()).getWeights()[i]!.shape));
+      const g = tf.grads((...vs: tf.Tensor[]) => referenceLoss(c, vs, win, 0.5));
+      const refLoss = referenceLoss(c, vars, win, 1).dataSync()[0]!;
+      expect(ours.loss).toBeCloseTo(refLoss, 4);
+      const ref = g(vars).map((t) => t.dataSync() as Float32Array);
+      const mine = new Params(c, ours.grads!).toKeras();
+      ref.forEach((r, i) => {
+        const scale = Math.max(...Array.from(r, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        expect(maxAbsDiff(mine[i]!, r) / scale).toBeLessThan(1e-3);
+      });
+    },
+  );
 
   it('carried state: two windows equal one long window (forward)', async () => {
     const c: ModelConfig = { cell: 'lstm', layers: 2, hidden: 4, vocabSize: 5, dropout: 0 };
@@ -126,7 +129,12 @@ describe('LSTM with its four gates in one matmul (the path for webgpu and tensor
     expect(Math.abs(b.loss - a.loss) / a.loss).toBeLessThan(1e-6);
     const scale = Math.max(...Array.from(a.grads!, Math.abs));
     expect(maxAbsDiff(Array.from(b.grads!), Array.from(a.grads!)) / scale).toBeLessThan(1e-5);
-    expect(maxAbsDiff(b.state.flat().flatMap((x) => Array.from(x)), a.state.flat().flatMap((x) => Array.from(x)))).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        b.state.flat().flatMap((x) => Array.from(x)),
+        a.state.flat().flatMap((x) => Array.from(x)),
+      ),
+    ).toBeLessThan(1e-6);
     expect(scale).toBeGreaterThan(0);
   });
 });
@@ -148,7 +156,12 @@ describe('loss on the device (the webgpu path), on wasm', () => {
     expect(dev.count).toBe(3 * 9 - 1); // the padded position does not count
     expect(Math.abs(dev.loss - js.loss) / js.loss).toBeLessThan(1e-6);
     expect(maxAbsDiff(dev.logProbs!, js.logProbs!)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(dev.state.flat().flatMap((x) => Array.from(x)), js.state.flat().flatMap((x) => Array.from(x)))).toBe(0);
+    expect(
+      maxAbsDiff(
+        dev.state.flat().flatMap((x) => Array.from(x)),
+        js.state.flat().flatMap((x) => Array.from(x)),
+      ),
+    ).toBe(0);
     if (train) {
       const scale = Math.max(...Array.from(js.grads!, Math.abs));
       expect(maxAbsDiff(dev.grads!, js.grads!) / scale).toBeLessThan(1e-5);

@@ -163,7 +163,10 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
         }
         let st: tf.Tensor[] = state[l]!.map((s) => tf.tensor2d(s, [B, H]));
         const cacheL: StepOut['cache'][] = [];
-        const maskL: (tf.Tensor | null)[] = dropout > 0 ? dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l).map((m) => tf.tensor2d(m, [B, H])) : new Array(T).fill(null);
+        const maskL: (tf.Tensor | null)[] =
+          dropout > 0
+            ? dropoutMaskData(B, T, H, dropout, opts.dropoutSeed!, opts.rowOffset ?? 0, l).map((m) => tf.tensor2d(m, [B, H]))
+            : new Array(T).fill(null);
         const next: tf.Tensor[] = [];
         for (let t = 0; t < T; t++) {
           const keep = keeps[t];
@@ -310,7 +313,16 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
       let xT: tf.Tensor | null = null;
       for (const [k, g] of gates.entries()) {
         const si = cell.sOf[k]!;
-        if (!sT.has(si)) sT.set(si, tf.transpose(tf.concat(caches[l]!.map((ch) => ch.s[si]!), 0))); // [H, T·B]
+        if (!sT.has(si))
+          sT.set(
+            si,
+            tf.transpose(
+              tf.concat(
+                caches[l]!.map((ch) => ch.s[si]!),
+                0,
+              ),
+            ),
+          ); // [H, T·B]
         const o = params.spec(`l${l}.${g}`).offset;
         const split = o + (I + 1) * H;
         // Layer 0 on CPU backends: rows scattered by id (no one-hot matmul, whose cost grows with V).
@@ -354,7 +366,11 @@ export interface Fusion {
  * operations); there the LSTM runs on its own kernels anyway (lstm-kernels.ts), and this
  * applies to the generic path only. On tensorflow (unmeasured) everything is fused.
  */
-const FUSION: Record<string, Fusion> = { wasm: { forward: false, backward: false }, cpu: { forward: false, backward: false }, webgpu: { forward: false, backward: false } };
+const FUSION: Record<string, Fusion> = {
+  wasm: { forward: false, backward: false },
+  cpu: { forward: false, backward: false },
+  webgpu: { forward: false, backward: false },
+};
 let fusionOverride: Fusion | undefined;
 
 /** Force a fusion choice, or back to the backend's (undefined); for tests and measurements. */

@@ -26,7 +26,8 @@ function missing(): string | null {
       return `the ${pkg} package is not installed`;
     }
   }
-  if (!existsSync(join(SWIFTSHADER, 'vk_swiftshader_icd.json'))) return `no SwiftShader Vulkan driver at ${SWIFTSHADER} (install chromium, or set RNNLM_SWIFTSHADER)`;
+  if (!existsSync(join(SWIFTSHADER, 'vk_swiftshader_icd.json')))
+    return `no SwiftShader Vulkan driver at ${SWIFTSHADER} (install chromium, or set RNNLM_SWIFTSHADER)`;
   if (!existsSync(join(DIST, 'model', 'lm.js'))) return 'dist/ is not built (npm run build)';
   return null;
 }
@@ -83,7 +84,11 @@ describe.skipIf(why !== null)('LSTM kernels on webgpu (SwiftShader)', () => {
     const dir = tempDir('rnnlm-kernels-');
     const script = join(dir, 'check.mjs');
     writeFileSync(script, CHILD(DIST));
-    const env = { ...process.env, LD_LIBRARY_PATH: [SWIFTSHADER, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), VK_DRIVER_FILES: join(SWIFTSHADER, 'vk_swiftshader_icd.json') };
+    const env = {
+      ...process.env,
+      LD_LIBRARY_PATH: [SWIFTSHADER, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      VK_DRIVER_FILES: join(SWIFTSHADER, 'vk_swiftshader_icd.json'),
+    };
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', env, timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     const cases = JSON.parse(r.stdout.trim().split('\n').pop()!) as {

@@ -123,7 +123,16 @@ const BODIES: Record<string, { inputs: string[]; width: number; code: string }> 
 };
 
 /** Run a program over every element of an output of shape `outputShape` (one thread each). */
-function launch(key: string, variableNames: string[], inputs: tf.Tensor[], outputShape: number[], uniforms: string, data: Uniform[], code: string, prelude = ''): tf.Tensor {
+function launch(
+  key: string,
+  variableNames: string[],
+  inputs: tf.Tensor[],
+  outputShape: number[],
+  uniforms: string,
+  data: Uniform[],
+  code: string,
+  prelude = '',
+): tf.Tensor {
   const size = outputShape.reduce((a, b) => a * b, 1);
   const program: Program = {
     variableNames,
@@ -170,7 +179,16 @@ function dropoutMask(B: number, T: number, H: number, d: { p: number; seed: numb
       let key = hash32(uniforms.layerKey ^ u32(uniforms.rowOffset + r % uniforms.B));
       let v = hash32(key ^ u32(t * H + index % H));
       setOutputAtIndex(index, select(0.0, uniforms.scale, v >= uniforms.threshold));`;
-  return launch('dropout_mask', [], [], [T * B, H], 'layerKey : u32, threshold : u32, scale : f32, rowOffset : i32, B : i32, H : i32,', data, code, WGSL_HASH32);
+  return launch(
+    'dropout_mask',
+    [],
+    [],
+    [T * B, H],
+    'layerKey : u32, threshold : u32, scale : f32, rowOffset : i32, B : i32, H : i32,',
+    data,
+    code,
+    WGSL_HASH32,
+  );
 }
 
 export interface KernelStackInput {
@@ -206,7 +224,8 @@ export function kernelStack(inp: KernelStackInput): KernelStack {
   const { hidden: H, vocabSize: V, layers: L } = params.config;
   const K = tf.tensor1d(inp.keep); // [T·B]
   const idsT = tf.tensor1d(inp.ids, 'int32'); // [T·B]
-  const layers: { Wx: tf.Tensor | null; Wh: tf.Tensor; xin: tf.Tensor | null; acts: tf.Tensor[]; cs: tf.Tensor[]; hs: tf.Tensor[]; mask: tf.Tensor | null }[] = [];
+  const layers: { Wx: tf.Tensor | null; Wh: tf.Tensor; xin: tf.Tensor | null; acts: tf.Tensor[]; cs: tf.Tensor[]; hs: tf.Tensor[]; mask: tf.Tensor | null }[] =
+    [];
   const finalState: tf.Tensor[][] = [];
   let below: tf.Tensor | null = null; // the layer below's output, [T·B, H]
   for (let l = 0; l < L; l++) {

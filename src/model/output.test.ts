@@ -59,14 +59,21 @@ describe('a factored model trained by train', () => {
     const mj = JSON.parse(readFileSync(join(d, FILES.model), 'utf8'));
     const weights = readFileSync(join(d, FILES.weights));
     const model = await tfl.loadLayersModel({
-      load: async () => ({ modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length), format: mj.format }),
+      load: async () => ({
+        modelTopology: mj.modelTopology,
+        weightSpecs: mj.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
+        format: mj.format,
+      }),
     });
     const note = mj.userDefinedMetadata.rnnlm as { output: string; classOf: number[] };
     expect(note.output).toBe('factored');
     expect(note.classOf).toEqual(ck.params.config.classOf);
     const ids = [EOS_ID, 3, 5, 2, 6, 4];
     const V = ck.vocab.size;
-    const [scores, classes] = tf.tidy(() => (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor[]).map((t) => t.arraySync() as number[][][]));
+    const [scores, classes] = tf.tidy(() =>
+      (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor[]).map((t) => t.arraySync() as number[][][]),
+    );
     const stepper = new Stepper(ck.params);
     let max = 0;
     ids.forEach((id, t) => {

@@ -37,7 +37,10 @@ export class Params {
   readonly specs: ParamSpec[];
   private readonly byName: Map<string, ParamSpec>;
 
-  constructor(readonly config: ModelConfig, readonly data: Float32Array = new Float32Array(total(layout(config)))) {
+  constructor(
+    readonly config: ModelConfig,
+    readonly data: Float32Array = new Float32Array(total(layout(config))),
+  ) {
     this.specs = layout(config);
     this.byName = new Map(this.specs.map((s) => [s.name, s]));
     if (data.length !== total(this.specs)) throw new Error(`parameter array has ${data.length} values, expected ${total(this.specs)}`);

@@ -18,7 +18,15 @@ import type { Params } from './params.js';
  * log P(target) per position [B, T]. A
  * plain function, not part of the async runWindow, so its loops stay fast.
  */
-export function lossInJS(lg: Float32Array, win: Window, V: number, scale: number, dl?: Float32Array, logProbs?: Float64Array, dBias?: Float32Array): { loss: number; count: number } {
+export function lossInJS(
+  lg: Float32Array,
+  win: Window,
+  V: number,
+  scale: number,
+  dl?: Float32Array,
+  logProbs?: Float64Array,
+  dBias?: Float32Array,
+): { loss: number; count: number } {
   const { batch: B, time: T } = win;
   let loss = 0;
   let count = 0;

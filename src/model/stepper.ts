@@ -88,7 +88,9 @@ export class Stepper {
     this.out = mat(params.view('out', 0, H).slice(), H, c.vocabSize);
     this.outBias = params.view('out', H).slice();
     const k = classesOf(c);
-    this.cls = k ? { w: mat(params.view('cls', 0, H).slice(), H, k.members.length), bias: params.view('cls', H).slice(), k, logits: new Float64Array(k.members.length) } : null;
+    this.cls = k
+      ? { w: mat(params.view('cls', 0, H).slice(), H, k.members.length), bias: params.view('cls', H).slice(), k, logits: new Float64Array(k.members.length) }
+      : null;
     this.h = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.c = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.pre = new Float64Array(G * H);

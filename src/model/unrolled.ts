@@ -239,7 +239,13 @@ function addMatVec(out: Float64Array, W: Float64Array, cols: number, from: numbe
 }
 
 /** One forward step of a cell given the input part `pre` ([G·H], modified in place). */
-function stepCell(cell: CellKind, w: LayerW, pre: Float64Array, hPrev: Float64Array, cPrev: Float64Array | null): { gates: Record<string, Float64Array>; h: Float64Array; c: Float64Array | null } {
+function stepCell(
+  cell: CellKind,
+  w: LayerW,
+  pre: Float64Array,
+  hPrev: Float64Array,
+  cPrev: Float64Array | null,
+): { gates: Record<string, Float64Array>; h: Float64Array; c: Float64Array | null } {
   const H = hPrev.length;
   const GH = pre.length;
   const slice = (g: number) => new Float64Array(H).map((_, j) => pre[g * H + j]!);

@@ -42,7 +42,10 @@ export class NGramCounts {
   readonly children = new IntMap();
   readonly entries = new IntMap();
 
-  private constructor(readonly maxOrder: number, readonly vocabSize: number) {
+  private constructor(
+    readonly maxOrder: number,
+    readonly vocabSize: number,
+  ) {
     this.nodeParent.push(-1);
     this.nodeToken.push(-1);
     this.nodeDepth.push(0);

@@ -53,7 +53,10 @@ class Writer {
 
 class Reader {
   pos = 0;
-  constructor(private readonly buf: Uint8Array, private readonly name: string) {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly name: string,
+  ) {}
   private fail(why: string): never {
     throw new RnnlmError(`${this.name}: ${why}`);
   }
@@ -86,7 +89,9 @@ export function encodeNGram(m: NGramModel): Uint8Array {
   const w = new Writer();
   w.bytes(new TextEncoder().encode(NGRAM_MAGIC));
   w.u32(NGRAM_VERSION);
-  const header = new TextEncoder().encode(JSON.stringify({ order: a.order, vocabSize: a.vocabSize, nodes: a.nodeParent.length, entries: a.entToken.length, discounts: a.discounts }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({ order: a.order, vocabSize: a.vocabSize, nodes: a.nodeParent.length, entries: a.entToken.length, discounts: a.discounts }),
+  );
   w.u32(header.length);
   w.bytes(header);
   for (let n = 1; n < a.nodeParent.length; n++) {
@@ -147,6 +152,16 @@ export function decodeNGram(bytes: Uint8Array, name = 'ngram.bin'): NGramModel {
   }
   nodeFirst[h.nodes] = e;
   if (e !== h.entries || r.pos !== bytes.length) throw new RnnlmError(`${name}: its length does not match its header`);
-  const arrays: NGramArrays = { order: h.order, vocabSize: h.vocabSize, discounts: h.discounts, nodeParent, nodeToken, nodeTotal, nodeFirst, entToken, entCount };
+  const arrays: NGramArrays = {
+    order: h.order,
+    vocabSize: h.vocabSize,
+    discounts: h.discounts,
+    nodeParent,
+    nodeToken,
+    nodeTotal,
+    nodeFirst,
+    entToken,
+    entCount,
+  };
   return new NGramModel(arrays);
 }

@@ -19,7 +19,6 @@ import { NGramCounts } from './counts.js';
 import { LOG_FLOOR, NGramModel } from './model.js';
 import { NGramInputPredictor, windowPrior } from './input.js';
 
-
 describe('the n-gram’s distribution at a position, with its own occurrence left out', () => {
   const v = Vocab.fromText('abcde');
   const stream = streamOf(v, skewedLines(3, 120, 'abcde')).ids;
@@ -32,7 +31,11 @@ describe('the n-gram’s distribution at a position, with its own occurrence lef
       let start = 0;
       let checked = 0;
       for (let p = 0; p + 1 < stream.length; p += 3) {
-        for (let q = p; q >= 0; q--) if (stream[q] === 0) { start = q; break; }
+        for (let q = p; q >= 0; q--)
+          if (stream[q] === 0) {
+            start = q;
+            break;
+          }
         const ref = referenceKN(stream, V, order, { exclude: p, discounts: m.a.discounts });
         m.logDistributionAt(stream, p, out, 0, true);
         let sum = 0;

@@ -28,7 +28,10 @@ export function windowPrior(model: NGramModel, win: Window, stream: Tokens, leav
 export class NGramInputPredictor implements Predictor {
   private context: number[] = [];
   private readonly lp: Float32Array;
-  constructor(private readonly net: Predictor, private readonly ngram: NGramModel) {
+  constructor(
+    private readonly net: Predictor,
+    private readonly ngram: NGramModel,
+  ) {
     this.lp = new Float32Array(ngram.vocabSize);
   }
 

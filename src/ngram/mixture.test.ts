@@ -66,7 +66,6 @@ describe('mixing two distributions', () => {
   });
 });
 
-
 describe('the trained mixture', () => {
   let ck: Loaded;
   let mix: Mix;

@@ -107,7 +107,12 @@ export class MixedPredictor implements Predictor {
   private context: number[] = [];
   private readonly reading: ReadingNGram | null;
   /** With `adapts`, the n-gram keeps counting the tokens fed since the last <EOS> (ngram/reading.ts). */
-  constructor(private readonly net: Predictor, private readonly ngram: NGramModel, private readonly weights: MixtureWeights, adapts = false) {
+  constructor(
+    private readonly net: Predictor,
+    private readonly ngram: NGramModel,
+    private readonly weights: MixtureWeights,
+    adapts = false,
+  ) {
     this.reading = adapts ? new ReadingNGram(ngram) : null;
   }
 

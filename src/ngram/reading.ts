@@ -31,7 +31,10 @@ export class ReadingNGram {
   private readonly chainBuf: Int32Array;
   private readonly ctx: Int32Array;
 
-  constructor(readonly model: NGramModel, private readonly maxNodes = MAX_COUNTED_NODES) {
+  constructor(
+    readonly model: NGramModel,
+    private readonly maxNodes = MAX_COUNTED_NODES,
+  ) {
     this.V = model.vocabSize;
     this.staticNodes = model.nodes;
     this.chainBuf = new Int32Array(model.order);
@@ -141,7 +144,8 @@ export class ReadingNGram {
       for (let v = 0; v < probs.length; v++) probs[v]! *= g;
       if (node < this.staticNodes) {
         const a = this.model.a;
-        for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++) probs[a.entToken[e]!]! += this.discounted(a.entCount[e]! + (add.get(a.entToken[e]!) ?? 0), d) / total;
+        for (let e = a.nodeFirst[node]!; e < a.nodeFirst[node + 1]!; e++)
+          probs[a.entToken[e]!]! += this.discounted(a.entCount[e]! + (add.get(a.entToken[e]!) ?? 0), d) / total;
       }
       for (const [w, c] of add) if (node >= this.staticNodes || this.model.countOf(node, w) === 0) probs[w]! += this.discounted(c, d) / total;
     });

@@ -72,7 +72,9 @@ describe('checkpoint round trip', () => {
     const model = await tfl.loadLayersModel(handler);
     const ids = [EOS_ID, 3, 5, 2, 6, 4, 2, 3];
     const V = ck.vocab.size;
-    const probs = tf.tidy(() => (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor).arraySync() as number[][][]);
+    const probs = tf.tidy(
+      () => (model.predict(tf.cast(tf.oneHot(tf.tensor2d([ids], [1, ids.length], 'int32'), V), 'float32')) as tf.Tensor).arraySync() as number[][][],
+    );
     const stepper = new Stepper(ck.params);
     let max = 0;
     ids.forEach((id, t) => {

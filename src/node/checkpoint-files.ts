@@ -13,7 +13,18 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCheckpoint, decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, ngramMeta, type FileSource } from '../checkpoint/codec.js';
+import {
+  decodeCheckpoint,
+  decodeMeta,
+  decodeNGramFile,
+  decodeResume,
+  encodeMeta,
+  encodeModel,
+  encodeResume,
+  FILES,
+  ngramMeta,
+  type FileSource,
+} from '../checkpoint/codec.js';
 import { inputError } from '../common/errors.js';
 import { sha256, writeFileAtomic } from './files.js';
 import type { NGramModel } from '../ngram/model.js';
@@ -22,7 +33,6 @@ import type { Params } from '../model/params.js';
 import type { Loaded, Meta, NGramMeta, ResumeState } from '../checkpoint/types.js';
 import type { Vocab } from '../text/tokenizer.js';
 import { isZip, zipSource } from './zip.js';
-
 
 /** A checkpoint folder, or a zip of one (as the page downloads it), as a FileSource. */
 export function checkpointSource(dir: string): FileSource {

@@ -163,7 +163,12 @@ describe('training', () => {
     const dir = tempDir();
     const corpus = writeCorpus(dir, syllableText(300));
     const { result } = await trainRecording(
-      tinyRequest(corpus, join(dir, 'a'), { segmentation: 'auto', maxSteps: 2, model: { cell: 'lstm', layers: 'auto', hidden: 'auto', dropout: 'auto' } }, { split: 'auto', shuffle: 'auto', schedule: 'auto', seqLen: 'auto', batchSize: 'auto', epochs: 'auto', patience: 'auto' }),
+      tinyRequest(
+        corpus,
+        join(dir, 'a'),
+        { segmentation: 'auto', maxSteps: 2, model: { cell: 'lstm', layers: 'auto', hidden: 'auto', dropout: 'auto' } },
+        { split: 'auto', shuffle: 'auto', schedule: 'auto', seqLen: 'auto', batchSize: 'auto', epochs: 'auto', patience: 'auto' },
+      ),
     );
     const m = result.meta;
     expect(m.segmentation).toBe('line');
@@ -171,4 +176,3 @@ describe('training', () => {
     expect(m.model).toMatchObject({ layers: 1, hidden: 128, dropout: 0.2 });
   });
 });
-

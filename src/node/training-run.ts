@@ -27,8 +27,17 @@ import type { BackendName } from './backend.js';
 import type { Segmentation } from '../text/tokenizer.js';
 import { resolveRun, speedMeter, type StartFrom } from '../training/resolve.js';
 import { fileURLToPath } from 'node:url';
-import { startingPoint, Trainer, type Fresh, type Resumed, type StartInfo, type TrainerEvents, type TrainerInit, type TrainerStore, type TrainResult } from '../training/trainer.js';
-
+import {
+  startingPoint,
+  Trainer,
+  type Fresh,
+  type Resumed,
+  type StartInfo,
+  type TrainerEvents,
+  type TrainerInit,
+  type TrainerStore,
+  type TrainResult,
+} from '../training/trainer.js';
 
 import type { TrainSettings } from '../training/defaults.js';
 
@@ -115,7 +124,8 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   };
   let start: Resumed | Fresh | undefined;
   const from = req.from === undefined || req.from === 'none' ? undefined : req.from;
-  if (req.resume && from && from !== 'auto') throw inputError('--from starts a new run from a model, --resume continues a run (which remembers what it started from): give one of them');
+  if (req.resume && from && from !== 'auto')
+    throw inputError('--from starts a new run from a model, --resume continues a run (which remembers what it started from): give one of them');
   const startFrom = req.resume || !from ? undefined : from === 'auto' ? { auto: shippedBase() } : startingModel(from);
   if (req.resume) {
     // Check every file before taking the lock or writing anything: a damaged checkpoint
@@ -216,16 +226,49 @@ function checkFits(model: ModelConfig, training: TrainConfig): void {
   }
 }
 
-async function run(req: TrainRequest, dir: string, text: string, corpusInfo: Meta['corpus'], start: Resumed | Fresh, ev: TrainEvents, pool: DataParallel | null): Promise<TrainResult> {
-  const init = startingPoint({ corpusPath: req.corpusPath, text, corpusInfo, dir, version: req.version, backend: req.backend, resumeOverrides: req.resumeOverrides }, start);
+async function run(
+  req: TrainRequest,
+  dir: string,
+  text: string,
+  corpusInfo: Meta['corpus'],
+  start: Resumed | Fresh,
+  ev: TrainEvents,
+  pool: DataParallel | null,
+): Promise<TrainResult> {
+  const init = startingPoint(
+    { corpusPath: req.corpusPath, text, corpusInfo, dir, version: req.version, backend: req.backend, resumeOverrides: req.resumeOverrides },
+    start,
+  );
   const store: TrainerStore = {
     saveCheckpoint: (meta, params) => saveCheckpoint(dir, meta, params),
     saveResume: (r) => saveResume(dir, r),
   };
-  const trainer = new Trainer(init, store, ev, { runner: pool, signal: req.signal, maxSteps: req.maxSteps, chunking: req.chunking, clock: req.clock, yieldNow: tick, backend: req.backend, adapt: req.adapt });
+  const trainer = new Trainer(init, store, ev, {
+    runner: pool,
+    signal: req.signal,
+    maxSteps: req.maxSteps,
+    chunking: req.chunking,
+    clock: req.clock,
+    yieldNow: tick,
+    backend: req.backend,
+    adapt: req.adapt,
+  });
   const { meta, corpus } = init;
   const choices = start.kind === 'fresh' ? start.choices : [];
-  ev.onStart?.({ dir, vocab: corpus.vocab, corpus, model: meta.model, training: meta.training, parameters: init.params.data.length, windowsPerEpoch: trainer.windowsPerEpoch, totalSteps: trainer.totalSteps, resumedAt: init.resumedAt, workers: pool?.workers ?? 1, choices, segmentation: meta.segmentation });
+  ev.onStart?.({
+    dir,
+    vocab: corpus.vocab,
+    corpus,
+    model: meta.model,
+    training: meta.training,
+    parameters: init.params.data.length,
+    windowsPerEpoch: trainer.windowsPerEpoch,
+    totalSteps: trainer.totalSteps,
+    resumedAt: init.resumedAt,
+    workers: pool?.workers ?? 1,
+    choices,
+    segmentation: meta.segmentation,
+  });
   trainer.useNGram(baseline(req, dir, init, start.kind === 'resumed', ev));
   return await trainer.run();
 }

@@ -10,8 +10,7 @@ import { runWindow, type RunOptions, type State } from '../model/lm.js';
 import { Params } from '../model/params.js';
 
 export type WorkerRequest =
-  | { kind: 'init'; backend: BackendName }
-  | { kind: 'run'; config: ModelConfig; params: Float32Array; win: Window; state: State; opts: RunOptions };
+  { kind: 'init'; backend: BackendName } | { kind: 'run'; config: ModelConfig; params: Float32Array; win: Window; state: State; opts: RunOptions };
 
 const port = parentPort!;
 port.on('message', async (m: WorkerRequest) => {

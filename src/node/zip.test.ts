@@ -60,7 +60,10 @@ describe('a checkpoint as a zip (the page downloads one)', () => {
     const lossesOf = async (out: string) => {
       const l: number[] = [];
       const unpacked: string[] = [];
-      const r = await train(tinyRequest(corpus, out, { resume: true, maxSteps: 10 }), { onStep: (s) => l.push(s.loss), onUnpack: (_z, dir) => unpacked.push(dir) });
+      const r = await train(tinyRequest(corpus, out, { resume: true, maxSteps: 10 }), {
+        onStep: (s) => l.push(s.loss),
+        onUnpack: (_z, dir) => unpacked.push(dir),
+      });
       return { l, unpacked, dir: r.dir };
     };
     const a = await lossesOf(fromFolder);
@@ -76,6 +79,8 @@ describe('a checkpoint as a zip (the page downloads one)', () => {
     const other = join(root, 'other-run');
     await train(tinyRequest(writeCorpus(root, syllableText(300, 9), 'other.txt'), other, { maxSteps: 2 }, { epochs: 1 }));
     cpSync(zip, join(root, 'other-run.zip'));
-    await expect(train(tinyRequest(corpus, join(root, 'other-run.zip'), { resume: true, maxSteps: 14 }))).rejects.toThrow(/already holds another checkpoint than .*other-run\.zip/);
+    await expect(train(tinyRequest(corpus, join(root, 'other-run.zip'), { resume: true, maxSteps: 14 }))).rejects.toThrow(
+      /already holds another checkpoint than .*other-run\.zip/,
+    );
   });
 });

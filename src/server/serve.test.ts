@@ -195,13 +195,21 @@ describe('rnnlm serve: failures are one clear line, exit code 2', () => {
     await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
     const port = (blocker.address() as AddressInfo).port;
     try {
-      const r = spawnSync(process.execPath, [BIN, 'serve', '--model', ck, '--port', String(port)], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+      const r = spawnSync(process.execPath, [BIN, 'serve', '--model', ck, '--port', String(port)], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 60_000,
+      });
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toBe(`✗ port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)`);
     } finally {
       blocker.close();
     }
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--model', join(root, 'damaged'), '--port', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--model', join(root, 'damaged'), '--port', '0'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });

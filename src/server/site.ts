@@ -12,7 +12,15 @@ import { inputError, RnnlmError } from '../common/errors.js';
 export const PAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
 
 /** The page's own files in PAGE_DIR: markup, the bundled script and styles, the trainer thread's script, TF.js's wasm binaries. */
-export const PAGE_FILES = ['index.html', 'app.js', 'app.css', 'trainer.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+export const PAGE_FILES = [
+  'index.html',
+  'app.js',
+  'app.css',
+  'trainer.js',
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
 
 /** The checkpoint files the page reads (resume.bin is for training only and is never served). */
 export const MODEL_FILES = [FILES.model, FILES.weights, FILES.meta];
@@ -69,9 +77,11 @@ export function siteFiles(modelDir: string | null, pageDir = PAGE_DIR): Map<stri
   const site = new Map<string, SiteFile>();
   for (const f of PAGE_FILES) site.set(f, { path: join(pageDir, f), root: pageDir, type: contentType(f) });
   if (modelDir === null) return site; // the page alone: it trains or opens a model itself
-  if (statSync(modelDir).isFile()) throw inputError(`${modelDir}: the page is served from a checkpoint folder; unzip it first (unzip ${modelDir} -d <folder>), or open the zip in the page`);
+  if (statSync(modelDir).isFile())
+    throw inputError(`${modelDir}: the page is served from a checkpoint folder; unzip it first (unzip ${modelDir} -d <folder>), or open the zip in the page`);
   const model = resolve(modelDir);
-  for (const f of MODEL_FILES) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f), ...(f === FILES.meta ? { publish: publicMeta } : {}) });
+  for (const f of MODEL_FILES)
+    site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f), ...(f === FILES.meta ? { publish: publicMeta } : {}) });
   for (const f of OPTIONAL_MODEL_FILES) if (existsSync(join(model, f))) site.set(MODEL_PREFIX + f, { path: join(model, f), root: model, type: contentType(f) });
   return site;
 }

@@ -15,12 +15,19 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 
 export function warnNoChromium(): void {
-  if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM}. Install it (sudo apt-get install chromium) or set RNNLM_CHROMIUM to its path to run them.`);
+  if (!HAVE_CHROMIUM)
+    console.warn(
+      `browser tests skipped: no Chromium at ${CHROMIUM}. Install it (sudo apt-get install chromium) or set RNNLM_CHROMIUM to its path to run them.`,
+    );
 }
 
 /** Headless Chromium with no traffic of its own; `extra` flags (e.g. --enable-unsafe-webgpu) added. */
 export function launch(extra: string[] = ['--disable-gpu']): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', ...extra] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', ...extra],
+  });
 }
 
 /** `rnnlm serve --port 0 …args` in `cwd`, and the URL it prints. */

@@ -39,7 +39,9 @@ function stripFences(markdown: string): string {
 /** The targets of [text](target) links that are not URLs. */
 export function relativeLinks(markdown: string): string[] {
   const out: string[] = [];
-  for (const m of stripFences(markdown).replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+  for (const m of stripFences(markdown)
+    .replace(/`[^`\n]*`/g, '')
+    .matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
     const target = m[1]!;
     if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) out.push(target);
   }
@@ -77,7 +79,8 @@ describe('Markdown links', () => {
         const target = path === '' ? file : resolve(dirname(file), decodeURI(path));
         const where = `${relative(ROOT, file)} → ${link}`;
         if (!existsSync(target)) broken.push(`${where} (no such file)`);
-        else if (anchor !== undefined && target.endsWith('.md') && !anchors(readFileSync(target, 'utf8')).has(decodeURIComponent(anchor))) broken.push(`${where} (no such heading)`);
+        else if (anchor !== undefined && target.endsWith('.md') && !anchors(readFileSync(target, 'utf8')).has(decodeURIComponent(anchor)))
+          broken.push(`${where} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);

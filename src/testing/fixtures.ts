@@ -72,7 +72,13 @@ export const TINY_TRAINING: TrainSettings = {
   ngramAdapt: true,
 };
 
-export function tinyRequest(corpusPath: string, out: string, over: Partial<TrainRequest> = {}, training: Partial<TrainSettings> = {}, model: Partial<ModelRequest> = {}): TrainRequest {
+export function tinyRequest(
+  corpusPath: string,
+  out: string,
+  over: Partial<TrainRequest> = {},
+  training: Partial<TrainSettings> = {},
+  model: Partial<ModelRequest> = {},
+): TrainRequest {
   return {
     corpusPath,
     out,

@@ -13,7 +13,8 @@ export function sources(root: string, skip: (path: string) => boolean = () => fa
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') && !skip(relative(root, p))) out.set(relative(root, p), readFileSync(p, 'utf8'));
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') && !skip(relative(root, p)))
+        out.set(relative(root, p), readFileSync(p, 'utf8'));
     }
   };
   walk(root);
@@ -70,10 +71,21 @@ export function reexports(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^\s*export\s+(?:type\s+)?(\*|\{[^}]*\})\s+from\s+['"][^'"]+['"]/gm)) out.push(m[1]!.replace(/\s+/g, ' '));
   const imported = new Set<string>();
-  for (const m of text.matchAll(/^\s*import\s+(?:type\s+)?\{([^}]*)\}\s+from/gm)) for (const n of m[1]!.split(',')) imported.add(n.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!);
+  for (const m of text.matchAll(/^\s*import\s+(?:type\s+)?\{([^}]*)\}\s+from/gm))
+    for (const n of m[1]!.split(','))
+      imported.add(
+        n
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop()!,
+      );
   for (const m of text.matchAll(/^\s*export\s+(?:type\s+)?\{([^}]*)\}\s*;/gm)) {
     for (const n of m[1]!.split(',')) {
-      const name = n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
+      const name = n
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]!;
       if (imported.has(name)) out.push(name);
     }
   }

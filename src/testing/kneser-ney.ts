@@ -30,15 +30,20 @@ export function referenceKN(train: Tokens, V: number, N: number, o: { exclude?: 
   for (let m = 1; m < N; m++) {
     for (const key of raw[m]!.keys()) {
       const [h, w] = key.split('|');
-      const shorter = `${h!.split(',').slice(0, m - 1).join(',')}|${w}`;
+      const shorter = `${h!
+        .split(',')
+        .slice(0, m - 1)
+        .join(',')}|${w}`;
       used[m - 1]!.set(shorter, (used[m - 1]!.get(shorter) ?? 0) + 1);
     }
   }
-  const disc = o.discounts ?? used.map((u) => {
-    const n = [0, 0, 0, 0];
-    for (const c of u.values()) if (c <= 4) n[c - 1]!++;
-    return modifiedDiscounts(n[0]!, n[1]!, n[2]!, n[3]!);
-  });
+  const disc =
+    o.discounts ??
+    used.map((u) => {
+      const n = [0, 0, 0, 0];
+      for (const c of u.values()) if (c <= 4) n[c - 1]!++;
+      return modifiedDiscounts(n[0]!, n[1]!, n[2]!, n[3]!);
+    });
   const stats = used.map((u) => {
     const s = new Map<string, { total: number; n: number[] }>();
     for (const [key, c] of u) {
@@ -64,4 +69,3 @@ export function referenceKN(train: Tokens, V: number, N: number, o: { exclude?: 
     return prob;
   };
 }
-

@@ -23,7 +23,10 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
   const x = oneHotWindow(win, c.vocabSize);
   let inputs: tf.Tensor[] = tf.unstack(x, 1); // T × [B, V]
   const keepAt = (t: number) =>
-    tf.tensor2d(Array.from({ length: B }, (_, b) => (win.inputs[b * T + t] === EOS_ID ? 0 : 1)), [B, 1]);
+    tf.tensor2d(
+      Array.from({ length: B }, (_, b) => (win.inputs[b * T + t] === EOS_ID ? 0 : 1)),
+      [B, 1],
+    );
   for (let l = 0; l < c.layers; l++) {
     const [kernel, rec, bias] = [vars[3 * l]!, vars[3 * l + 1]!, vars[3 * l + 2]!];
     let h: tf.Tensor = tf.zeros([B, H]);
@@ -41,8 +44,16 @@ export function referenceLoss(c: ModelConfig, vars: tf.Tensor[], win: Window, sc
   const [wOut, bOut] = [vars[3 * c.layers]!, vars[3 * c.layers + 1]!];
   let total: tf.Tensor = tf.scalar(0);
   for (let t = 0; t < T; t++) {
-    const logp = c.classOf ? factoredLogSoftmax(c.classOf, inputs[t]!, wOut, bOut, vars[3 * c.layers + 2]!, vars[3 * c.layers + 3]!) : tf.logSoftmax(tf.add(tf.matMul(inputs[t]!, wOut), bOut));
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, b) => win.targets[b * T + t]!), 'int32'), c.vocabSize);
+    const logp = c.classOf
+      ? factoredLogSoftmax(c.classOf, inputs[t]!, wOut, bOut, vars[3 * c.layers + 2]!, vars[3 * c.layers + 3]!)
+      : tf.logSoftmax(tf.add(tf.matMul(inputs[t]!, wOut), bOut));
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: B }, (_, b) => win.targets[b * T + t]!),
+        'int32',
+      ),
+      c.vocabSize,
+    );
     const w = tf.tensor1d(Array.from({ length: B }, (_, b) => win.weights[b * T + t]!));
     total = tf.add(total, tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(logp, y), 1), w))));
   }
@@ -68,7 +79,15 @@ function factoredLogSoftmax(classOf: number[], h: tf.Tensor, wOut: tf.Tensor, bO
  * One step of a cell in TF.js ops on the Keras arrays (kernel [I, G·H], recurrent [H, G·H],
  * bias [G·H]; GRU with reset_after = false), with its gate activations by Keras name.
  */
-export function referenceStep(cell: CellKind, xt: tf.Tensor, h: tf.Tensor, cs: tf.Tensor, kernel: tf.Tensor, rec: tf.Tensor, bias: tf.Tensor): { h: tf.Tensor; cs: tf.Tensor; gates: Record<string, tf.Tensor> } {
+export function referenceStep(
+  cell: CellKind,
+  xt: tf.Tensor,
+  h: tf.Tensor,
+  cs: tf.Tensor,
+  kernel: tf.Tensor,
+  rec: tf.Tensor,
+  bias: tf.Tensor,
+): { h: tf.Tensor; cs: tf.Tensor; gates: Record<string, tf.Tensor> } {
   if (cell === 'lstm') {
     const zz = tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, rec)), bias);
     const [i, f, g, o] = tf.split(zz, 4, 1).map((q, n) => (n === 2 ? tf.tanh(q) : tf.sigmoid(q)));

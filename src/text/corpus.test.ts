@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RnnlmError } from '../common/errors.js';
-import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, wholeLines, windowAt, windowCount } from './corpus.js';
+import {
+  buildCorpus,
+  chunkOrder,
+  chunkWindowAt,
+  chunkWindowCount,
+  eosPositions,
+  rowBounds,
+  shuffledStream,
+  wholeLines,
+  windowAt,
+  windowCount,
+} from './corpus.js';
 import { readText } from '../node/textfile.js';
 import { EOS_ID, Vocab, streamOf, type Tokens } from './tokenizer.js';
 
@@ -41,14 +52,20 @@ describe('reading a corpus', () => {
   });
   it('a Latin-1 file is not binary: it is named for what it is, with the command that converts it', () => {
     const latin1 = Uint8Array.from(Buffer.from('Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e\nna\u00efve r\u00e9sum\u00e9\n', 'latin1'));
-    expectInputError(() => readText(file('fr.txt', latin1)), /fr\.txt: is not UTF-8 \(7 bytes are not\): probably Latin-1 or Windows-1252; convert it first, e\.g\. iconv -f windows-1252 -t utf-8 .*fr\.txt > .*fr\.utf8\.txt/);
+    expectInputError(
+      () => readText(file('fr.txt', latin1)),
+      /fr\.txt: is not UTF-8 \(7 bytes are not\): probably Latin-1 or Windows-1252; convert it first, e\.g\. iconv -f windows-1252 -t utf-8 .*fr\.txt > .*fr\.utf8\.txt/,
+    );
   });
   it('accepts a large text with one bad byte (becomes U+FFFD)', () => {
     const bytes = Buffer.concat([Buffer.from('a'.repeat(1000)), Buffer.from([0xff]), Buffer.from('b')]);
     expect(readText(file('mostly.txt', bytes))).toBe('a'.repeat(1000) + '\uFFFDb');
   });
   it('rejects fewer than two distinct characters', () => {
-    expectInputError(() => buildCorpus('aaaa\naaa\n', 'one.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1 }), /one\.txt: has fewer than two distinct characters/);
+    expectInputError(
+      () => buildCorpus('aaaa\naaa\n', 'one.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1 }),
+      /one\.txt: has fewer than two distinct characters/,
+    );
   });
 });
 
@@ -123,7 +140,11 @@ describe('truncated-BPTT windows', () => {
 describe('shuffling sequences between epochs', () => {
   const v = Vocab.fromText('abcd');
   const stream = streamOf(v, ['ab', 'c', 'd', 'abc']).ids; // E a b E c E d E a b c E
-  const seqs = (s: ArrayLike<number>) => v.decode(Array.from(s), '|').split('|').filter((x) => x !== '');
+  const seqs = (s: ArrayLike<number>) =>
+    v
+      .decode(Array.from(s), '|')
+      .split('|')
+      .filter((x) => x !== '');
   it('finds the sequence boundaries', () => {
     expect(Array.from(eosPositions(stream))).toEqual([0, 3, 5, 7, 11]);
   });
@@ -143,7 +164,11 @@ describe('shuffling sequences between epochs', () => {
 describe('the split as recorded', () => {
   const lines = Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(3, '0')}`).join('\n');
   it('random: seeded, disjoint, 10% of the items, spread over a sorted list', () => {
-    const seq = (s: ArrayLike<number>, v: Vocab) => v.decode(Array.from(s), '|').split('|').filter((x) => x !== '');
+    const seq = (s: ArrayLike<number>, v: Vocab) =>
+      v
+        .decode(Array.from(s), '|')
+        .split('|')
+        .filter((x) => x !== '');
     const a = buildCorpus(lines, 'l.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1, split: 'random', seed: 9 });
     const b = buildCorpus(lines, 'l.txt', { segmentation: 'line', minCount: 1, valFraction: 0.1, split: 'random', seed: 9 });
     const val = seq(a.val!, a.vocab);
@@ -172,7 +197,19 @@ describe('training rows over a few long sequences', () => {
     const v = Vocab.fromText('ab');
     const doc = (n: number) => 'ab'.repeat(n / 2);
     // 11 pieces of very different lengths, like a document split into validation blocks.
-    const s = streamOf(v, [doc(90_000), doc(2_000), doc(80_000), doc(100_000), doc(4_000), doc(70_000), doc(90_000), doc(60_000), doc(100_000), doc(50_000), doc(54_000)]).ids;
+    const s = streamOf(v, [
+      doc(90_000),
+      doc(2_000),
+      doc(80_000),
+      doc(100_000),
+      doc(4_000),
+      doc(70_000),
+      doc(90_000),
+      doc(60_000),
+      doc(100_000),
+      doc(50_000),
+      doc(54_000),
+    ]).ids;
     const b = rowBounds(s, 64);
     const ideal = (s.length - 1) / 64;
     expect(b.length).toBe(64);
@@ -217,7 +254,9 @@ describe('chunked order of one document', () => {
     const offsets = [3, 4, 5, 6].map((seed) => {
       const o = chunkOrder(doc, 4, 10, 1, seed, true); // independent windows of 10 positions
       const shift = seed % 10;
-      expect([...o.starts].filter((x) => x >= 0).sort((x, y) => x - y)).toEqual(Array.from({ length: Math.ceil((2081 - shift) / 10) }, (_, i) => shift + i * 10));
+      expect([...o.starts].filter((x) => x >= 0).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: Math.ceil((2081 - shift) / 10) }, (_, i) => shift + i * 10),
+      );
       const seen = new Uint8Array(doc.length - 1);
       for (let k = 0; k < chunkWindowCount(o); k++) {
         const w = chunkWindowAt(doc, o, k);

@@ -30,7 +30,9 @@ export function decodeText(bytes: Uint8Array, path: string): string {
   if (invalid > 0.01 * bytes.length) {
     // No NUL, but not UTF-8: most likely an 8-bit encoding (Latin-1, Windows-1252, …).
     const name = path === '-' ? 'FILE' : path;
-    throw inputError(`${path}: is not UTF-8 (${invalid.toLocaleString('en-US')} bytes are not): probably Latin-1 or Windows-1252; convert it first, e.g. iconv -f windows-1252 -t utf-8 ${name} > ${name.replace(/(\.[^./]*)?$/, '.utf8$1')}`);
+    throw inputError(
+      `${path}: is not UTF-8 (${invalid.toLocaleString('en-US')} bytes are not): probably Latin-1 or Windows-1252; convert it first, e.g. iconv -f windows-1252 -t utf-8 ${name} > ${name.replace(/(\.[^./]*)?$/, '.utf8$1')}`,
+    );
   }
   text = text.replace(/\r\n?/g, '\n');
   if (text.trim() === '') throw inputError(`${path}: contains only whitespace`);

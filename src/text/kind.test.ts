@@ -4,10 +4,21 @@ import { autoChoice, classifyText, isSeparatorLine, isSpeakerLine, RUNNING_MODE 
 const names = ['Anna', 'Bert', 'Carla', 'Dmitri', 'Eve', 'Farah', 'Gus', 'Hana', 'Ivo', 'Jun'].join('\n') + '\n';
 const words = ['apple', 'apricot', 'banana', 'berry', 'cherry', 'citron', 'date', 'elder', 'fig', 'grape'].join('\n');
 const sentences = ['The cat sat on the mat.', 'A dog barked twice.', 'Rain fell all day.', 'She closed the book.', 'We walked home late.'].join('\n');
-const play = Array.from({ length: 8 }, (_, i) => `SPEAKER ${i % 2 ? 'ONE' : 'TWO'}:\nNow is the time, and here the place,\nto speak of things that matter.`).join('\n\n');
-const prose = Array.from({ length: 6 }, (_, i) => `Paragraph ${i}. ` + 'This is a long sentence of running prose that goes on and on without a break. '.repeat(4)).join('\n\n');
-const proseLines = Array.from({ length: 6 }, () => 'A paragraph written on one long line, as exported by a word processor, with many words in it. '.repeat(3)).join('\n');
-const verse = Array.from({ length: 5 }, () => 'The woods are lovely, dark and deep,\nBut I have promises to keep,\nAnd miles to go before I sleep,\nAnd miles to go before I sleep.').join('\n\n');
+const play = Array.from(
+  { length: 8 },
+  (_, i) => `SPEAKER ${i % 2 ? 'ONE' : 'TWO'}:\nNow is the time, and here the place,\nto speak of things that matter.`,
+).join('\n\n');
+const prose = Array.from(
+  { length: 6 },
+  (_, i) => `Paragraph ${i}. ` + 'This is a long sentence of running prose that goes on and on without a break. '.repeat(4),
+).join('\n\n');
+const proseLines = Array.from({ length: 6 }, () =>
+  'A paragraph written on one long line, as exported by a word processor, with many words in it. '.repeat(3),
+).join('\n');
+const verse = Array.from(
+  { length: 5 },
+  () => 'The woods are lovely, dark and deep,\nBut I have promises to keep,\nAnd miles to go before I sleep,\nAnd miles to go before I sleep.',
+).join('\n\n');
 const quotes = Array.from({ length: 12 }, (_, i) => `Quote number ${i} says a thing\nacross two lines of text.\n    -- Author ${i}`).join('\n%\n');
 const dashed = Array.from({ length: 6 }, (_, i) => `Record ${i}\nfield: value ${i}\nother: more`).join('\n---\n');
 const dialogue = Array.from({ length: 10 }, (_, i) => `${i % 2 ? 'ROMEO' : 'JULIET'}:\nA line of speech here.\nAnd one more line.`).join('\n');

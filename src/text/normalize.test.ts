@@ -20,7 +20,10 @@ beforeAll(async () => {
 
 describe('NFC', () => {
   it('a vocabulary that normalises reads NFD as NFC; its JSON says so; one without reads text as it comes', () => {
-    const v = new Vocab([...'acef\u00e9'].map((c) => c.codePointAt(0)!), 'NFC');
+    const v = new Vocab(
+      [...'acef\u00e9'].map((c) => c.codePointAt(0)!),
+      'NFC',
+    );
     expect(Array.from(v.encode(NFD).ids)).toEqual(Array.from(v.encode(NFC).ids));
     expect(v.encode(NFD).oov).toBe(0);
     expect(Vocab.fromJSON(v.toJSON()).normalize).toBe('NFC');

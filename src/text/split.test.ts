@@ -18,7 +18,13 @@ describe('validation split', () => {
   });
 
   it.each(['tail', 'blocks', 'random'] as const)('%s holds out round(n·f) units, at least one, never all', (method) => {
-    for (const [n, f, want] of [[1000, 0.1, 100], [37, 0.1, 4], [5, 0.01, 1], [2, 0.9, 1], [3, 0.5, 2]] as const) {
+    for (const [n, f, want] of [
+      [1000, 0.1, 100],
+      [37, 0.1, 4],
+      [5, 0.01, 1],
+      [2, 0.9, 1],
+      [3, 0.5, 2],
+    ] as const) {
       expect(ones(validationMask(n, f, method, 7))).toBe(want);
     }
     expect(ones(validationMask(100, 0, method, 7))).toBe(0);

@@ -122,7 +122,10 @@ export class Vocab {
     const added = other.tokens.slice(2).filter((t) => !own.has(t));
     // Text is read as the new vocabulary reads it (a new run normalises even from an older model).
     if (this.unit === 'word') return new Vocab({ words: [...this.tokens.slice(2), ...added], lowercase: this.lowercase, intl: other.intl }, other.normalize);
-    return new Vocab([...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!), other.normalize);
+    return new Vocab(
+      [...this.tokens.slice(2), ...added].map((t) => t.codePointAt(0)!),
+      other.normalize,
+    );
   }
 
   /** Build from text (code point counts). */
@@ -207,7 +210,7 @@ export class Vocab {
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      s += id === EOS_ID ? eos : id === UNK_ID ? unk : this.tokens[id] ?? unk;
+      s += id === EOS_ID ? eos : id === UNK_ID ? unk : (this.tokens[id] ?? unk);
     }
     return s;
   }
@@ -220,7 +223,9 @@ export class Vocab {
   toJSON(): VocabJSON {
     const base = { format: VOCAB_FORMAT, tokens: [...this.tokens], eos: EOS_ID, unk: UNK_ID } satisfies Omit<VocabJSON, 'version'>;
     const nf = this.normalize ? { normalize: this.normalize } : {};
-    return this.unit === 'word' ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase, ...nf, ...(this.intl ? { segmenter: 'intl' as const } : {}) } : { ...base, version: VOCAB_VERSION, ...nf };
+    return this.unit === 'word'
+      ? { ...base, version: WORD_VOCAB_VERSION, unit: 'word', lowercase: this.lowercase, ...nf, ...(this.intl ? { segmenter: 'intl' as const } : {}) }
+      : { ...base, version: VOCAB_VERSION, ...nf };
   }
 
   /** Inverse of toJSON; checks format, version and the specials strictly. */
@@ -230,7 +235,9 @@ export class Vocab {
       throw inputError(`${where}: not an rnnlm vocabulary (format should be "${VOCAB_FORMAT}")`);
     }
     if (j.version !== VOCAB_VERSION && j.version !== WORD_VOCAB_VERSION) {
-      throw inputError(`${where}: vocabulary version ${String(j.version)} is not supported (this rnnlm reads versions ${VOCAB_VERSION} and ${WORD_VOCAB_VERSION})`);
+      throw inputError(
+        `${where}: vocabulary version ${String(j.version)} is not supported (this rnnlm reads versions ${VOCAB_VERSION} and ${WORD_VOCAB_VERSION})`,
+      );
     }
     const tokens = j.tokens;
     if (!Array.isArray(tokens) || tokens[EOS_ID] !== EOS || tokens[UNK_ID] !== UNK || j.eos !== EOS_ID || j.unk !== UNK_ID) {

@@ -52,7 +52,11 @@ const lnP = (s: string, noEos = false) => scoreSentence(stepper, ck.vocab, s, { 
 describe('a word model', () => {
   it('keeps the word vocabulary: every token of the training split (fewer than 40) after <EOS> and <UNK>', () => {
     expect(ck.vocab.unit).toBe('word');
-    const distinct = new Set(sentences(300).split('\n').flatMap((l) => wordTokens(l))).size;
+    const distinct = new Set(
+      sentences(300)
+        .split('\n')
+        .flatMap((l) => wordTokens(l)),
+    ).size;
     expect(distinct).toBeLessThan(40);
     expect(ck.vocab.size).toBeLessThanOrEqual(2 + distinct); // the validation split may hold a few the training split lacks
     expect(ck.vocab.size).toBeGreaterThan(2 + WORDS.length);

@@ -59,7 +59,12 @@ describe('joinWords: the spaces put back', () => {
 describe('the word vocabulary (Vocab.fromWordCounts)', () => {
   it('keeps the N most frequent, ties by code-point order, after <EOS> and <UNK>', () => {
     const counts = countWords(['b a b a c', 'd c']);
-    expect([...counts]).toEqual([['b', 2], ['a', 2], ['c', 2], ['d', 1]]);
+    expect([...counts]).toEqual([
+      ['b', 2],
+      ['a', 2],
+      ['c', 2],
+      ['d', 1],
+    ]);
     expect(Vocab.fromWordCounts(counts, 2).tokens).toEqual([EOS, UNK, 'a', 'b']);
     expect(Vocab.fromWordCounts(counts, 3).tokens).toEqual([EOS, UNK, 'a', 'b', 'c']);
     expect(Vocab.fromWordCounts(counts, 10).tokens).toEqual([EOS, UNK, 'a', 'b', 'c', 'd']);

@@ -3,7 +3,8 @@ import { autoDropout, autoWorkers, chooseSize, MIN_CHARS_IN_BUDGET, MIN_ROWS_PER
 import { parameterCount } from '../model/config.js';
 
 /** A machine whose speed for a size is k · 4e9 / parameters chars/s (1 × 256: 12K at k = 1): bigger models are slower. */
-const machine = (k: number) => async (layers: number, hidden: number) => (k * 4e9) / parameterCount({ cell: 'lstm', layers, hidden, vocabSize: 65, dropout: 0 });
+const machine = (k: number) => async (layers: number, hidden: number) =>
+  (k * 4e9) / parameterCount({ cell: 'lstm', layers, hidden, vocabSize: 65, dropout: 0 });
 const size = async (chars: number, time: number | null, k = 1) => {
   const s = await chooseSize(chars, time, machine(k));
   return parameterCount({ cell: 'lstm', layers: s.layers, hidden: s.hidden, vocabSize: 65, dropout: 0 });
@@ -41,13 +42,17 @@ describe('auto model size', () => {
     expect(asked).toEqual(['1x128', '1x256', '2x256']); // smallest first; measuring stops at the first too slow
     const slow = await chooseSize(1.1e6, 60, m); // even the smallest is too slow for a minute: it is the fallback
     expect(slow).toMatchObject({ layers: 1, hidden: 128, charsPerSec: 20_000 });
-    expect(s.reason).toBe('measured 12K chars/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training characters, 15 min: 1 × 256 (2 × 256 would read 4.5M characters in the time, under 6M)');
+    expect(s.reason).toBe(
+      'measured 12K chars/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training characters, 15 min: 1 × 256 (2 × 256 would read 4.5M characters in the time, under 6M)',
+    );
     const none = await chooseSize(5e4, null, async () => {
       throw new Error('no budget: nothing to measure');
     });
     expect(none.reason).toMatch(/^50K training characters: 1 × 256$/);
     // A word model's reason counts words.
-    expect((await chooseSize(1.1e6, 900, m, 'word')).reason).toBe('measured 12K words/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training words, 15 min: 1 × 256 (2 × 256 would read 4.5M words in the time, under 6M)');
+    expect((await chooseSize(1.1e6, 900, m, 'word')).reason).toBe(
+      'measured 12K words/s for 1 × 256, 5.0K for 2 × 256 here; 1.1M training words, 15 min: 1 × 256 (2 × 256 would read 4.5M words in the time, under 6M)',
+    );
   });
   it('picks only listed sizes; dropout falls as the corpus grows', async () => {
     for (const c of corpora) {

@@ -44,7 +44,10 @@ export const MIN_CHARS_IN_BUDGET = 6_000_000;
 export function autoDropout(trainChars: number, epochs: number | null = null): { dropout: number; reason: string } {
   if (epochs !== null) {
     const dropout = epochs < 3 ? 0 : epochs < 8 ? 0.1 : 0.2;
-    return { dropout, reason: `about ${epochs.toFixed(1)} epochs in the budget${dropout > 0 ? ': against memorising what it reads again and again' : ': too few to memorise the text'}` };
+    return {
+      dropout,
+      reason: `about ${epochs.toFixed(1)} epochs in the budget${dropout > 0 ? ': against memorising what it reads again and again' : ': too few to memorise the text'}`,
+    };
   }
   const dropout = trainChars < 500_000 ? 0.2 : trainChars < 5_000_000 ? 0.1 : 0;
   return { dropout, reason: dropout > 0 ? 'against memorising a small corpus' : 'enough text not to need it' };
@@ -68,7 +71,12 @@ export interface SizeChoice {
  * Example: 1.1M characters, 15 min, measured 12,000 chars/s for 1 × 256 and 5,000 for
  * 2 × 256 → 1 × 256 (10.8M characters in the budget; 2 × 256 would read 4.5M).
  */
-export async function chooseSize(trainChars: number, time: number | null, measure: (layers: number, hidden: number) => Promise<number>, unit: 'char' | 'word' = 'char'): Promise<SizeChoice> {
+export async function chooseSize(
+  trainChars: number,
+  time: number | null,
+  measure: (layers: number, hidden: number) => Promise<number>,
+  unit: 'char' | 'word' = 'char',
+): Promise<SizeChoice> {
   let pick: { layers: number; hidden: number; cps: number | null } = { ...SIZES[0]!, cps: null };
   let tooSlow: { layers: number; hidden: number; cps: number } | null = null;
   for (const [i, s] of SIZES.entries()) {
@@ -87,11 +95,21 @@ export async function chooseSize(trainChars: number, time: number | null, measur
   const chars = trainChars >= 1e6 ? `${(trainChars / 1e6).toFixed(1)}M` : `${Math.round(trainChars / 1e3)}K`;
   const k = (x: number) => (x >= 1e4 ? `${Math.round(x / 1e3)}K` : `${(x / 1e3).toFixed(1)}K`);
   const [tokens, perSec] = unit === 'word' ? ['words', 'words/s'] : ['characters', 'chars/s']; // a word model's thresholds count words
-  const measured = [pick.cps !== null ? `${k(pick.cps)} ${perSec} for ${pick.layers} × ${pick.hidden}` : null, tooSlow ? `${k(tooSlow.cps)} for ${tooSlow.layers} × ${tooSlow.hidden}` : null].filter(Boolean);
+  const measured = [
+    pick.cps !== null ? `${k(pick.cps)} ${perSec} for ${pick.layers} × ${pick.hidden}` : null,
+    tooSlow ? `${k(tooSlow.cps)} for ${tooSlow.layers} × ${tooSlow.hidden}` : null,
+  ].filter(Boolean);
   const speed = measured.length ? `measured ${measured.join(', ')} here; ` : '';
-  const why = tooSlow ? ` (${tooSlow.layers} × ${tooSlow.hidden} would read ${(tooSlow.cps * time! / 1e6).toFixed(1)}M ${tokens} in the time, under ${MIN_CHARS_IN_BUDGET / 1e6}M)` : '';
+  const why = tooSlow
+    ? ` (${tooSlow.layers} × ${tooSlow.hidden} would read ${((tooSlow.cps * time!) / 1e6).toFixed(1)}M ${tokens} in the time, under ${MIN_CHARS_IN_BUDGET / 1e6}M)`
+    : '';
   const budget = time === null ? '' : `, ${fmtTime(time)}`;
-  return { layers: pick.layers, hidden: pick.hidden, charsPerSec: pick.cps, reason: `${speed}${chars} training ${tokens}${budget}: ${pick.layers} × ${pick.hidden}${why}` };
+  return {
+    layers: pick.layers,
+    hidden: pick.hidden,
+    charsPerSec: pick.cps,
+    reason: `${speed}${chars} training ${tokens}${budget}: ${pick.layers} × ${pick.hidden}${why}`,
+  };
 }
 
 function fmtTime(s: number): string {
@@ -136,7 +154,11 @@ export function resolveText(
   if (segmentation === 'auto') choices.push({ what: 'mode', value: seg, reason: `${k.kind === 'list' ? 'a list' : 'running text'}: ${k.reason}` });
   const sp = split === 'auto' ? auto.split : split;
   if (split === 'auto') {
-    choices.push({ what: 'split', value: sp, reason: sp === 'random' ? 'items are independent: a seeded random choice' : 'running text: blocks spread over the file' });
+    choices.push({
+      what: 'split',
+      value: sp,
+      reason: sp === 'random' ? 'items are independent: a seeded random choice' : 'running text: blocks spread over the file',
+    });
   }
   return { segmentation: seg, split: sp, kind: k.kind, choices };
 }
@@ -175,7 +197,11 @@ export function outputClassCount(V: number): number {
  * `--output auto`: the factored layer when the vocabulary is large and the factored layer
  * measured here trains at least FACTORED_MIN_GAIN times faster than the flat one.
  */
-export async function chooseOutput(V: number, measure: (kind: OutputKind) => Promise<number>, unit: 'char' | 'word' = 'char'): Promise<{ kind: OutputKind; reason: string; speed: number | null }> {
+export async function chooseOutput(
+  V: number,
+  measure: (kind: OutputKind) => Promise<number>,
+  unit: 'char' | 'word' = 'char',
+): Promise<{ kind: OutputKind; reason: string; speed: number | null }> {
   if (V < FACTORED_MIN_VOCAB) return { kind: 'flat', reason: `${V} tokens`, speed: null };
   const flat = await measure('flat');
   const factored = await measure('factored');
@@ -183,7 +209,11 @@ export async function chooseOutput(V: number, measure: (kind: OutputKind) => Pro
   const k = (x: number) => (x >= 1e4 ? `${Math.round(x / 1e3)}K` : `${(x / 1e3).toFixed(1)}K`);
   const perSec = unit === 'word' ? 'words/s' : 'chars/s';
   const what = kind === 'factored' ? `${outputClassCount(V)} classes by frequency` : 'one softmax';
-  return { kind, reason: `${V.toLocaleString('en-US')} tokens, measured here ${k(factored)} ${perSec} factored against ${k(flat)} flat: ${what}`, speed: kind === 'factored' ? factored : flat };
+  return {
+    kind,
+    reason: `${V.toLocaleString('en-US')} tokens, measured here ${k(factored)} ${perSec} factored against ${k(flat)} flat: ${what}`,
+    speed: kind === 'factored' ? factored : flat,
+  };
 }
 
 /**

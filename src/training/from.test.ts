@@ -38,8 +38,24 @@ describe('the union vocabulary', () => {
   });
 
   it('words keep their ids too, and the case folding of the old vocabulary', () => {
-    const base = Vocab.fromWordCounts(new Map([['the', 3], ['cat', 2]]), 10, true);
-    const v = base.extendedBy(Vocab.fromWordCounts(new Map([['dog', 5], ['the', 1]]), 10, true));
+    const base = Vocab.fromWordCounts(
+      new Map([
+        ['the', 3],
+        ['cat', 2],
+      ]),
+      10,
+      true,
+    );
+    const v = base.extendedBy(
+      Vocab.fromWordCounts(
+        new Map([
+          ['dog', 5],
+          ['the', 1],
+        ]),
+        10,
+        true,
+      ),
+    );
     expect(v.tokens).toEqual(['<EOS>', '<UNK>', 'the', 'cat', 'dog']);
     expect(v.lowercase).toBe(true);
     expect(() => base.extendedBy(Vocab.fromText('ab'))).toThrow(/word vocabulary/);
@@ -78,15 +94,18 @@ function compareSteps(base: Params, wide: Params, ids: number[], wideIds: number
 }
 
 describe('widened weights', () => {
-  it.each(['lstm', 'gru', 'rnn'] as const)('%s: the distribution over the old tokens is the starting model’s after renormalising (1e-6); a new token reads as <UNK>', (cell) => {
-    const base = Params.init({ cell, layers: 2, hidden: 8, vocabSize: 7, dropout: 0 }, new Rng(5));
-    const wide = widenVocab(base, 10);
-    expect(wide.config.vocabSize).toBe(10);
-    const ids = [0, 2, 3, 6, 5, 1, 4, 2, 0, 3];
-    expect(compareSteps(base, wide, ids)).toBeLessThan(1e-6);
-    // New ids 7–9 as input: the base reading <UNK> there.
-    expect(compareSteps(base, wide, [0, 2, 1, 3, 1, 1], [0, 2, 7, 3, 9, 8])).toBeLessThan(1e-6);
-  });
+  it.each(['lstm', 'gru', 'rnn'] as const)(
+    '%s: the distribution over the old tokens is the starting model’s after renormalising (1e-6); a new token reads as <UNK>',
+    (cell) => {
+      const base = Params.init({ cell, layers: 2, hidden: 8, vocabSize: 7, dropout: 0 }, new Rng(5));
+      const wide = widenVocab(base, 10);
+      expect(wide.config.vocabSize).toBe(10);
+      const ids = [0, 2, 3, 6, 5, 1, 4, 2, 0, 3];
+      expect(compareSteps(base, wide, ids)).toBeLessThan(1e-6);
+      // New ids 7–9 as input: the base reading <UNK> there.
+      expect(compareSteps(base, wide, [0, 2, 1, 3, 1, 1], [0, 2, 7, 3, 9, 8])).toBeLessThan(1e-6);
+    },
+  );
 
   it('no new token: the same weights', () => {
     const base = Params.init({ cell: 'lstm', layers: 1, hidden: 4, vocabSize: 5, dropout: 0 }, new Rng(2));
@@ -118,7 +137,13 @@ describe('train --from', () => {
     expect(ft.vocab.tokens.slice(0, base.vocab.size)).toEqual(base.vocab.tokens);
     expect(ft.vocab.tokens.slice(base.vocab.size).sort()).toEqual(['x', 'y', 'z']);
     expect(ft.meta.model).toMatchObject({ cell: 'lstm', layers: 1, hidden: 12, vocabSize: base.vocab.size + 3 });
-    expect(ft.meta.from).toEqual({ name: baseDir, sha256: base.meta.weights.sha256, step: base.meta.progress.bestStep, vocabSize: base.vocab.size, corpus: 'base.txt' });
+    expect(ft.meta.from).toEqual({
+      name: baseDir,
+      sha256: base.meta.weights.sha256,
+      step: base.meta.progress.bestStep,
+      vocabSize: base.vocab.size,
+      corpus: 'base.txt',
+    });
     expect(result.meta.progress.step).toBe(4);
     // The n-gram is of the new text: it knows x.
     expect(ft.meta.ngram).toBeDefined();
@@ -167,7 +192,11 @@ describe('train --from', () => {
 
   it('from a word model: the words keep their ids, new words follow, read as words', async () => {
     const dir = tempDir();
-    const words = (seed: number) => syllableText(300, seed).split('\n').map((l, i, a) => `${l} ${a[(i + 1) % a.length]}`).join('\n');
+    const words = (seed: number) =>
+      syllableText(300, seed)
+        .split('\n')
+        .map((l, i, a) => `${l} ${a[(i + 1) % a.length]}`)
+        .join('\n');
     const baseCorpus = writeCorpus(dir, words(4), 'words.txt');
     const baseDir = join(dir, 'wbase');
     await trainRecording(tinyRequest(baseCorpus, baseDir, { maxSteps: 6 }, { unit: 'word', lowercase: true }));
@@ -186,8 +215,12 @@ describe('train --from', () => {
     const baseDir = await trainBase(dir);
     const corpus = writeCorpus(dir, newText(), 'new.txt');
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'x'), { from: baseDir, resume: true }))).rejects.toThrow(/--from starts a new run/);
-    await expect(trainRecording(tinyRequest(corpus, join(dir, 'y'), { from: join(dir, 'nope') }))).rejects.toThrow(/no such checkpoint folder or zip, and no model of that name/);
-    await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 64, layers: 'auto' }))).rejects.toThrow(/comes from .*1 × 12/);
+    await expect(trainRecording(tinyRequest(corpus, join(dir, 'y'), { from: join(dir, 'nope') }))).rejects.toThrow(
+      /no such checkpoint folder or zip, and no model of that name/,
+    );
+    await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 64, layers: 'auto' }))).rejects.toThrow(
+      /comes from .*1 × 12/,
+    );
   });
 });
 

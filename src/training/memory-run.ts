@@ -6,7 +6,19 @@
 
 import type { Choice, ModelRequest } from './auto.js';
 import type { Meta, TrainConfig } from '../checkpoint/types.js';
-import { decodeMeta, decodeNGramFile, decodeResume, encodeMeta, encodeModel, encodeResume, FILES, memorySource, ngramMeta, type FileSource, type Hash } from '../checkpoint/codec.js';
+import {
+  decodeMeta,
+  decodeNGramFile,
+  decodeResume,
+  encodeMeta,
+  encodeModel,
+  encodeResume,
+  FILES,
+  memorySource,
+  ngramMeta,
+  type FileSource,
+  type Hash,
+} from '../checkpoint/codec.js';
 import type { TrainSettings } from './defaults.js';
 import type { Auto } from './auto.js';
 import { buildNGram } from '../ngram/build.js';
@@ -111,7 +123,12 @@ export interface RunContext {
 
 /** Train from the start on `text`; resolves when a stop reason (Stop, the budget, the steps) ends it. */
 export async function trainNew(name: string, text: string, s: RunSettings, ctx: RunContext, from?: StartFrom): Promise<TrainResult> {
-  const fresh = await resolveRun({ corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training }, text, async (corpus) => speedMeter(corpus, null, s.training.samples), from);
+  const fresh = await resolveRun(
+    { corpusPath: name, segmentation: s.segmentation, model: s.model, training: s.training },
+    text,
+    async (corpus) => speedMeter(corpus, null, s.training.samples),
+    from,
+  );
   return run(name, text, fresh, s, ctx);
 }
 
@@ -128,7 +145,10 @@ async function run(name: string, text: string, start: Fresh | Resumed, s: { maxS
   const { store, events: ev, signal, backend } = ctx;
   const hash = store.hash;
   const over = start.kind === 'resumed' && s.time !== undefined ? { time: s.time } : undefined;
-  const init = startingPoint({ corpusPath: name, text, corpusInfo: corpusInfo(name, text, hash), dir: name, version: ctx.version, backend, resumeOverrides: over }, start);
+  const init = startingPoint(
+    { corpusPath: name, text, corpusInfo: corpusInfo(name, text, hash), dir: name, version: ctx.version, backend, resumeOverrides: over },
+    start,
+  );
   const trainer = new Trainer(init, store, { onStep: ev.onStep, onEval: ev.onEval }, { signal, maxSteps: s.maxSteps, yieldNow, backend });
   const { meta, corpus } = init;
   ev.onStart?.({

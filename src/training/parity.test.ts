@@ -18,7 +18,21 @@ import { Rng } from '../common/rng.js';
 import { syllableText, tempDir, tinyRequest, trainRecording, writeCorpus } from '../testing/fixtures.js';
 
 const STEPS = 30;
-const T = { seqLen: 12, batchSize: 6, lr: 0.01, warmup: 5, clip: 1, seed: 11, epochs: 100, evalEvery: 1000, patience: 0, valFraction: 0, split: 'tail', shuffle: false, schedule: 'plateau' } as const;
+const T = {
+  seqLen: 12,
+  batchSize: 6,
+  lr: 0.01,
+  warmup: 5,
+  clip: 1,
+  seed: 11,
+  epochs: 100,
+  evalEvery: 1000,
+  patience: 0,
+  valFraction: 0,
+  split: 'tail',
+  shuffle: false,
+  schedule: 'plateau',
+} as const;
 const MODEL = { cell: 'lstm', layers: 2, hidden: 16, dropout: 0 } as const;
 
 /** The reference: per-step losses (nats/char) of the same run done with tf.layers, autodiff and tf.train.adam. */
@@ -109,6 +123,8 @@ describe('trajectory parity with a tf.layers + autodiff + tf.train.adam trainer'
     expect(Math.max(...rel)).toBeLessThan(1e-3);
     // It learned: the last losses are well below the first.
     expect(ref[STEPS - 1]!).toBeLessThan(0.92 * ref[0]!);
-    console.log(`parity, ${workers} worker(s): max relative difference ${Math.max(...rel).toExponential(2)}, loss ${ref[0]!.toFixed(3)} → ${ref[STEPS - 1]!.toFixed(3)}`);
+    console.log(
+      `parity, ${workers} worker(s): max relative difference ${Math.max(...rel).toExponential(2)}, loss ${ref[0]!.toFixed(3)} → ${ref[STEPS - 1]!.toFixed(3)}`,
+    );
   });
 });

@@ -56,7 +56,8 @@ export async function resolveRun(
   start?: StartFrom | { auto: StartFrom | null },
 ): Promise<Fresh> {
   const t = req.training;
-  if (t.ngramInput && t.samples > 0) throw inputError('--ngram-input does not go with --samples: the n-gram gives the whole vocabulary at every position, which the sampled softmax avoids');
+  if (t.ngramInput && t.samples > 0)
+    throw inputError('--ngram-input does not go with --samples: the n-gram gives the whole vocabulary at every position, which the sampled softmax avoids');
   const r = resolveText(text, req.segmentation, t.split);
   const choices = [...r.choices];
   let from: StartFrom | undefined;
@@ -73,7 +74,19 @@ export async function resolveRun(
   const unit = from ? from.vocab.unit : t.unit;
   const lowercase = from ? from.vocab.lowercase : t.lowercase;
   // A new run reads text in NFC (tokenizer.ts, Vocab.normalize), started from another model or not.
-  const corpus = buildCorpus(text, req.corpusPath, { segmentation: r.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: r.split, seed: t.seed, unit, vocabSize: t.vocabSize, lowercase, charset: t.charset, base: from?.vocab, normalize: 'NFC' });
+  const corpus = buildCorpus(text, req.corpusPath, {
+    segmentation: r.segmentation,
+    minCount: t.minCount,
+    valFraction: t.valFraction,
+    split: r.split,
+    seed: t.seed,
+    unit,
+    vocabSize: t.vocabSize,
+    lowercase,
+    charset: t.charset,
+    base: from?.vocab,
+    normalize: 'NFC',
+  });
   const trainChars = corpus.train.length - corpus.sequences.train - 1;
   const m = req.model;
   let { layers, hidden, dropout } = m;
@@ -86,27 +99,43 @@ export async function resolveRun(
   const measure = async (model: ModelConfig) => (measurer ??= await meter(corpus, batchSize))(model, batchSize, seqLen);
   const V = corpus.vocab.size;
   const output = m.output ?? 'auto';
-  if (output === 'factored' && t.samples > 0) throw inputError('--output factored does not go with --samples: both make a large vocabulary cheaper to train; choose one');
+  if (output === 'factored' && t.samples > 0)
+    throw inputError('--output factored does not go with --samples: both make a large vocabulary cheaper to train; choose one');
   if (output === 'factored' && t.ngramInput) throw inputError('--output factored does not go with --ngram-input: the n-gram is added to a flat softmax');
   let classOf: number[] | undefined; // a factored output layer's classes
   const widened = from ? widenVocab(from.params, V) : null;
   if (from) {
     const f = from.meta.model;
     if ((layers !== 'auto' && layers !== f.layers) || (hidden !== 'auto' && hidden !== f.hidden)) {
-      throw inputError(`the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers and --hidden, or start from random weights with --from none`);
+      throw inputError(
+        `the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers and --hidden, or start from random weights with --from none`,
+      );
     }
-    if (output !== 'auto' && output !== (f.classOf ? 'factored' : 'flat')) throw inputError(`the output layer comes from ${from.name} (${f.classOf ? 'factored' : 'flat'}): leave out --output, or start from random weights with --from none`);
+    if (output !== 'auto' && output !== (f.classOf ? 'factored' : 'flat'))
+      throw inputError(
+        `the output layer comes from ${from.name} (${f.classOf ? 'factored' : 'flat'}): leave out --output, or start from random weights with --from none`,
+      );
     ({ layers, hidden, cell } = f);
     classOf = widened!.config.classOf;
     const added = V - from.vocab.size;
-    choices.push({ what: 'start', value: from.name, reason: `${why}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}` });
+    choices.push({
+      what: 'start',
+      value: from.name,
+      reason: `${why}its weights (${f.cell.toUpperCase()} ${f.layers} × ${f.hidden}, step ${from.meta.progress.bestStep}); ${added === 0 ? 'the text has no token it lacks' : `${added} new token${added === 1 ? '' : 's'} added, read at first as it read <UNK>`}`,
+    });
     if (dropout === 'auto' && t.time !== null) speed = await measure({ cell, layers, hidden, dropout: 0, vocabSize: V, ...(classOf ? { classOf } : {}) });
   } else if (output === 'factored') {
     classOf = streamClasses(corpus.train, V, outputClassCount(V));
   } else if (output === 'auto' && t.samples === 0 && !t.ngramInput && V >= FACTORED_MIN_VOCAB) {
     // Measured at the first size auto would try (or the one asked for).
     const k = streamClasses(corpus.train, V, outputClassCount(V));
-    const size = { cell, layers: layers === 'auto' ? SIZES[0]!.layers : layers, hidden: hidden === 'auto' ? SIZES[0]!.hidden : hidden, dropout: 0, vocabSize: V };
+    const size = {
+      cell,
+      layers: layers === 'auto' ? SIZES[0]!.layers : layers,
+      hidden: hidden === 'auto' ? SIZES[0]!.hidden : hidden,
+      dropout: 0,
+      vocabSize: V,
+    };
     const o = await chooseOutput(V, (kind) => measure(kind === 'factored' ? { ...size, classOf: k } : size), corpus.vocab.unit);
     if (o.kind === 'factored') classOf = k;
     choices.push({ what: 'output', value: o.kind, reason: o.reason });
@@ -116,7 +145,15 @@ export async function resolveRun(
     const size = await chooseSize(
       trainChars,
       t.time,
-      (l, h) => measure({ cell: m.cell, layers: layers === 'auto' ? l : layers, hidden: hidden === 'auto' ? h : hidden, dropout: 0, vocabSize: V, ...(classOf ? { classOf } : {}) }),
+      (l, h) =>
+        measure({
+          cell: m.cell,
+          layers: layers === 'auto' ? l : layers,
+          hidden: hidden === 'auto' ? h : hidden,
+          dropout: 0,
+          vocabSize: V,
+          ...(classOf ? { classOf } : {}),
+        }),
       corpus.vocab.unit,
     );
     if (layers === 'auto') layers = size.layers;
@@ -131,7 +168,12 @@ export async function resolveRun(
   }
   const schedule: ScheduleKind = t.schedule !== 'auto' ? t.schedule : t.time !== null ? 'cosine' : 'plateau';
   const lr = t.lr !== 'auto' ? t.lr : from ? FROM_LR : win.lr;
-  if (from && t.lr === 'auto') choices.push({ what: 'learning rate', value: String(lr), reason: `starting from ${from.name}: half the rate from zero (${win.lr}), measured best for fine-tuning on small texts` });
+  if (from && t.lr === 'auto')
+    choices.push({
+      what: 'learning rate',
+      value: String(lr),
+      reason: `starting from ${from.name}: half the rate from zero (${win.lr}), measured best for fine-tuning on small texts`,
+    });
   const training: TrainConfig = {
     ...t,
     unit,
@@ -183,7 +225,13 @@ export function chooseStart(text: string, unit: 'char' | 'word', base: StartFrom
 /** What rnnlm.json records of the model a run started from. */
 function originOf(from: StartFrom): Origin {
   const m = from.meta;
-  return { name: from.name, sha256: m.weights.sha256, step: m.progress.bestStep, vocabSize: from.vocab.size, corpus: m.corpus.path.split(/[\\/]/).pop() ?? m.corpus.path };
+  return {
+    name: from.name,
+    sha256: m.weights.sha256,
+    step: m.progress.bestStep,
+    vocabSize: from.vocab.size,
+    corpus: m.corpus.path.split(/[\\/]/).pop() ?? m.corpus.path,
+  };
 }
 
 /**

@@ -46,7 +46,13 @@ describe('Trainer in memory', () => {
     const t = m.training;
     const corpus = buildCorpus(text, path, { segmentation: m.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed });
     const req = { corpusPath: path, text, corpusInfo: { ...m.corpus, sha256: sha256(text) }, dir: 'memory', version: 'test', backend: 'test' };
-    return { losses, meta: m, corpus, req, fresh: { kind: 'fresh' as const, corpus, segmentation: m.segmentation, model: m.model, training: { ...t }, choices: [] } };
+    return {
+      losses,
+      meta: m,
+      corpus,
+      req,
+      fresh: { kind: 'fresh' as const, corpus, segmentation: m.segmentation, model: m.model, training: { ...t }, choices: [] },
+    };
   }
 
   async function runTrainer(init: ReturnType<typeof startingPoint>, store: TrainerStore, maxSteps: number): Promise<number[]> {
@@ -85,6 +91,8 @@ describe('Trainer in memory', () => {
     const store = memoryStore();
     await runTrainer(startingPoint(ref.req, ref.fresh), store, 2);
     const other = { ...ref.req, corpusInfo: { ...ref.req.corpusInfo, sha256: 'different' } };
-    expect(() => startingPoint(other, { kind: 'resumed', meta: store.meta!, vocab: ref.corpus.vocab, resume: store.resume! })).toThrow(/differs from the corpus this checkpoint was trained on/);
+    expect(() => startingPoint(other, { kind: 'resumed', meta: store.meta!, vocab: ref.corpus.vocab, resume: store.resume! })).toThrow(
+      /differs from the corpus this checkpoint was trained on/,
+    );
   });
 });

@@ -9,7 +9,19 @@
 import type { Choice } from './auto.js';
 import type { AdaptMeta, HistoryPoint, Meta, Origin, Progress, ResumeState, TrainConfig } from '../checkpoint/types.js';
 import { ADAPT_RATES, ADAPT_TOKENS, chooseAdaptation } from '../inference/dynamic.js';
-import { buildCorpus, chunkOrder, chunkWindowAt, chunkWindowCount, eosPositions, rowBounds, shuffledStream, windowAt, windowCount, type Corpus, type Window } from '../text/corpus.js';
+import {
+  buildCorpus,
+  chunkOrder,
+  chunkWindowAt,
+  chunkWindowCount,
+  eosPositions,
+  rowBounds,
+  shuffledStream,
+  windowAt,
+  windowCount,
+  type Corpus,
+  type Window,
+} from '../text/corpus.js';
 import { inputError, RnnlmError } from '../common/errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, LEGACY_TRAINING } from '../checkpoint/types.js';
 import { streamLoss } from '../inference/evaluate.js';
@@ -155,7 +167,15 @@ export interface Resumed {
 
 /** A new run from its seed, or the run saved in the checkpoint (checked against the corpus). */
 export function startingPoint(
-  req: { corpusPath: string; text: string; corpusInfo: Meta['corpus']; dir: string; version: string; backend: string; resumeOverrides?: Partial<Pick<TrainConfig, 'epochs' | 'time' | 'patience' | 'evalEvery'>> },
+  req: {
+    corpusPath: string;
+    text: string;
+    corpusInfo: Meta['corpus'];
+    dir: string;
+    version: string;
+    backend: string;
+    resumeOverrides?: Partial<Pick<TrainConfig, 'epochs' | 'time' | 'patience' | 'evalEvery'>>;
+  },
   start: Resumed | Fresh,
 ): TrainerInit {
   const { dir, text, corpusInfo } = req;
@@ -167,7 +187,19 @@ export function startingPoint(
     const t = { ...LEGACY_TRAINING, ...meta.training };
     // A run started from another model has that model's tokens first: its own vocabulary is the base.
     const base = meta.from ? start.vocab : undefined;
-    const corpus = buildCorpus(text, req.corpusPath, { segmentation: meta.segmentation, minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed, unit: t.unit, vocabSize: t.vocabSize, lowercase: t.lowercase, charset: t.charset, base, normalize: start.vocab.normalize });
+    const corpus = buildCorpus(text, req.corpusPath, {
+      segmentation: meta.segmentation,
+      minCount: t.minCount,
+      valFraction: t.valFraction,
+      split: t.split,
+      seed: t.seed,
+      unit: t.unit,
+      vocabSize: t.vocabSize,
+      lowercase: t.lowercase,
+      charset: t.charset,
+      base,
+      normalize: start.vocab.normalize,
+    });
     if (JSON.stringify(corpus.vocab.tokens) !== JSON.stringify(start.vocab.tokens)) {
       throw inputError(`${dir}/rnnlm.json: vocabulary does not match the corpus`);
     }
@@ -182,7 +214,20 @@ export function startingPoint(
   const t = start.training;
   const rng = new Rng(t.seed);
   const params = start.start?.params ?? Params.init(start.model, rng);
-  const progress: Progress = { step: 0, epoch: 0, window: 0, epochIndex: 0, charsSeen: 0, elapsedSeconds: 0, bestVal: null, bestStep: 0, evalsWithoutImprovement: 0, lrScale: 1, stopped: null, pending: { nats: 0, tokens: 0 } };
+  const progress: Progress = {
+    step: 0,
+    epoch: 0,
+    window: 0,
+    epochIndex: 0,
+    charsSeen: 0,
+    elapsedSeconds: 0,
+    bestVal: null,
+    bestStep: 0,
+    evalsWithoutImprovement: 0,
+    lrScale: 1,
+    stopped: null,
+    pending: { nats: 0, tokens: 0 },
+  };
   const history: HistoryPoint[] = [];
   const meta: Meta = {
     format: CHECKPOINT_FORMAT,
@@ -256,7 +301,18 @@ export class Trainer {
     private readonly events: TrainerEvents = {},
     private readonly opts: TrainerOptions,
   ) {
-    ({ meta: this.meta, corpus: this.corpus, params: this.params, adam: this.adam, state: this.state, progress: this.progress, history: this.history, rng: this.rng, dir: this.dir, resumedAt: this.resumedAt } = init);
+    ({
+      meta: this.meta,
+      corpus: this.corpus,
+      params: this.params,
+      adam: this.adam,
+      state: this.state,
+      progress: this.progress,
+      history: this.history,
+      rng: this.rng,
+      dir: this.dir,
+      resumedAt: this.resumedAt,
+    } = init);
     const t = this.meta.training;
     const chunked = t.shuffle && this.meta.segmentation === 'document';
     this.eos = t.shuffle && !chunked ? eosPositions(this.corpus.train) : null;
@@ -264,7 +320,8 @@ export class Trainer {
     this.rows = this.data.rows;
     this.windowsPerEpoch = this.data.windows;
     const W = this.data.windows;
-    this.totalSteps = t.epochs === null && opts.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, opts.maxSteps ?? Infinity);
+    this.totalSteps =
+      t.epochs === null && opts.maxSteps === undefined ? null : Math.min(t.epochs === null ? Infinity : t.epochs * W, opts.maxSteps ?? Infinity);
     this.evalEvery = t.evalEvery > 0 ? t.evalEvery : Math.min(W, 200);
     this.now = opts.clock ?? Date.now;
     this.elapsedBefore = this.progress.elapsedSeconds;
@@ -317,7 +374,14 @@ export class Trainer {
     const r = runner ? await runner.run(this.params, win, this.state, opts) : await runWindow(this.params, win, this.state, opts);
     if (!Number.isFinite(r.loss)) throw new RnnlmError(`training diverged at step ${p.step + 1} (loss is not finite); try a lower --lr or --clip`);
     const norm = clipByGlobalNorm(r.grads!, t.clip);
-    const lr = learningRate({ kind: t.schedule, lr: t.lr, warmup: t.warmup, step: p.step, done: budgetUsed(this.elapsed(), t.time, p.epoch, t.epochs), lrScale: p.lrScale });
+    const lr = learningRate({
+      kind: t.schedule,
+      lr: t.lr,
+      warmup: t.warmup,
+      step: p.step,
+      done: budgetUsed(this.elapsed(), t.time, p.epoch, t.epochs),
+      lrScale: p.lrScale,
+    });
     adamStep(this.params.data, r.grads!, this.adam, lr);
     this.state = r.state;
     p.step++;
@@ -368,14 +432,35 @@ export class Trainer {
       p.bestVal = score;
       p.bestStep = p.step;
       p.evalsWithoutImprovement = 0;
-      if (mixture && mixLoss !== null) meta.mixture = { ...mixture, val: mixLoss, network: valLoss!, step: p.step, ...(this.ngramReading !== null ? { ngramReading: this.ngramReading } : {}) };
+      if (mixture && mixLoss !== null)
+        meta.mixture = {
+          ...mixture,
+          val: mixLoss,
+          network: valLoss!,
+          step: p.step,
+          ...(this.ngramReading !== null ? { ngramReading: this.ngramReading } : {}),
+        };
     } else {
       p.evalsWithoutImprovement++;
       if (t.schedule === 'plateau') p.lrScale *= t.lrDecay;
     }
-    this.history.push({ step: p.step, epoch: p.epoch, train: trainLoss, ...(valLoss !== null ? { val: valLoss } : {}), ...(mixLoss !== null ? { mix: mixLoss } : {}) });
+    this.history.push({
+      step: p.step,
+      epoch: p.epoch,
+      train: trainLoss,
+      ...(valLoss !== null ? { val: valLoss } : {}),
+      ...(mixLoss !== null ? { mix: mixLoss } : {}),
+    });
     p.pending = { nats: 0, tokens: 0 };
-    const info: EvalInfo = { step: p.step, train: trainLoss, val: valLoss, ngram: meta.ngram?.val ?? null, ngramReading: this.ngramReading, mix: mixLoss, improved };
+    const info: EvalInfo = {
+      step: p.step,
+      train: trainLoss,
+      val: valLoss,
+      ngram: meta.ngram?.val ?? null,
+      ngramReading: this.ngramReading,
+      mix: mixLoss,
+      improved,
+    };
     this.events.onEval?.(info);
     await this.save('evaluation', improved);
     if (t.patience > 0 && p.evalsWithoutImprovement >= t.patience) this.stopped = 'patience';
@@ -418,7 +503,15 @@ export class Trainer {
     }
     if (stopped !== 'interrupted' && stopped !== 'steps' && this.opts.adapt !== false) await this.chooseAdaptation();
     const s = this.seconds();
-    return { dir: this.dir, meta: this.meta, stopped, seconds: s, charsPerSec: this.charsThisRun / Math.max(1e-9, s), vocab: this.corpus.vocab, params: this.params };
+    return {
+      dir: this.dir,
+      meta: this.meta,
+      stopped,
+      seconds: s,
+      charsPerSec: this.charsThisRun / Math.max(1e-9, s),
+      vocab: this.corpus.vocab,
+      params: this.params,
+    };
   }
 
   /**

@@ -22,16 +22,19 @@ export function numberIn(input: HTMLInputElement): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-
 /** Arrow keys move the focus between the focusable children of a container. */
 export function arrowNavigation(container: HTMLElement, signal?: AbortSignal): void {
-  container.addEventListener('keydown', (e) => {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
-    const items = [...container.querySelectorAll<HTMLElement>('[tabindex]')];
-    const i = items.indexOf(document.activeElement as HTMLElement);
-    if (i < 0) return;
-    const j = e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowLeft' ? -1 : 1)));
-    items[j]!.focus();
-    e.preventDefault();
-  }, { signal });
+  container.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
+      const items = [...container.querySelectorAll<HTMLElement>('[tabindex]')];
+      const i = items.indexOf(document.activeElement as HTMLElement);
+      if (i < 0) return;
+      const j = e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowLeft' ? -1 : 1)));
+      items[j]!.focus();
+      e.preventDefault();
+    },
+    { signal },
+  );
 }

@@ -46,39 +46,43 @@ export function setupFlow(m: PageModel, signal: AbortSignal): void {
     );
   };
 
-  run.addEventListener('click', async () => {
-    if (signal.aborted) return;
-    if (running) return;
-    const { ids } = streamOf(m.vocab, segment(m.vocab.normalized(input.value), m.meta.segmentation));
-    if (ids.length < 2) {
-      info.textContent = 'Paste some text first: the measure follows predictions made on it.';
-      return;
-    }
-    running = true;
-    run.disabled = true;
-    chart.dataset.state = 'running';
-    try {
-      const steps = flowSteps(m.params, ids, {
-        positions: Math.max(1, Math.floor(numberIn(positions) ?? 30)),
-        maxDistance: Math.max(1, Math.floor(numberIn(distance) ?? 100)),
-        onProgress: (d, t) => (info.textContent = `Following gradients back: ${d} of ${t} predictions…`),
-      });
-      let r = steps.next();
-      while (!r.done) {
-        await new Promise((ok) => setTimeout(ok, 0));
-        r = steps.next();
+  run.addEventListener(
+    'click',
+    async () => {
+      if (signal.aborted) return;
+      if (running) return;
+      const { ids } = streamOf(m.vocab, segment(m.vocab.normalized(input.value), m.meta.segmentation));
+      if (ids.length < 2) {
+        info.textContent = 'Paste some text first: the measure follows predictions made on it.';
+        return;
       }
-      const f = r.value;
-      draw(f);
-      chart.dataset.mean = JSON.stringify(f.mean);
-      chart.dataset.state = 'done';
-      info.textContent = `${f.positions} predictions. ${f.onePercent === null ? `Influence stays above 1% of its value at d = 1 up to d = ${f.mean.length - 1}.` : `Influence falls to 1% of its value at d = 1 by d = ${f.onePercent}.`}`;
-    } catch (e) {
-      info.textContent = `Could not measure: ${(e as Error).message}`;
-      chart.dataset.state = 'error';
-    } finally {
-      running = false;
-      run.disabled = false;
-    }
-  }, { signal });
+      running = true;
+      run.disabled = true;
+      chart.dataset.state = 'running';
+      try {
+        const steps = flowSteps(m.params, ids, {
+          positions: Math.max(1, Math.floor(numberIn(positions) ?? 30)),
+          maxDistance: Math.max(1, Math.floor(numberIn(distance) ?? 100)),
+          onProgress: (d, t) => (info.textContent = `Following gradients back: ${d} of ${t} predictions…`),
+        });
+        let r = steps.next();
+        while (!r.done) {
+          await new Promise((ok) => setTimeout(ok, 0));
+          r = steps.next();
+        }
+        const f = r.value;
+        draw(f);
+        chart.dataset.mean = JSON.stringify(f.mean);
+        chart.dataset.state = 'done';
+        info.textContent = `${f.positions} predictions. ${f.onePercent === null ? `Influence stays above 1% of its value at d = 1 up to d = ${f.mean.length - 1}.` : `Influence falls to 1% of its value at d = 1 by d = ${f.onePercent}.`}`;
+      } catch (e) {
+        info.textContent = `Could not measure: ${(e as Error).message}`;
+        chart.dataset.state = 'error';
+      } finally {
+        running = false;
+        run.disabled = false;
+      }
+    },
+    { signal },
+  );
 }

@@ -53,7 +53,11 @@ export function setupGates(m: PageModel, signal: AbortSignal): (text: string) =>
     chars.replaceChildren(
       ...r.tokens.map((tok, i) => {
         const v = values[i]!;
-        const span = el('span', shown(tok), { tabindex: '0', 'data-gate': String(v), title: `${JSON.stringify(tok)}: ${LABEL[name]} ${perUnit ? `unit ${u}` : 'mean'} = ${v.toFixed(4)}; ${(100 * g.open[name]![i]!).toFixed(0)}% of units above 0.9, ${(100 * g.shut[name]![i]!).toFixed(0)}% below 0.1` });
+        const span = el('span', shown(tok), {
+          tabindex: '0',
+          'data-gate': String(v),
+          title: `${JSON.stringify(tok)}: ${LABEL[name]} ${perUnit ? `unit ${u}` : 'mean'} = ${v.toFixed(4)}; ${(100 * g.open[name]![i]!).toFixed(0)}% of units above 0.9, ${(100 * g.shut[name]![i]!).toFixed(0)}% below 0.1`,
+        });
         span.style.background = `rgba(44, 160, 44, ${v})`; // 0 shut (white) … 1 open (green)
         if (v > 0.6) span.style.color = '#fff';
         return span;
@@ -70,7 +74,14 @@ export function setupGates(m: PageModel, signal: AbortSignal): (text: string) =>
     look.replaceChildren(
       ...q.tokens.map((tok, i) => {
         const v = q.influence[i]!;
-        const span = el('span', shown(tok), { tabindex: '0', 'data-influence': String(v), title: i <= at ? `${JSON.stringify(tok)}: influence ${v.toPrecision(3)} (${((100 * v) / Math.max(max, 1e-300)).toFixed(1)}% of the most)` : 'after the prediction: no influence' });
+        const span = el('span', shown(tok), {
+          tabindex: '0',
+          'data-influence': String(v),
+          title:
+            i <= at
+              ? `${JSON.stringify(tok)}: influence ${v.toPrecision(3)} (${((100 * v) / Math.max(max, 1e-300)).toFixed(1)}% of the most)`
+              : 'after the prediction: no influence',
+        });
         const a = max > 0 ? v / max : 0;
         span.style.background = `rgba(214, 39, 40, ${a})`;
         if (a > 0.6) span.style.color = '#fff';

@@ -33,65 +33,75 @@ export function setupGenerate(m: PageModel, signal: AbortSignal): void {
   run.disabled = false;
   stop.addEventListener('click', () => (stopRequested = true), { signal });
   signal.addEventListener('abort', () => (stopRequested = true)); // a new model: the old one stops drawing
-  prime.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run.click();
-  }, { signal });
+  prime.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run.click();
+    },
+    { signal },
+  );
 
-  run.addEventListener('click', () => {
-    const s = numberIn(seed) ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
-    const k = numberIn(topK);
-    const p = numberIn(topP);
-    const primeText = prime.value;
-    const unknown = [...new Set(m.vocab.split(primeText).filter((t) => !m.vocab.hasToken(t)))];
-    const gen = sampleChars(stepper, m.vocab, {
-      temperature: Number(temp.value),
-      topK: k !== undefined && k >= 1 ? Math.floor(k) : undefined,
-      topP: p !== undefined && p > 0 && p < 1 ? p : undefined,
-      prime: primeText,
-      unkOk: true,
-      length: Math.max(1, Math.floor(numberIn(length) ?? 300)),
-      stopAtEos: stopAtEos.checked,
-      rng: new Rng(s >>> 0),
-    });
-    primeOut.textContent = primeText;
-    genOut.textContent = '';
-    out.dataset.state = 'running';
-    out.dataset.seed = String(s >>> 0);
-    info.textContent = unknown.length ? `The prime has ${m.vocab.unit === 'word' ? 'words' : 'characters'} the model never saw, read as <UNK>: ${unknown.join(' ')}` : '';
-    run.disabled = true;
-    stop.disabled = false;
-    stopRequested = false;
-    const eosStops = stopAtEos.checked;
-    let chars = 0;
-    let pending = document.createDocumentFragment(); // characters drawn since the last paint
-    const paint = () => {
-      genOut.append(pending);
-      pending = document.createDocumentFragment();
-    };
-    const finish = (logprob: number | null) => {
-      paint();
-      out.dataset.state = 'done';
-      run.disabled = false;
-      stop.disabled = true;
-      const lp = logprob === null ? 'stopped' : `ln P ${logprob.toFixed(3)}`;
-      info.textContent = `${info.textContent ? info.textContent + ' · ' : ''}seed ${s >>> 0} · ${chars} characters · ${lp}`;
-    };
-    // Draw for about a frame at a time, then let the page paint and take clicks.
-    const pump = () => {
-      const until = performance.now() + 15;
-      while (performance.now() < until) {
-        if (stopRequested) return finish(null);
-        const r = gen.next();
-        if (r.done) return finish(r.value);
-        if (r.value.id === EOS_ID && eosStops) continue;
-        if (r.value.id !== EOS_ID) chars++;
-        // Shaded by the model's own P of the character, as `rnnlm sample --color` does.
-        const [red, green, blue] = heat(r.value.p);
-        pending.append(el('span', r.value.text, { style: `background: rgba(${red}, ${green}, ${blue}, 0.35)`, title: `P ${r.value.p.toFixed(3)}` }));
-      }
-      paint();
-      setTimeout(pump, 0);
-    };
-    pump();
-  }, { signal });
+  run.addEventListener(
+    'click',
+    () => {
+      const s = numberIn(seed) ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
+      const k = numberIn(topK);
+      const p = numberIn(topP);
+      const primeText = prime.value;
+      const unknown = [...new Set(m.vocab.split(primeText).filter((t) => !m.vocab.hasToken(t)))];
+      const gen = sampleChars(stepper, m.vocab, {
+        temperature: Number(temp.value),
+        topK: k !== undefined && k >= 1 ? Math.floor(k) : undefined,
+        topP: p !== undefined && p > 0 && p < 1 ? p : undefined,
+        prime: primeText,
+        unkOk: true,
+        length: Math.max(1, Math.floor(numberIn(length) ?? 300)),
+        stopAtEos: stopAtEos.checked,
+        rng: new Rng(s >>> 0),
+      });
+      primeOut.textContent = primeText;
+      genOut.textContent = '';
+      out.dataset.state = 'running';
+      out.dataset.seed = String(s >>> 0);
+      info.textContent = unknown.length
+        ? `The prime has ${m.vocab.unit === 'word' ? 'words' : 'characters'} the model never saw, read as <UNK>: ${unknown.join(' ')}`
+        : '';
+      run.disabled = true;
+      stop.disabled = false;
+      stopRequested = false;
+      const eosStops = stopAtEos.checked;
+      let chars = 0;
+      let pending = document.createDocumentFragment(); // characters drawn since the last paint
+      const paint = () => {
+        genOut.append(pending);
+        pending = document.createDocumentFragment();
+      };
+      const finish = (logprob: number | null) => {
+        paint();
+        out.dataset.state = 'done';
+        run.disabled = false;
+        stop.disabled = true;
+        const lp = logprob === null ? 'stopped' : `ln P ${logprob.toFixed(3)}`;
+        info.textContent = `${info.textContent ? info.textContent + ' · ' : ''}seed ${s >>> 0} · ${chars} characters · ${lp}`;
+      };
+      // Draw for about a frame at a time, then let the page paint and take clicks.
+      const pump = () => {
+        const until = performance.now() + 15;
+        while (performance.now() < until) {
+          if (stopRequested) return finish(null);
+          const r = gen.next();
+          if (r.done) return finish(r.value);
+          if (r.value.id === EOS_ID && eosStops) continue;
+          if (r.value.id !== EOS_ID) chars++;
+          // Shaded by the model's own P of the character, as `rnnlm sample --color` does.
+          const [red, green, blue] = heat(r.value.p);
+          pending.append(el('span', r.value.text, { style: `background: rgba(${red}, ${green}, ${blue}, 0.35)`, title: `P ${r.value.p.toFixed(3)}` }));
+        }
+        paint();
+        setTimeout(pump, 0);
+      };
+      pump();
+    },
+    { signal },
+  );
 }

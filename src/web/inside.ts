@@ -77,7 +77,14 @@ export function setupInside(m: PageModel, signal: AbortSignal): (text: string) =
       }
       return Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2));
     });
-    varied.replaceChildren(...unitButtons(Array.from(sd.keys()).sort((a, b) => sd[b]! - sd[a]!).slice(0, 8), (k) => `sd ${sd[k]!.toFixed(2)}`));
+    varied.replaceChildren(
+      ...unitButtons(
+        Array.from(sd.keys())
+          .sort((a, b) => sd[b]! - sd[a]!)
+          .slice(0, 8),
+        (k) => `sd ${sd[k]!.toFixed(2)}`,
+      ),
+    );
   };
 
   const unitButtons = (units: number[], note: (k: number) => string) =>
@@ -89,8 +96,16 @@ export function setupInside(m: PageModel, signal: AbortSignal): (text: string) =
 
   const showTop = (i: number) => {
     const v = values(i);
-    const top = Array.from(v.keys()).sort((a, b) => Math.abs(v[b]!) - Math.abs(v[a]!)).slice(0, 10);
-    detail.replaceChildren(el('p', `Most active units after ${JSON.stringify(trace.chars[i])} (position ${i + 1}, layer ${Number(layer.value) + 1}, ${kind.value === 'c' ? 'cell state' : 'output'}):`), el('div', '', { class: 'buttons' }));
+    const top = Array.from(v.keys())
+      .sort((a, b) => Math.abs(v[b]!) - Math.abs(v[a]!))
+      .slice(0, 10);
+    detail.replaceChildren(
+      el(
+        'p',
+        `Most active units after ${JSON.stringify(trace.chars[i])} (position ${i + 1}, layer ${Number(layer.value) + 1}, ${kind.value === 'c' ? 'cell state' : 'output'}):`,
+      ),
+      el('div', '', { class: 'buttons' }),
+    );
     detail.lastElementChild!.append(...unitButtons(top, (k) => (v[k]! >= 0 ? '+' : '') + v[k]!.toFixed(3)));
   };
 
@@ -108,10 +123,12 @@ export function setupInside(m: PageModel, signal: AbortSignal): (text: string) =
     trace = { chars: cps, states: [] };
     for (const id of ids) {
       stepper.step(id);
-      trace.states.push(Array.from({ length: layers }, (_, l) => {
-        const s = stepper.state(l);
-        return { h: s.h.slice(), c: s.c ? s.c.slice() : null };
-      }));
+      trace.states.push(
+        Array.from({ length: layers }, (_, l) => {
+          const s = stepper.state(l);
+          return { h: s.h.slice(), c: s.c ? s.c.slice() : null };
+        }),
+      );
     }
     detail.replaceChildren();
     draw();

@@ -65,11 +65,22 @@ export async function startBackend(forced = new URLSearchParams(location.search)
     throw new Error(`the ${forced} backend did not start in this browser`);
   }
   const gpu = await adapterKind();
-  if (gpu === 'gpu' && (await tryBackend('webgpu'))) return { name: 'webgpu', why: 'this browser gives a WebGPU adapter: the LSTM runs on rnnlm’s own GPU kernels' };
-  const noGpu = gpu === 'gpu' ? 'WebGPU did not start' : gpu === 'fallback' ? 'WebGPU here is a software fallback, slower than wasm (?backend=webgpu forces it)' : 'no WebGPU adapter in this browser';
+  if (gpu === 'gpu' && (await tryBackend('webgpu')))
+    return { name: 'webgpu', why: 'this browser gives a WebGPU adapter: the LSTM runs on rnnlm’s own GPU kernels' };
+  const noGpu =
+    gpu === 'gpu'
+      ? 'WebGPU did not start'
+      : gpu === 'fallback'
+        ? 'WebGPU here is a software fallback, slower than wasm (?backend=webgpu forces it)'
+        : 'no WebGPU adapter in this browser';
   for (const name of FALLBACK) {
     if (await tryBackend(name)) {
-      const threads = name === 'wasm' ? (crossOriginIsolated ? ', multi-threaded (the page is cross-origin isolated)' : ', one thread (the page is not cross-origin isolated)') : '';
+      const threads =
+        name === 'wasm'
+          ? crossOriginIsolated
+            ? ', multi-threaded (the page is cross-origin isolated)'
+            : ', one thread (the page is not cross-origin isolated)'
+          : '';
       return { name, why: `${noGpu}${threads}` };
     }
   }

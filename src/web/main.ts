@@ -112,7 +112,10 @@ async function start(): Promise<void> {
     });
     status.dataset.state = 'ready';
   } catch (e) {
-    const hint = location.protocol === 'file:' ? ' — this browser does not let a page opened from a file read the files beside it; serve the folder instead (python3 -m http.server, or rnnlm serve)' : '';
+    const hint =
+      location.protocol === 'file:'
+        ? ' — this browser does not let a page opened from a file read the files beside it; serve the folder instead (python3 -m http.server, or rnnlm serve)'
+        : '';
     status.textContent = `Could not load the model: ${(e as Error).message}${hint}`;
     status.dataset.state = 'error';
   }

@@ -38,7 +38,11 @@ let exported: string;
 const requests: string[] = [];
 
 function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--model', ck, '--backend', 'wasm'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--model', ck, '--backend', 'wasm'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`rnnlm ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -56,15 +60,19 @@ async function open(url: string): Promise<Page> {
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 60_000 });
-  expect(await page.getAttribute('#status', 'data-state'), await page.textContent('#status') ?? '').toBe('ready');
+  expect(await page.getAttribute('#status', 'data-state'), (await page.textContent('#status')) ?? '').toBe('ready');
   return page;
 }
 
 async function setValue(page: Page, selector: string, value: string, event = 'input'): Promise<void> {
-  await page.$eval(selector, (e, [v, ev]) => {
-    (e as HTMLInputElement).value = v!;
-    e.dispatchEvent(new Event(ev!, { bubbles: true }));
-  }, [value, event]);
+  await page.$eval(
+    selector,
+    (e, [v, ev]) => {
+      (e as HTMLInputElement).value = v!;
+      e.dispatchEvent(new Event(ev!, { bubbles: true }));
+    },
+    [value, event],
+  );
 }
 
 async function pageSample(page: Page, o: { prime: string; temp: string; seed: string; length: string }): Promise<string> {
@@ -79,10 +87,16 @@ async function pageSample(page: Page, o: { prime: string; temp: string; seed: st
 }
 
 async function checkScore(page: Page): Promise<void> {
-  const want = cli(['score', '--json', ...SENTENCES]).trim().split('\n').map((l) => JSON.parse(l) as { logprob: number; oov: number });
+  const want = cli(['score', '--json', ...SENTENCES])
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { logprob: number; oov: number });
   expect(want.map((w) => w.oov)).toEqual([0, 1, 0]); // the second has a character the model never saw
   // The page scores with the checkpoint's mixture, as the CLI does by default; the network alone differs.
-  const alone = cli(['score', '--json', '--no-mix', ...SENTENCES]).trim().split('\n').map((l) => JSON.parse(l) as { logprob: number });
+  const alone = cli(['score', '--json', '--no-mix', ...SENTENCES])
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { logprob: number });
   for (const [i, s] of SENTENCES.entries()) {
     const got = await pageScore(page, s);
     expect(Math.abs(got - want[i]!.logprob) / Math.abs(want[i]!.logprob), s).toBeLessThan(1e-4);
@@ -148,7 +162,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
     await page.click('#tab-inside');
     const { params, vocab } = loadCheckpoint(ck);
     const stepper = new Stepper(params);
-    for (const [layer, kind, unit] of [[1, 'c', 5], [0, 'h', 11]] as const) {
+    for (const [layer, kind, unit] of [
+      [1, 'c', 5],
+      [0, 'h', 11],
+    ] as const) {
       await setValue(page, '#inside-layer', String(layer), 'change');
       await setValue(page, '#inside-kind', kind, 'change');
       await setValue(page, '#inside-unit', String(unit));
@@ -180,7 +197,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
       expect(got, what).toHaveLength(want.length);
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `${what} at ${i}`).toBeLessThan(1e-5);
     };
-    for (const [layer, gate, unit] of [[1, 'forget', null], [0, 'update', 3]] as const) {
+    for (const [layer, gate, unit] of [
+      [1, 'forget', null],
+      [0, 'update', 3],
+    ] as const) {
       await setValue(page, '#gates-layer', String(layer), 'change');
       await setValue(page, '#gates-gate', gate, 'change');
       await setValue(page, '#gates-view', unit === null ? 'mean' : 'unit', 'change');
@@ -215,7 +235,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the web page in Chromium', () => {
   it('Model: the settings and the loss chart; no request left the server', async () => {
     const page = await open(served);
     await page.click('#tab-model');
-    expect(await page.$$eval('#model-lines dt', (xs) => xs.map((x) => x.textContent))).toEqual(expect.arrayContaining(['model', 'vocabulary', 'corpus', 'training', 'validation', 'progress', 'best', 'n-gram', 'mixture']));
+    expect(await page.$$eval('#model-lines dt', (xs) => xs.map((x) => x.textContent))).toEqual(
+      expect.arrayContaining(['model', 'vocabulary', 'corpus', 'training', 'validation', 'progress', 'best', 'n-gram', 'mixture']),
+    );
     expect(await page.textContent('#model-lines')).toContain('2-layer LSTM, hidden 16');
     expect(await page.locator('#model-chart canvas').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });

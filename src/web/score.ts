@@ -24,14 +24,25 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
   const describe = (c: CharScore, i: number) =>
     `${JSON.stringify(c.char)} at ${i + 1}: P ${c.p.toFixed(4)}, ${c.bits.toFixed(2)} bits${c.oov ? ' (not in the vocabulary: scored as <UNK>)' : ''}`;
   const showDetail = (c: CharScore, i: number) => {
-    detail.replaceChildren(el('p', describe(c, i)), el('p', c.top ? `Model's top 5 here: ${c.top.map((t) => `${JSON.stringify(t.char)} ${t.p.toFixed(3)}`).join(' · ')}` : 'The network learns as it reads here: its top 5 are not shown.'));
+    detail.replaceChildren(
+      el('p', describe(c, i)),
+      el(
+        'p',
+        c.top
+          ? `Model's top 5 here: ${c.top.map((t) => `${JSON.stringify(t.char)} ${t.p.toFixed(3)}`).join(' · ')}`
+          : 'The network learns as it reads here: its top 5 are not shown.',
+      ),
+    );
   };
 
   // Learning as it reads, where training chose a rate for it (rnnlm.json adapt): off until asked.
   const a = m.meta.adapt && m.meta.adapt.lr > 0 ? { lr: m.meta.adapt.lr, segment: m.meta.adapt.segment, clip: m.meta.adapt.clip } : null;
   const adapt = byId<HTMLInputElement>('score-adapt');
   byId('score-adapt-label').hidden = a === null;
-  const mix = m.ngram && m.meta.mixture && !m.meta.training.ngramInput ? { ngram: m.ngram, weights: m.meta.adapt?.lambdas ? { lambdas: m.meta.adapt.lambdas } : m.meta.mixture, adapts: m.meta.training.ngramAdapt === true } : null;
+  const mix =
+    m.ngram && m.meta.mixture && !m.meta.training.ngramInput
+      ? { ngram: m.ngram, weights: m.meta.adapt?.lambdas ? { lambdas: m.meta.adapt.lambdas } : m.meta.mixture, adapts: m.meta.training.ngramAdapt === true }
+      : null;
   let run = 0; // the latest scoring: an adapting one that finishes late is dropped
   const scored = async (text: string): Promise<SentenceScore> => {
     if (!a || !adapt.checked) return scoreSentence(stepper, m.vocab, text, { noEos: !eos.checked, perChar: true, top: 5 });
@@ -47,7 +58,12 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
     const join = m.vocab.joiner(); // a word model's tokens shaded as words, spaced as the text is
     chars.replaceChildren(
       ...s.chars!.map((c, i) => {
-        const span = el('span', m.vocab.unit === 'word' && c.char !== '<EOS>' ? join(c.char) : shown(c.char), { class: `s-${surprise(c.bits)}${c.oov ? ' oov' : ''}`, tabindex: '0', title: describe(c, i), 'data-p': String(c.p) });
+        const span = el('span', m.vocab.unit === 'word' && c.char !== '<EOS>' ? join(c.char) : shown(c.char), {
+          class: `s-${surprise(c.bits)}${c.oov ? ' oov' : ''}`,
+          tabindex: '0',
+          title: describe(c, i),
+          'data-p': String(c.p),
+        });
         span.addEventListener('mouseenter', () => showDetail(c, i));
         span.addEventListener('focus', () => showDetail(c, i));
         return span;
@@ -61,10 +77,14 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
     onText(text);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  input.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void update(), 100);
-  }, { signal });
+  input.addEventListener(
+    'input',
+    () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void update(), 100);
+    },
+    { signal },
+  );
   signal.addEventListener('abort', () => clearTimeout(timer));
   eos.addEventListener('change', () => void update(), { signal });
   adapt.addEventListener('change', () => void update(), { signal });

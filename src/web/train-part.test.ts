@@ -184,7 +184,10 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
   it('a checkpoint of the CLI opened from disk scores in the page as rnnlm score does', async () => {
     const page = await open();
     const dir = join(root, 'ck-cli');
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     expect(await page.textContent('#train-status')).toMatch(/^opened/);
     const want = JSON.parse(cli(['score', '--json', '--model', dir, SENTENCE])) as { logprob: number };
@@ -198,7 +201,10 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     const newCorpus = writeCorpus(root, syllableText(300, 9).replace(/t/g, 'x'), 'new.txt');
     const want = await cliRun(request(join(root, 'ck-from'), { corpusPath: newCorpus, from: dir, model: { ...MODEL_DEFAULTS }, maxSteps: 8 }));
     const page = await open();
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights, FILES.ngram, FILES.resume].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     await page.selectOption('#train-from', 'held');
     await page.setInputFiles('#train-file', newCorpus);
@@ -221,12 +227,26 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     mkdirSync(dir, { recursive: true });
     for (const f of [FILES.model, FILES.weights, FILES.ngram]) copyFileSync(join(root, 'ck-cli', f), join(dir, f));
     const meta = JSON.parse(readFileSync(join(root, 'ck-cli', FILES.meta), 'utf8'));
-    meta.adapt = { lr: 0.3, segment: 32, clip: 1, tokens: 0, by: 'mixture', static: 0, adapted: 0, network: { static: 0, adapted: 0 }, tried: [], tokensPerSec: 0 };
+    meta.adapt = {
+      lr: 0.3,
+      segment: 32,
+      clip: 1,
+      tokens: 0,
+      by: 'mixture',
+      static: 0,
+      adapted: 0,
+      network: { static: 0, adapted: 0 },
+      tried: [],
+      tokensPerSec: 0,
+    };
     writeFileSync(join(dir, FILES.meta), JSON.stringify(meta));
     const text = syllableText(12, 21).replace(/\n/g, ' ').trim(); // over three segments
     expect([...text].length).toBeGreaterThan(70);
     const page = await open();
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     const fixed = JSON.parse(cli(['score', '--json', '--model', dir, text])) as { logprob: number };
     expect(Math.abs((await pageScore(page, text)) - fixed.logprob) / Math.abs(fixed.logprob)).toBeLessThan(1e-4);
@@ -244,7 +264,10 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     const dir = join(root, 'ck-words');
     await cliRun(request(dir, { maxSteps: 6, training: { ...TRAINING_DEFAULTS, seed: SEED, unit: 'word', vocabSize: 30 } }));
     const page = await open();
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     const text = 'Kelmoun stra doumatri.';
     const want = JSON.parse(cli(['score', '--json', '--model', dir, text])) as { logprob: number; unit: string; tokens: number };
@@ -261,7 +284,10 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
   it('the shipped English base (models/en) opened from disk scores in the page as rnnlm score does', async () => {
     const dir = join(import.meta.dirname, '..', '..', 'models', 'en');
     const page = await open();
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     expect(await page.textContent('#train-status')).toMatch(/^opened/);
     const text = 'The apple and pear salad.';
@@ -277,7 +303,10 @@ describe.skipIf(!HAVE_CHROMIUM)('training in the page', () => {
     await cliRun(request(dir, { maxSteps: 6, model: { ...MODEL_DEFAULTS, layers: 1, hidden: 32, output: 'factored' } }));
     expect(JSON.parse(readFileSync(join(dir, FILES.meta), 'utf8')).model.classOf).toBeDefined();
     const page = await open();
-    await page.setInputFiles('#train-open', [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)));
+    await page.setInputFiles(
+      '#train-open',
+      [FILES.meta, FILES.model, FILES.weights, FILES.ngram].map((f) => join(dir, f)),
+    );
     await page.waitForSelector('#train[data-state="opened"], #train[data-state="error"]');
     const want = JSON.parse(cli(['score', '--json', '--model', dir, SENTENCE])) as { logprob: number };
     const alone = JSON.parse(cli(['score', '--json', '--no-mix', '--model', dir, SENTENCE])) as { logprob: number };

@@ -189,7 +189,12 @@ class TrainPart {
         break;
       case 'ngram':
         this.chart.setNGram(m.val);
-        this.choices.append(el('li', `baseline  a ${m.order}-gram of this text (${m.seconds.toFixed(1)} s)${m.val === null ? '' : `: ${(m.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`}`));
+        this.choices.append(
+          el(
+            'li',
+            `baseline  a ${m.order}-gram of this text (${m.seconds.toFixed(1)} s)${m.val === null ? '' : `: ${(m.val / LN2).toFixed(3)} bits/char on validation; the network has to beat that`}`,
+          ),
+        );
         break;
       case 'step':
         this.stepped(m.info);
@@ -202,7 +207,11 @@ class TrainPart {
         break;
       case 'done': {
         const best = m.bestVal === null ? '' : `; best validation ${(m.bestVal / LN2).toFixed(3)} bits/char`;
-        this.ended(null, `${STOP_TEXT[m.stopped]} after ${m.step} steps (${duration(m.seconds)}, ${int(m.charsPerSec)} chars/s on ${this.trainBackend})${best}`, m.stopped === 'interrupted' ? 'stopped' : 'done');
+        this.ended(
+          null,
+          `${STOP_TEXT[m.stopped]} after ${m.step} steps (${duration(m.seconds)}, ${int(m.charsPerSec)} chars/s on ${this.trainBackend})${best}`,
+          m.stopped === 'interrupted' ? 'stopped' : 'done',
+        );
         break;
       }
       case 'error':
@@ -232,7 +241,10 @@ class TrainPart {
     this.chart.add(s.step, s.loss, null);
     this.chart.draw();
     const val = this.lastVal === null ? '' : ` · val ${(this.lastVal / LN2).toFixed(3)}`;
-    this.say(`step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · epoch ${s.epoch.toFixed(2)} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s on ${this.trainBackend} · ETA ${duration(s.etaSeconds)}`, 'training');
+    this.say(
+      `step ${s.step}${s.totalSteps === null ? '' : `/${s.totalSteps}`} · epoch ${s.epoch.toFixed(2)} · train ${(s.loss / LN2).toFixed(3)} bits/char${val} · ${int(s.charsPerSec)} chars/s on ${this.trainBackend} · ETA ${duration(s.etaSeconds)}`,
+      'training',
+    );
   }
 
   private evaluated(e: EvalInfo): void {
@@ -276,7 +288,8 @@ class TrainPart {
     const rng = new Rng(1);
     for (let i = 0; i < lines; i++) {
       let s = '';
-      for (const c of sampleChars(m.predictor(), m.vocab, { temperature: 0.8, length: lines > 1 ? 80 : 240, stopAtEos: lines > 1, rng })) if (c.id !== EOS_ID) s += c.text;
+      for (const c of sampleChars(m.predictor(), m.vocab, { temperature: 0.8, length: lines > 1 ? 80 : 240, stopAtEos: lines > 1, rng }))
+        if (c.id !== EOS_ID) s += c.text;
       out.push(s);
     }
     this.samples.textContent = out.join('\n');
@@ -296,7 +309,10 @@ class TrainPart {
       const m = modelFrom(memorySource(ck.name, ck.files), this.hooks.backend(), ck.name);
       this.hooks.useModel(m);
       this.show({ name: m.meta.corpus.path, files: ck.files }, m);
-      this.say(`opened ${ck.name}: trained on ${m.meta.corpus.path}, step ${m.meta.progress.step}${ck.files.has(FILES.resume) ? '. To train on, choose the same text and press Resume' : ' (no resume.bin: it can be used, not trained on)'}`, 'opened');
+      this.say(
+        `opened ${ck.name}: trained on ${m.meta.corpus.path}, step ${m.meta.progress.step}${ck.files.has(FILES.resume) ? '. To train on, choose the same text and press Resume' : ' (no resume.bin: it can be used, not trained on)'}`,
+        'opened',
+      );
     } catch (e) {
       this.say(`Could not open the checkpoint: ${(e as Error).message}`, 'error');
     }
@@ -311,7 +327,10 @@ class TrainPart {
       const held = { name: r.name, files: new Map(r.files) };
       const m = modelFrom(memorySource(held.name, held.files), this.hooks.backend(), `trained here on ${r.name}`);
       this.show(held, m);
-      this.say(`A run kept in this browser (${r.name}, step ${m.meta.progress.step}, saved ${r.savedAt.slice(0, 19).replace('T', ' ')}): Resume goes on with it, Train starts over.`, 'restored');
+      this.say(
+        `A run kept in this browser (${r.name}, step ${m.meta.progress.step}, saved ${r.savedAt.slice(0, 19).replace('T', ' ')}): Resume goes on with it, Train starts over.`,
+        'restored',
+      );
       if (!this.hooks.hasModel()) this.hooks.useModel(m);
     } catch (e) {
       this.section.dataset.saved = 'none';
@@ -370,7 +389,12 @@ export function setupTrain(hooks: TrainHooks): void {
     if (rate !== '' && rate !== 'auto' && !(Number(rate) > 0)) throw new Error('Learning rate: a number above 0, or auto');
     return {
       segmentation: mode.value as Auto<Segmentation>,
-      model: { ...MODEL_DEFAULTS, cell: cell.value as CellKind, layers: autoInt(byId('train-layers'), 'Layers'), hidden: autoInt(byId('train-hidden'), 'Hidden') },
+      model: {
+        ...MODEL_DEFAULTS,
+        cell: cell.value as CellKind,
+        layers: autoInt(byId('train-layers'), 'Layers'),
+        hidden: autoInt(byId('train-hidden'), 'Hidden'),
+      },
       training: {
         ...TRAINING_DEFAULTS,
         time: budget() ?? null,

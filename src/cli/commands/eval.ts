@@ -57,7 +57,9 @@ export const evalCommand: CommandModule<object, Args> = {
         signal: interrupt.signal,
         onProgress: (done, total, unit) => {
           unitName = unit === 'characters' && ck.vocab.unit === 'word' ? 'words' : unit; // the stepper path counts tokens
-          progress.update(`evaluating ${bar(done / total)} ${int(done)}/${int(total)} ${unitName} · ETA ${duration(((Date.now() - started) / 1000) * (total / Math.max(done, 1) - 1))}`);
+          progress.update(
+            `evaluating ${bar(done / total)} ${int(done)}/${int(total)} ${unitName} · ETA ${duration(((Date.now() - started) / 1000) * (total / Math.max(done, 1) - 1))}`,
+          );
         },
       });
     } finally {
@@ -80,22 +82,34 @@ export const evalCommand: CommandModule<object, Args> = {
     const textBpc = -r.logprob / LN2 / textChars;
     const wordCount = r.tokens - r.sequences;
     if (argv.json) {
-      const scale = { validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2, validation_split: ck.meta.training.split, uniform_bpc: Math.log2(ck.vocab.size) };
+      const scale = {
+        validation_bpc: ck.meta.progress.bestVal === null ? null : ck.meta.progress.bestVal / LN2,
+        validation_split: ck.meta.training.split,
+        uniform_bpc: Math.log2(ck.vocab.size),
+      };
       const unit = words ? { unit: 'word', text_chars: textChars, text_bpc: textBpc, oov_rate: r.oov / Math.max(1, wordCount) } : { unit: 'char' };
       process.stdout.write(JSON.stringify({ file: argv.file, ...r, ...unit, file_tokens: fileTokens, every_char: everyChar, scale, seconds }) + '\n');
       return;
     }
     const lines = [
-      ...(r.partial ? [`partial: interrupted after ${int(r.partial.done)} of ${int(r.partial.total)} ${unitName}; the numbers cover the text read so far`] : []),
-      `${isStdin(argv.file) ? "-" : argv.file}: ${int(r.sequences)} ${r.sequences === 1 ? 'sequence' : 'sequences'} (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (${words ? 'words' : 'characters'} + <EOS>), ${int(r.oov)} OOV${words ? ` (${((100 * r.oov) / Math.max(1, wordCount)).toFixed(2)}% of the words)` : ''}`,
+      ...(r.partial
+        ? [`partial: interrupted after ${int(r.partial.done)} of ${int(r.partial.total)} ${unitName}; the numbers cover the text read so far`]
+        : []),
+      `${isStdin(argv.file) ? '-' : argv.file}: ${int(r.sequences)} ${r.sequences === 1 ? 'sequence' : 'sequences'} (${ck.meta.segmentation} mode), ${int(r.tokens)} tokens (${words ? 'words' : 'characters'} + <EOS>), ${int(r.oov)} OOV${words ? ` (${((100 * r.oov) / Math.max(1, wordCount)).toFixed(2)}% of the words)` : ''}`,
       `  log P              ${r.logprob.toFixed(2)} (natural log)   ${r.log10prob.toFixed(2)} (log10)   P = ${probText(r.logprob)}`,
       `  nats/${words ? 'word ' : 'char '}         ${r.nats_per_char.toFixed(4)}`,
       `  bits/${words ? 'word ' : 'char '}         ${r.bpc.toFixed(4)}`,
       `  perplexity         ${r.ppl.toFixed(4)}${words ? ' per word' : ''}`,
       `  ppl excluding OOV  ${r.ppl_excl_oov.toFixed(4)}`,
-      ...(words ? [`  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`] : []),
+      ...(words
+        ? [
+            `  bits/char          ${textBpc.toFixed(4)} of the text (${int(textChars)} characters, a newline for each <EOS>): comparable with a character model; <UNK> stands for any unknown word, which flatters the word model as OOVs grow`,
+          ]
+        : []),
       ...(r.parts
-        ? [`  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${ck.describe(argv.mix, argv.adapt)})`]
+        ? [
+            `  bits/${words ? 'word' : 'char'} by part  network ${(r.parts.network / LN2).toFixed(4)} · ${ck.ngram!.order}-gram ${(r.parts.ngram / LN2).toFixed(4)}${r.parts.ngramStatic !== undefined ? ` (counting as it reads; training counts alone ${(r.parts.ngramStatic / LN2).toFixed(4)})` : ''} · mixture ${(r.parts.mixture / LN2).toFixed(4)} (the numbers above: ${ck.describe(argv.mix, argv.adapt)})`,
+          ]
         : []),
       `  ${scaleLine(ck.validation(argv.mix), ck.vocab.size, ck.meta.training.split, ck.vocab.unit)}`,
     ];

@@ -27,7 +27,8 @@ export const infoCommand: CommandModule<object, Args> = {
       .example('$0 info --model checkpoints/names', 'the same, named as sample, score and eval name it') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);
-    if (argv.checkpoint !== undefined && argv.model !== undefined && argv.checkpoint !== argv.model) throw inputError('give the checkpoint once: as the positional or as --model');
+    if (argv.checkpoint !== undefined && argv.model !== undefined && argv.checkpoint !== argv.model)
+      throw inputError('give the checkpoint once: as the positional or as --model');
     const dir = findCheckpoint(argv.checkpoint ?? argv.model);
     const { meta, vocab } = loadMeta(dir);
     if (argv.json) {

@@ -34,11 +34,17 @@ export const insideCommand: CommandModule<object, Args> = {
     y
       .positional('text', { type: 'string', array: true, describe: 'Text to read (words are joined with spaces)' })
       .option('model', modelOption)
-      .option('at', numberOption('at', { min: 0, integer: true }, 'Position of the prediction to explain (0 is <EOS>; default: the last, which predicts <EOS>)'))
+      .option(
+        'at',
+        numberOption('at', { min: 0, integer: true }, 'Position of the prediction to explain (0 is <EOS>; default: the last, which predicts <EOS>)'),
+      )
       .option('layer', numberOption('layer', { min: 1, integer: true }, 'Show the gates of this layer only (default: all)'))
       .option('units', { type: 'boolean', describe: 'With --json: every unit’s gate value, not only the summaries' })
       .option('flow', { type: 'string', describe: 'Measure influence by distance over this text file instead (the vanishing gradient)' })
-      .option('positions', numberOption('positions', { min: 1, max: 100000, integer: true }, 'With --flow: how many predictions to measure, spread over the file', 100))
+      .option(
+        'positions',
+        numberOption('positions', { min: 1, max: 100000, integer: true }, 'With --flow: how many predictions to measure, spread over the file', 100),
+      )
       .option('distance', numberOption('distance', { min: 1, max: 2000, integer: true }, 'With --flow: the longest distance followed back', 200))
       .option('json', { type: 'boolean', describe: 'One JSON object' })
       .example('$0 inside "The cats, which already ate, were full."', 'gates and what the last prediction looked at')
@@ -50,7 +56,8 @@ export const insideCommand: CommandModule<object, Args> = {
     if (!argv.flow && text === '') throw inputError('nothing to look at: give a text (rnnlm inside "some text") or --flow FILE');
     const file = argv.flow ? readText(argv.flow) : '';
     const ck = loadModel(argv.model);
-    if (argv.layer !== undefined && argv.layer > ck.meta.model.layers) throw inputError(`--layer ${argv.layer}: the model has ${ck.meta.model.layers} layer(s)`);
+    if (argv.layer !== undefined && argv.layer > ck.meta.model.layers)
+      throw inputError(`--layer ${argv.layer}: the model has ${ck.meta.model.layers} layer(s)`);
     // Checked before anything is printed, so a bad --at is one line.
     const r = argv.flow ? null : inside(ck.params, ck.vocab, text, { at: argv.at, units: argv.units });
     announce(ctx, ck, await ctx.startBackend(), false, 'the network alone: the n-gram is not part of the gradients');
@@ -59,11 +66,25 @@ export const insideCommand: CommandModule<object, Args> = {
       const progress = makeProgress(ctx, Boolean(argv.json) || ctx.quiet, 5);
       let flow: Flow;
       try {
-        flow = gradientFlow(ck.params, ids, { maxDistance: argv.distance, positions: argv.positions, onProgress: (d, t) => progress.update(`following gradients back: ${d}/${t} predictions`) });
+        flow = gradientFlow(ck.params, ids, {
+          maxDistance: argv.distance,
+          positions: argv.positions,
+          onProgress: (d, t) => progress.update(`following gradients back: ${d}/${t} predictions`),
+        });
       } finally {
         progress.stop();
       }
-      if (argv.json) process.stdout.write(JSON.stringify({ file: argv.flow, positions: flow.positions, max_distance: argv.distance, one_percent: flow.onePercent, mean: flow.mean, count: flow.count }) + '\n');
+      if (argv.json)
+        process.stdout.write(
+          JSON.stringify({
+            file: argv.flow,
+            positions: flow.positions,
+            max_distance: argv.distance,
+            one_percent: flow.onePercent,
+            mean: flow.mean,
+            count: flow.count,
+          }) + '\n',
+        );
       else printFlow(ctx, argv.flow, flow);
       return;
     }
@@ -81,7 +102,9 @@ function printInside(ctx: Context, r: Inside, onlyLayer?: number): void {
   const { c } = ctx;
   const max = Math.max(...r.influence);
   const out: string[] = [];
-  out.push(`${c.bold('what the prediction looked at')}: P(${JSON.stringify(r.target)} | ${r.at === 0 ? '<EOS>' : JSON.stringify(r.tokens.slice(1, r.at + 1).join(''))}) = ${Math.exp(r.logprob).toPrecision(3)} (ln P ${r.logprob.toFixed(3)}), position ${r.at}`);
+  out.push(
+    `${c.bold('what the prediction looked at')}: P(${JSON.stringify(r.target)} | ${r.at === 0 ? '<EOS>' : JSON.stringify(r.tokens.slice(1, r.at + 1).join(''))}) = ${Math.exp(r.logprob).toPrecision(3)} (ln P ${r.logprob.toFixed(3)}), position ${r.at}`,
+  );
   out.push(c.dim(`  influence of each input on it, ‖∂ ln P / ∂ x<k>‖ (darker: more; ⏎ is the <EOS> the model starts from)`));
   out.push(...shadeRow(r.tokens.slice(0, r.at + 1), r.influence.slice(0, r.at + 1), c).map((l) => '  ' + l));
   const layers = r.gates.filter((g) => onlyLayer === undefined || g.layer === onlyLayer);
@@ -96,7 +119,11 @@ function printInside(ctx: Context, r: Inside, onlyLayer?: number): void {
   ]);
   out.push('', table(header, rows));
   if (gateCols.length > 0) {
-    out.push(c.dim(`  gates after reading each character, mean over the ${r.gates[0] && (r.gates[0].cell === 'lstm' ? 'units: Γu update (input), Γf forget, Γo output' : 'units: Γu update (the share of the new candidate), Γr reset')}; --json has the share of units above 0.9 and below 0.1, --units every unit`));
+    out.push(
+      c.dim(
+        `  gates after reading each character, mean over the ${r.gates[0] && (r.gates[0].cell === 'lstm' ? 'units: Γu update (input), Γf forget, Γo output' : 'units: Γu update (the share of the new candidate), Γr reset')}; --json has the share of units above 0.9 and below 0.1, --units every unit`,
+      ),
+    );
   } else {
     out.push(c.dim('  a plain RNN has no gates: a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a)'));
   }

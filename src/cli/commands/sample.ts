@@ -46,16 +46,30 @@ export const sampleCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .option('model', modelOption)
-      .option('temp', { ...numberOption('temp', { min: 0 }, 'Temperature: <1 safer, >1 wilder, 0 = always the most likely character', 1), alias: ['t', 'temperature'] })
+      .option('temp', {
+        ...numberOption('temp', { min: 0 }, 'Temperature: <1 safer, >1 wilder, 0 = always the most likely character', 1),
+        alias: ['t', 'temperature'],
+      })
       .option('top-k', numberOption('top-k', { min: 1, integer: true }, 'Draw only from the k most likely characters'))
-      .option('top-p', numberOption('top-p', { min: 0, minExclusive: true, max: 1 }, 'Draw only from the smallest set of characters with total probability ≥ p'))
-      .option('prime', { type: 'string', describe: 'Text to start from: each sample is printed as the prime and its continuation (with --json, "text" is the continuation and "prime" the prime)' })
+      .option(
+        'top-p',
+        numberOption('top-p', { min: 0, minExclusive: true, max: 1 }, 'Draw only from the smallest set of characters with total probability ≥ p'),
+      )
+      .option('prime', {
+        type: 'string',
+        describe:
+          'Text to start from: each sample is printed as the prime and its continuation (with --json, "text" is the continuation and "prime" the prime)',
+      })
       .option('unk-ok', { type: 'boolean', describe: 'Map prime characters the model has not seen to <UNK> instead of failing' })
       .option('length', { ...numberOption('length', { min: 1, integer: true }, 'Maximum characters per sample (words, for a word model)', 500), alias: 'l' })
       .option('count', { ...numberOption('count', { min: 1, integer: true }, 'Number of samples', 1), alias: 'n' })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed: the same seed gives the same text [default: random]'))
       .option('stop', { type: 'boolean', default: true, describe: 'End each sample at <EOS> (--no-stop: keep going, <EOS> printed as a newline)' })
-      .option('json', { type: 'boolean', describe: 'One JSON object per sample: text, chars, logprob, temperature, seed, novelty ("new", "in corpus": a whole sequence of the text it was trained on, or null where that text is not at hand or in document mode)' })
+      .option('json', {
+        type: 'boolean',
+        describe:
+          'One JSON object per sample: text, chars, logprob, temperature, seed, novelty ("new", "in corpus": a whole sequence of the text it was trained on, or null where that text is not at hand or in document mode)',
+      })
       .option('mix', mixOption)
       .example('$0 sample --temp 0.8 -n 5', 'five samples, a little conservative')
       .example('$0 sample --prime "The " --length 300 --top-p 0.9', 'continue a prompt with nucleus sampling')
@@ -71,7 +85,19 @@ export const sampleCommand: CommandModule<object, Args> = {
     const corpus = argv.stop ? corpusOf(ck) : undefined; // whole sequences only
     const seen: Record<Novelty, number> = { new: 0, 'in corpus': 0 };
     const interrupt = interruptible();
-    const samples = ck.samples({ n: argv.count, temperature: argv.temp, topK: argv.topK, topP: argv.topP, prime: argv.prime, unkOk: argv.unkOk, length: argv.length, stop: argv.stop, seed, mix: argv.mix, corpus });
+    const samples = ck.samples({
+      n: argv.count,
+      temperature: argv.temp,
+      topK: argv.topK,
+      topP: argv.topP,
+      prime: argv.prime,
+      unkOk: argv.unkOk,
+      length: argv.length,
+      stop: argv.stop,
+      seed,
+      mix: argv.mix,
+      corpus,
+    });
     try {
       let index = 0;
       let buf = '';
@@ -83,7 +109,21 @@ export const sampleCommand: CommandModule<object, Args> = {
         if (t.done) {
           const s = t.done;
           if (s.novelty) seen[s.novelty]++;
-          if (argv.json) out.write(JSON.stringify({ text: s.text, chars: s.chars, logprob: s.logprob, temperature: argv.temp, top_k: argv.topK ?? null, top_p: argv.topP ?? null, prime: argv.prime ?? '', seed, index: index++, novelty: s.novelty }) + '\n');
+          if (argv.json)
+            out.write(
+              JSON.stringify({
+                text: s.text,
+                chars: s.chars,
+                logprob: s.logprob,
+                temperature: argv.temp,
+                top_k: argv.topK ?? null,
+                top_p: argv.topP ?? null,
+                prime: argv.prime ?? '',
+                seed,
+                index: index++,
+                novelty: s.novelty,
+              }) + '\n',
+            );
           else out.write((fresh ? (argv.prime ?? '') : '') + buf + (s.text.endsWith('\n') ? '' : '\n'));
           buf = '';
           fresh = true;
@@ -107,7 +147,11 @@ export const sampleCommand: CommandModule<object, Args> = {
     }
     if (corpus !== undefined && !argv.json) {
       const n = seen.new + seen['in corpus'];
-      ctx.note(ctx.c.dim(`  ${seen.new} of ${n} ${n === 1 ? 'sample is' : 'samples are'} new; ${seen['in corpus']} ${seen['in corpus'] === 1 ? 'is a sequence' : 'are sequences'} of its corpus (${ck.meta.corpus.path})`));
+      ctx.note(
+        ctx.c.dim(
+          `  ${seen.new} of ${n} ${n === 1 ? 'sample is' : 'samples are'} new; ${seen['in corpus']} ${seen['in corpus'] === 1 ? 'is a sequence' : 'are sequences'} of its corpus (${ck.meta.corpus.path})`,
+        ),
+      );
     }
     if (interrupt.signal.aborted) process.exitCode = 130;
   },

@@ -34,7 +34,11 @@ export const scoreCommand: CommandModule<object, Args> = {
       .option('per-char', { type: 'boolean', describe: 'Show each character’s probability and surprisal (bits)' })
       .option('json', { type: 'boolean', describe: 'JSON Lines, one object per sentence in input order' })
       .option('mix', mixOption)
-      .option('adapt', { type: 'boolean', describe: 'The network learns as it reads, sentence after sentence in the order given, at the rate training chose on validation (dynamic evaluation): for the lines of one text; off by default, since then a sentence\'s number depends on the ones before it' })
+      .option('adapt', {
+        type: 'boolean',
+        describe:
+          "The network learns as it reads, sentence after sentence in the order given, at the rate training chose on validation (dynamic evaluation): for the lines of one text; off by default, since then a sentence's number depends on the ones before it",
+      })
       .option('eos', { type: 'boolean', default: true, describe: 'Include P(<EOS> | sentence) (--no-eos scores a prefix)' })
       .example('$0 score "The apple and pear salad."', 'one sentence')
       .example('$0 score Maria Xqzt Anna', 'several, ranked by probability')
@@ -45,7 +49,8 @@ export const scoreCommand: CommandModule<object, Args> = {
     const sentences = collect(argv);
     const ck = loadModel(argv.model);
     const adapt = argv.adapt ? ck.adaptation() : null;
-    if (argv.adapt && !adapt) ctx.warn(`${ck.dir} has no rate to learn at as it reads (trained before it, or it did not help on validation): scoring with the network as trained`);
+    if (argv.adapt && !adapt)
+      ctx.warn(`${ck.dir} has no rate to learn at as it reads (trained before it, or it did not help on validation): scoring with the network as trained`);
     announce(ctx, ck, await ctx.startBackend(), argv.mix, ck.describe(argv.mix, adapt !== null));
     const scores = await ck.score(sentences, { mix: argv.mix, eos: argv.eos, perChar: argv.perChar, adapt: adapt !== null });
     if (argv.json) {
@@ -80,11 +85,26 @@ function printOne(ctx: Context, s: SentenceScore, eos: boolean): void {
 
 function printTable(scores: SentenceScore[]): void {
   const ranked = [...scores].sort((a, b) => b.logprob - a.logprob);
-  const rows = ranked.map((s, i) => [String(i + 1), s.logprob.toFixed(3), s.log10prob.toFixed(3), probText(s.logprob), String(s.tokens), String(s.oov), s.bpc.toFixed(3), s.ppl.toFixed(2), JSON.stringify(s.text)]);
+  const rows = ranked.map((s, i) => [
+    String(i + 1),
+    s.logprob.toFixed(3),
+    s.log10prob.toFixed(3),
+    probText(s.logprob),
+    String(s.tokens),
+    String(s.oov),
+    s.bpc.toFixed(3),
+    s.ppl.toFixed(2),
+    JSON.stringify(s.text),
+  ]);
   const words = scores[0]?.unit === 'word';
   const extra = (s: SentenceScore) => (words ? [s.textBpc!.toFixed(3)] : []);
   rows.forEach((r, i) => r.splice(8, 0, ...extra(ranked[i]!)));
-  process.stdout.write(table(['rank', 'ln P', 'log10 P', 'P', 'tokens', 'OOV', words ? 'bits/word' : 'bits/char', words ? 'ppl/word' : 'ppl', ...(words ? ['bits/char'] : []), 'text'], rows) + '\n');
+  process.stdout.write(
+    table(
+      ['rank', 'ln P', 'log10 P', 'P', 'tokens', 'OOV', words ? 'bits/word' : 'bits/char', words ? 'ppl/word' : 'ppl', ...(words ? ['bits/char'] : []), 'text'],
+      rows,
+    ) + '\n',
+  );
 }
 
 function printChars(ctx: Context, s: SentenceScore): void {

@@ -39,8 +39,15 @@ export const serveCommand: CommandModule<object, Args> = {
       onRequest: (method, url, status) => ctx.debug(`${method} ${url} ${status}`),
     });
     process.stdout.write(`${server.url}\n`);
-    ctx.say(ctx.c.dim(dir === null ? 'serving the page alone: train a model in it, or open a checkpoint. Ctrl-C to stop.' : `serving ${dir}; the model runs in the browser. Ctrl-C to stop.`));
-    if (!['127.0.0.1', 'localhost', '::1'].includes(argv.host)) ctx.warn(`listening on ${argv.host}: other machines that can reach it can load the page and the model`);
+    ctx.say(
+      ctx.c.dim(
+        dir === null
+          ? 'serving the page alone: train a model in it, or open a checkpoint. Ctrl-C to stop.'
+          : `serving ${dir}; the model runs in the browser. Ctrl-C to stop.`,
+      ),
+    );
+    if (!['127.0.0.1', 'localhost', '::1'].includes(argv.host))
+      ctx.warn(`listening on ${argv.host}: other machines that can reach it can load the page and the model`);
     if (argv.open) openBrowser(ctx, server.url);
     const interrupt = interruptible(['SIGINT', 'SIGTERM']);
     await new Promise<void>((ok) => interrupt.signal.addEventListener('abort', () => ok()));

@@ -79,49 +79,175 @@ export const trainCommand: CommandModule<object, Args> = {
   builder: (y: Argv) =>
     y
       .positional('corpus', { type: 'string', describe: 'UTF-8 text file, or - for stdin', demandOption: true })
-      .option('out', { alias: 'o', type: 'string', describe: 'Checkpoint folder [default: checkpoints/<corpus-name>]; with --resume also a checkpoint .zip from the page (unpacked into the folder of its name)' })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe:
+          'Checkpoint folder [default: checkpoints/<corpus-name>]; with --resume also a checkpoint .zip from the page (unpacked into the folder of its name)',
+      })
       .option('resume', { type: 'boolean', describe: 'Continue the run saved in the checkpoint folder exactly where it stopped' })
-      .option('from', { type: 'string', default: 'auto', describe: "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights; auto: the shipped English base for a small text mostly in its characters" })
-      .option('charset', { type: 'string', describe: 'Characters in the vocabulary even where the text has none of them (a model others will start from: accented letters, typographic quotes)' })
+      .option('from', {
+        type: 'string',
+        default: 'auto',
+        describe:
+          "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights; auto: the shipped English base for a small text mostly in its characters",
+      })
+      .option('charset', {
+        type: 'string',
+        describe: 'Characters in the vocabulary even where the text has none of them (a model others will start from: accented letters, typographic quotes)',
+      })
       .option('force', { type: 'boolean', describe: 'Start a new run even if the folder holds a checkpoint (replaces it)' })
       .option('cell', { choices: CELLS, default: D.cell, describe: 'Recurrent cell' })
-      .option('layers', numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers))
-      .option('hidden', numberOption('hidden', { min: 1, max: 8192, integer: true, auto: true }, 'Units per layer (auto: from the corpus size and, with --time, from a few training steps of each size timed here before training)', D.hidden))
-      .option('dropout', numberOption('dropout', { min: 0, max: 1, maxExclusive: true, auto: true }, 'Dropout on layer outputs while training (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)', D.dropout))
-      .option('output', { choices: ['auto', ...OUTPUTS], default: D.output, describe: 'Output layer: one softmax over the vocabulary, or factored into classes by frequency (exact probabilities, cost √V instead of V per token; auto: factored for a large vocabulary when measured faster here)' })
+      .option(
+        'layers',
+        numberOption('layers', { min: 1, max: 16, integer: true, auto: true }, 'Stacked recurrent layers (auto: from the corpus size and --time)', D.layers),
+      )
+      .option(
+        'hidden',
+        numberOption(
+          'hidden',
+          { min: 1, max: 8192, integer: true, auto: true },
+          'Units per layer (auto: from the corpus size and, with --time, from a few training steps of each size timed here before training)',
+          D.hidden,
+        ),
+      )
+      .option(
+        'dropout',
+        numberOption(
+          'dropout',
+          { min: 0, max: 1, maxExclusive: true, auto: true },
+          'Dropout on layer outputs while training (auto: 0.2 below 500K training characters, 0.1 below 5M, else 0)',
+          D.dropout,
+        ),
+      )
+      .option('output', {
+        choices: ['auto', ...OUTPUTS],
+        default: D.output,
+        describe:
+          'Output layer: one softmax over the vocabulary, or factored into classes by frequency (exact probabilities, cost √V instead of V per token; auto: factored for a large vocabulary when measured faster here)',
+      })
       .option('segmentation', {
         alias: 'mode',
         choices: ['auto', ...SEGMENTATIONS],
         default: D.segmentation,
         describe: `What a sequence is: each line, each blank-line-separated paragraph, or the whole file (auto: line for lists of independent items; ${RUNNING_MODE} for running text — paragraphs, plays with speaker lines, records between separator lines such as %, verse and code — so the state and the blank lines carry what follows a line; the kind of text also picks the validation split)`,
       })
-      .option('unit', { choices: UNITS, default: D.unit, describe: 'What a token is: a character, or a word (words, numbers and punctuation; the --vocab-size most frequent kept, the rest <UNK>)' })
-      .option('vocab-size', numberOption('vocab-size', { min: 1, max: 1_000_000, integer: true }, 'Word models: the most frequent words kept (with <EOS> and <UNK>)', D.vocabSize))
+      .option('unit', {
+        choices: UNITS,
+        default: D.unit,
+        describe: 'What a token is: a character, or a word (words, numbers and punctuation; the --vocab-size most frequent kept, the rest <UNK>)',
+      })
+      .option(
+        'vocab-size',
+        numberOption('vocab-size', { min: 1, max: 1_000_000, integer: true }, 'Word models: the most frequent words kept (with <EOS> and <UNK>)', D.vocabSize),
+      )
       .option('lowercase', { type: 'boolean', describe: 'Word models: fold case before counting and reading words' })
-      .option('samples', numberOption('samples', { min: 0, integer: true }, 'Train with a sampled softmax: over each batch\'s target words and this many others drawn at random (a word model\'s cheaper objective; scoring stays exact). 0: the full softmax', D.samples))
+      .option(
+        'samples',
+        numberOption(
+          'samples',
+          { min: 0, integer: true },
+          "Train with a sampled softmax: over each batch's target words and this many others drawn at random (a word model's cheaper objective; scoring stays exact). 0: the full softmax",
+          D.samples,
+        ),
+      )
       .option('min-count', numberOption('min-count', { min: 1, integer: true }, 'Characters seen fewer times become <UNK>', D.minCount))
       .option('val-fraction', numberOption('val-fraction', { min: 0, max: 0.9 }, 'Fraction held out for validation', D.valFraction))
-      .option('val-split', { choices: ['auto', ...SPLIT_METHODS], default: D.split, describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)' })
-      .option('shuffle', { type: 'boolean', describe: 'New random order every epoch: of the sequences, or in document mode of chunks of 10 windows [default: on]' })
-      .option('seq-len', numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64)', D.seqLen))
+      .option('val-split', {
+        choices: ['auto', ...SPLIT_METHODS],
+        default: D.split,
+        describe: 'How validation is chosen: random items, blocks spread over the text, or the tail (auto: random for lists, blocks for running text)',
+      })
+      .option('shuffle', {
+        type: 'boolean',
+        describe: 'New random order every epoch: of the sequences, or in document mode of chunks of 10 windows [default: on]',
+      })
+      .option(
+        'seq-len',
+        numberOption('seq-len', { min: 1, max: 10000, integer: true, auto: true }, 'Time steps per truncated-BPTT window (auto: 64)', D.seqLen),
+      )
       .option('batch-size', numberOption('batch-size', { min: 1, max: 4096, integer: true, auto: true }, 'Rows per window (auto: 32)', D.batchSize))
       .option('lr', numberOption('lr', { min: 0, minExclusive: true, max: 1, auto: true }, 'Adam (peak) learning rate (auto: 0.008)', D.lr))
       .option('warmup', numberOption('warmup', { min: 0, integer: true }, 'Steps of linear learning-rate warm-up', D.warmup))
-      .option('schedule', { choices: ['auto', ...SCHEDULES], default: D.schedule, describe: 'Learning rate after warm-up: cosine down to 10% at the end of --time (or --epochs), or plateau decay (auto: cosine with --time)' })
-      .option('lr-decay', numberOption('lr-decay', { min: 0, minExclusive: true, max: 1 }, 'Plateau schedule: learning-rate factor after an evaluation without improvement', D.lrDecay))
-      .option('clip', numberOption('clip', { min: 0, auto: true }, 'Clip gradients to this global norm of the loss summed over time, averaged over rows (0 = off; auto: 5 in line mode, else 5 / batch rows, which is 5 on the loss summed over the rows as PyTorch trainers usually clip it)', D.clip))
-      .option('epochs', { ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'), defaultDescription: `no cap with --time, else ${EPOCH_CAP} (on --resume: as saved)` })
-      .option('time', { type: 'string', describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached', coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('--time', v)) })
-      .option('eval-every', { ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'), defaultDescription: `${D.evalEvery} (on --resume: as saved)` })
-      .option('patience', { ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'), defaultDescription: `0 with --time, else 3 (on --resume: as saved)` })
+      .option('schedule', {
+        choices: ['auto', ...SCHEDULES],
+        default: D.schedule,
+        describe: 'Learning rate after warm-up: cosine down to 10% at the end of --time (or --epochs), or plateau decay (auto: cosine with --time)',
+      })
+      .option(
+        'lr-decay',
+        numberOption(
+          'lr-decay',
+          { min: 0, minExclusive: true, max: 1 },
+          'Plateau schedule: learning-rate factor after an evaluation without improvement',
+          D.lrDecay,
+        ),
+      )
+      .option(
+        'clip',
+        numberOption(
+          'clip',
+          { min: 0, auto: true },
+          'Clip gradients to this global norm of the loss summed over time, averaged over rows (0 = off; auto: 5 in line mode, else 5 / batch rows, which is 5 on the loss summed over the rows as PyTorch trainers usually clip it)',
+          D.clip,
+        ),
+      )
+      .option('epochs', {
+        ...numberOption('epochs', { min: 1, integer: true }, 'Passes over the training split'),
+        defaultDescription: `no cap with --time, else ${EPOCH_CAP} (on --resume: as saved)`,
+      })
+      .option('time', {
+        type: 'string',
+        describe: 'Time budget for the whole run, e.g. 90s, 10m, 2h: the schedule ends there; stops and saves when reached',
+        coerce: (v: unknown) => (v === undefined ? undefined : parseDuration('--time', v)),
+      })
+      .option('eval-every', {
+        ...numberOption('eval-every', { min: 0, integer: true }, 'Steps between validation runs and saves (0 = each epoch, at most 200 steps apart)'),
+        defaultDescription: `${D.evalEvery} (on --resume: as saved)`,
+      })
+      .option('patience', {
+        ...numberOption('patience', { min: 0, integer: true }, 'Stop after this many evaluations without improvement (0 = never)'),
+        defaultDescription: `0 with --time, else 3 (on --resume: as saved)`,
+      })
       .option('seed', numberOption('seed', { min: 0, max: 2 ** 32 - 1, integer: true }, 'Random seed (same seed and backend → same run)', D.seed))
       .option('steps', numberOption('steps', { min: 1, integer: true }, 'Stop after this many steps in total (a quick look)'))
-      .option('workers', numberOption('workers', { min: 1, max: 64, integer: true, auto: true }, `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`, 'auto'))
-      .option('ngram', { type: 'boolean', default: true, describe: 'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)' })
-      .option('ngram-adapt', { type: 'boolean', default: D.ngramAdapt, describe: 'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)' })
-      .option('ngram-input', { type: 'boolean', default: D.ngramInput, describe: "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know" })
-      .option('adapt', { type: 'boolean', default: true, describe: 'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)' })
-      .option('json', { type: 'boolean', describe: 'At the end, print the result as one JSON object on stdout (the report stays on stderr; with -q only the JSON)' })
+      .option(
+        'workers',
+        numberOption(
+          'workers',
+          { min: 1, max: 64, integer: true, auto: true },
+          `Data-parallel threads, each with its own backend (results equal up to float rounding); auto: one per core (${availableParallelism()} here), at least 16 batch rows each`,
+          'auto',
+        ),
+      )
+      .option('ngram', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'Count a Kneser–Ney n-gram of the training text first: the baseline the network has to beat, mixed with it for score, eval and sample (--no-ngram: the network alone)',
+      })
+      .option('ngram-adapt', {
+        type: 'boolean',
+        default: D.ngramAdapt,
+        describe:
+          'Within a document, the n-gram keeps counting what it reads, as if it had been in the training text: names and phrases a text repeats grow likelier (--no-ngram-adapt: the training counts only)',
+      })
+      .option('ngram-input', {
+        type: 'boolean',
+        default: D.ngramInput,
+        describe:
+          "The network takes the n-gram's log-probabilities as input, added to its own before the softmax: it starts as the n-gram and learns what the n-gram does not know",
+      })
+      .option('adapt', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'At the end, choose on validation the rate at which the network keeps learning from a text as eval and score read it (dynamic evaluation; kept only where it helps) (--no-adapt: skip)',
+      })
+      .option('json', {
+        type: 'boolean',
+        describe: 'At the end, print the result as one JSON object on stdout (the report stays on stderr; with -q only the JSON)',
+      })
       .example('$0 train names.txt', 'one name per line (line mode)')
       .example('$0 train speeches.txt --time 10m', 'prose: the best model ten minutes allow')
       .example('$0 train lyrics.txt --from en', 'start from the English base model that ships with rnnlm (what auto does for a small English text)')
@@ -203,7 +329,14 @@ function resultJSON(r: TrainResult): object {
     seconds: r.seconds,
     unit: r.vocab.unit,
     tokens_per_s: r.charsPerSec,
-    model: { cell: m.model.cell, layers: m.model.layers, hidden: m.model.hidden, dropout: m.model.dropout, vocab: m.model.vocabSize, output: m.model.classOf ? 'factored' : 'flat' },
+    model: {
+      cell: m.model.cell,
+      layers: m.model.layers,
+      hidden: m.model.hidden,
+      dropout: m.model.dropout,
+      vocab: m.model.vocabSize,
+      output: m.model.classOf ? 'factored' : 'flat',
+    },
     from: m.from?.name ?? null,
     best_step: m.progress.bestStep,
     validation_bpc: bits(m.progress.bestVal),
@@ -229,14 +362,26 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const m = s.model;
       const t = s.training;
       progress.log(c.bold(`rnnlm train ${s.resumedAt !== null ? `(resuming at step ${s.resumedAt}) ` : ''}→ ${s.dir}`));
-      progress.log(`  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`);
+      progress.log(
+        `  corpus    ${int(s.corpus.train.length - 1)} training tokens in ${int(s.corpus.sequences.train)} sequences, ${int(s.corpus.val ? s.corpus.val.length - 1 : 0)} validation tokens in ${int(s.corpus.sequences.val)}`,
+      );
       const what = per === 'word' ? ['words', `words outside the ${int(s.vocab.size - 2)} most frequent`] : ['characters', 'rare characters'];
-      progress.log(`  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} ${what[0]} + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} ${what[1]} mapped to <UNK>${per === 'word' ? ` (${((100 * s.corpus.unkCount) / Math.max(1, s.corpus.train.length - 1 - s.corpus.sequences.train)).toFixed(1)}% of the training words)` : ''}` : ''}`);
-      progress.log(`  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`);
+      progress.log(
+        `  vocab     ${s.vocab.size} tokens (${s.vocab.size - 2} ${what[0]} + <EOS>, <UNK>)${s.corpus.unkCount ? `, ${int(s.corpus.unkCount)} ${what[1]} mapped to <UNK>${per === 'word' ? ` (${((100 * s.corpus.unkCount) / Math.max(1, s.corpus.train.length - 1 - s.corpus.sequences.train)).toFixed(1)}% of the training words)` : ''}` : ''}`,
+      );
+      progress.log(
+        `  model     ${m.layers}-layer ${m.cell.toUpperCase()}, hidden ${m.hidden}, ${int(s.parameters)} parameters${m.dropout ? `, dropout ${m.dropout}` : ''}`,
+      );
       const steps = s.totalSteps === null ? '' : `, ${s.totalSteps} steps`;
       const sched = t.schedule === 'cosine' ? `cosine to ${t.time ? 'the deadline' : 'the last epoch'}` : `×${t.lrDecay} on a plateau`;
-      progress.log(`  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`);
-      const order = !t.shuffle ? 'in file order' : s.segmentation === 'document' ? `in chunks of ${CHUNK_WINDOWS * t.seqLen} characters, reshuffled every epoch` : 'sequences reshuffled every epoch';
+      progress.log(
+        `  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`,
+      );
+      const order = !t.shuffle
+        ? 'in file order'
+        : s.segmentation === 'document'
+          ? `in chunks of ${CHUNK_WINDOWS * t.seqLen} characters, reshuffled every epoch`
+          : 'sequences reshuffled every epoch';
       progress.log(`  data      ${order}; validation ${SPLIT_TEXT[t.split]}`);
       for (const ch of s.choices) progress.log(c.dim(`  auto      ${ch.what} ${ch.value}: ${ch.reason}`));
       progress.log(`  backend   ${backend}${s.workers > 1 ? ` × ${s.workers} threads` : ''}`);
@@ -244,7 +389,8 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
     onNGram: (n: NGramInfo) => {
       if (quiet) return;
       const size = `${n.seconds.toFixed(1)} s, ${int(n.entries)} entries, ${(n.bytes / 1e6).toFixed(1)} MB`;
-      const beat = n.val === null ? ' (no validation split to measure it on)' : `: ${(n.val / LN2).toFixed(3)} bits/${per} on validation; the network has to beat that`;
+      const beat =
+        n.val === null ? ' (no validation split to measure it on)' : `: ${(n.val / LN2).toFixed(3)} bits/${per} on validation; the network has to beat that`;
       progress.log(`  baseline  a ${n.order}-gram of this text (${size})${beat}`);
     },
     onStep: (s: StepInfo) => {
@@ -268,7 +414,9 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const reading = e.ngramReading === null ? '' : ` (reading ${(e.ngramReading / LN2).toFixed(3)})`;
       const mix = e.mix === null || e.ngram === null ? '' : `  n-gram ${(e.ngram / LN2).toFixed(3)}${reading}  mixed ${(e.mix / LN2).toFixed(3)}`;
       const val = e.val === null ? '' : `  val ${(e.val / LN2).toFixed(3)}${mix}`;
-      progress.log(`  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/${per}${e.improved ? c.green('  ✓ best, saved') : ''}`);
+      progress.log(
+        `  step ${String(e.step).padStart(6)}  train ${(e.train / LN2).toFixed(3)}${val} bits/${per}${e.improved ? c.green('  ✓ best, saved') : ''}`,
+      );
     },
   };
 }
@@ -291,7 +439,7 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
     interrupted: `interrupted by ${interrupt.received() || 'a signal'}; progress saved`,
   };
   if (r.stopped === 'interrupted') process.exitCode = interrupt.exitCode();
-  const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? "-" : argv.corpus} --resume${argv.out ? ` --out ${r.dir}` : ''}`;
+  const resumeCmd = `rnnlm train ${isStdin(argv.corpus) ? '-' : argv.corpus} --resume${argv.out ? ` --out ${r.dir}` : ''}`;
   if (argv.quiet) {
     ctx.say(`${c.green('✓')} ${r.dir}: ${reasons[r.stopped]}; best ${best === null ? 'n/a' : `${(best / LN2).toFixed(3)} bits/${per}`}`);
     if (r.stopped === 'interrupted') ctx.say(`  resume with: ${resumeCmd}`);
@@ -299,11 +447,16 @@ function report(ctx: Context, argv: Args, r: TrainResult, interrupt: Interrupt):
   }
   ctx.say('');
   ctx.say(`${c.green('✓')} ${reasons[r.stopped]} after ${r.meta.progress.step} steps (${duration(r.seconds)} this run, ${int(r.charsPerSec)} ${per}s/s)`);
-  if (best !== null) ctx.say(`  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best, per)} at step ${r.meta.progress.bestStep}`);
+  if (best !== null)
+    ctx.say(
+      `  best ${r.meta.history.some((h) => h.val !== undefined) ? 'validation' : 'training'} loss ${lossText(best, per)} at step ${r.meta.progress.bestStep}`,
+    );
   const mx = r.meta.mixture;
   if (mx && r.meta.ngram?.val != null) {
     const reading = mx.ngramReading === undefined ? '' : `, ${(mx.ngramReading / LN2).toFixed(3)} counting what it reads`;
-    ctx.say(`  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/${per} alone${reading}): ${(mx.val / LN2).toFixed(3)} bits/${per} on validation; score, eval and sample use the mixture (--no-mix: the network alone)`);
+    ctx.say(
+      `  mixed with the ${r.meta.ngram.order}-gram (${(r.meta.ngram.val / LN2).toFixed(3)} bits/${per} alone${reading}): ${(mx.val / LN2).toFixed(3)} bits/${per} on validation; score, eval and sample use the mixture (--no-mix: the network alone)`,
+    );
   }
   const chart = lossChart(r.meta.history, c, 10, r.meta.ngram?.val ?? null, per);
   if (chart) ctx.say('\n' + chart);
