@@ -305,7 +305,9 @@ export async function runWindow(params: Params, win: Window, state: State, opts:
         const back = cell.backward(w, caches[l]![t]!, dh, dCarry);
         back.dGates.forEach((d, k) => (dGates[k]![t] = d));
         const keep = keeps[t];
-        [dhRec, ...dCarry] = keep ? back.dState.map((d) => tf.mul(d, keep)) : back.dState;
+        const [dh0, ...rest] = keep ? back.dState.map((d) => tf.mul(d, keep)) : back.dState;
+        dhRec = dh0 ?? null;
+        dCarry = rest;
       }
       // Weight gradients for the whole window: input and bias rows [X, 1]ᵀ·dZ_g, recurrent rows Sᵀ·dZ_g.
       const dZ = dGates.map((d) => tf.concat(d, 0)); // G × [T·B, H]

@@ -151,10 +151,10 @@ describe('the trained mixture', () => {
   it('a damaged ngram.bin is refused with its name', () => {
     const dir = join(root, 'ab');
     const bytes = readFileSync(join(dir, FILES.ngram));
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     writeFileSync(join(dir, FILES.ngram), bytes);
     expect(() => loadCheckpoint(dir)).toThrow(/ngram\.bin: does not match the sha256/);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     writeFileSync(join(dir, FILES.ngram), bytes);
     expect(loadCheckpoint(dir).ngram).not.toBeNull();
   });
