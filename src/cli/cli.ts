@@ -16,6 +16,7 @@ import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
 import { serveCommand } from './commands/serve.js';
 import { exportWebCommand } from './commands/export-web.js';
+import { exportCommand } from './commands/export.js';
 import { insideCommand } from './commands/inside.js';
 
 const COMMANDS = [
@@ -27,6 +28,7 @@ const COMMANDS = [
   infoCommand,
   serveCommand,
   exportWebCommand,
+  exportCommand,
 ] as unknown as CommandModule<object, never>[];
 const GLOBAL_FLAGS = ['backend', 'verbose', 'quiet', 'color', 'no-color', 'help', 'version'];
 
@@ -52,6 +54,7 @@ export function buildCli(args: string[]) {
     .command(infoCommand)
     .command(serveCommand)
     .command(exportWebCommand)
+    .command(exportCommand)
     .option('backend', {
       choices: BACKENDS,
       describe: 'TF.js backend (default: fastest that starts: tensorflow → wasm → cpu; webgpu only when asked, see README "Using a GPU")',

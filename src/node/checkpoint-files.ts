@@ -11,7 +11,8 @@
 // naming the file and the problem; a zip of the folder (as the page downloads it) loads
 // too. The bytes of each file: checkpoint/codec.ts (no Node, shared with the page).
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { decodeSafetensors } from '../checkpoint/safetensors.js';
 import { join } from 'node:path';
 import {
   decodeCheckpoint,
@@ -93,6 +94,7 @@ export function loadMeta(dir: string): { meta: Meta; vocab: Vocab } {
 
 /** Load and check a whole checkpoint: rnnlm.json, model.json, weights.bin. */
 export function loadCheckpoint(dir: string): Loaded {
+  if (dir.endsWith('.safetensors') && existsSync(dir) && statSync(dir).isFile()) return decodeSafetensors(readFileSync(dir), dir); // `rnnlm export`'s network
   return decodeCheckpoint(checkpointSource(dir), sha256);
 }
 

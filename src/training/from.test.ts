@@ -146,7 +146,8 @@ describe('train --from', () => {
     });
     expect(result.meta.progress.step).toBe(4);
     // The n-gram is of the new text: it knows x.
-    expect(ft.meta.ngram).toBeDefined();
+    expect(ft.meta.ngram!.sha256).not.toBe(base.meta.ngram!.sha256);
+    expect(ft.ngram!.vocabSize).toBe(ft.vocab.size);
   });
 
   it('at step 0 the run is the base model, widened (resolveRun)', async () => {
