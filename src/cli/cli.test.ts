@@ -259,18 +259,50 @@ describe('train → sample → score → eval → info', () => {
     expectOneLineError(run(['info', 'checkpoints/words', '--model', 'elsewhere'], dir), 2, /give the checkpoint once/);
   });
 
-  it('-q is for every command: no "using" line, no progress; the results on stdout as without it', () => {
+  // Every command that uses a model, in one table: --model names the checkpoint (the same output
+  // as the latest one it would pick), --json gives JSON on stdout, -q leaves stderr empty and
+  // stdout as it was; each says so in its --help.
+  const COMMANDS: Array<{ args: string[]; json: boolean }> = [
+    { args: ['sample', '-n', '2', '--seed', '3'], json: true },
+    { args: ['score', 'Kelmo'], json: true },
+    { args: ['eval', 'words.txt'], json: true },
+    { args: ['inside', 'Kelmo'], json: true },
+    { args: ['info'], json: true },
+    { args: ['export', 'words.safetensors', '--force'], json: false },
+  ];
+  it.each(COMMANDS)('$args.0: --model, --json and -q behave as documented', ({ args, json }) => {
+    const plain = run(args, dir);
+    expect(plain.code, plain.err).toBe(0);
+    const named = run([...args, '--model', 'checkpoints/words'], dir);
+    expect(named.code, named.err).toBe(0);
+    expect(named.out).toBe(plain.out);
+    const quiet = run([...args, '-q'], dir);
+    expect(quiet.code, quiet.err).toBe(0);
+    expect(quiet.err).toBe('');
+    expect(quiet.out).toBe(plain.out);
+    const help = run([args[0]!, '--help'], dir).out;
+    expect(help).toMatch(/--model/);
+    expect(help).toMatch(/-q, --quiet/);
+    if (json) {
+      expect(help).toMatch(/--json/);
+      const out = run([...args, '--json'], dir);
+      expect(out.code, out.err).toBe(0);
+      // One JSON document (info), or JSON Lines (one object per sample, sentence, file).
+      const whole = out.out.trim();
+      const docs = /^\{[\s\S]*\}$/.test(whole) && !whole.includes('}\n{') ? [whole] : whole.split('\n');
+      expect(docs.length).toBeGreaterThan(0);
+      for (const d of docs) expect(() => JSON.parse(d), d).not.toThrow();
+    }
+  });
+
+  it('the commands that use a model say which on stderr unless -q', () => {
     for (const args of [
       ['sample', '-n', '2', '--seed', '3'],
       ['score', 'Kelmo'],
       ['eval', 'words.txt'],
     ]) {
-      const loud = run(args, dir);
-      const quiet = run([...args, '-q'], dir);
-      expect(loud.err).toMatch(/using checkpoints\/words/);
-      expect(quiet.code, quiet.err).toBe(0);
-      expect(quiet.err).toBe('');
-      expect(quiet.out).toBe(loud.out);
+      expect(run(args, dir).err).toMatch(/using checkpoints\/words/);
+      expect(run([...args, '-q'], dir).err).toBe('');
     }
   });
 

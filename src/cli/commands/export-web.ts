@@ -32,7 +32,7 @@ export const exportWebCommand: CommandModule<object, Args> = {
     const dir = argv.pageOnly ? null : findCheckpoint(argv.model);
     const r = exportSite(dir, argv.out, { force: argv.force });
     process.stdout.write(`${argv.out}\n`);
-    ctx.say(
+    ctx.note(
       ctx.c.dim(
         `wrote ${r.files.length} files (${int(r.bytes)} bytes)${dir === null ? ', the page alone' : ` from ${dir}`}: open ${argv.out}/index.html from any static web server`,
       ),

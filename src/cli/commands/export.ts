@@ -43,7 +43,7 @@ export const exportCommand: CommandModule<object, Args> = {
       const text = encodeArpa(ck.ngram, ck.vocab.tokens);
       writeFileAtomic(argv.out, text);
       process.stdout.write(`${argv.out}\n`);
-      ctx.say(
+      ctx.note(
         ctx.c.dim(
           `wrote ${int(text.length)} characters: the ${ck.ngram.order}-gram of ${dir} in ARPA format (static: the counting as it reads that eval does is not in it)`,
         ),
@@ -53,7 +53,7 @@ export const exportCommand: CommandModule<object, Args> = {
     const bytes = encodeSafetensors(ck.meta, ck.params);
     writeFileAtomic(argv.out, bytes);
     process.stdout.write(`${argv.out}\n`);
-    ctx.say(
+    ctx.note(
       ctx.c.dim(
         `wrote ${int(bytes.length)} bytes: the network of ${dir} (${tensorNames(ck.params.config).length} tensors in Keras layout, rnnlm.json in the metadata; the n-gram is not in it)`,
       ),
