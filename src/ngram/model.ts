@@ -230,95 +230,14 @@ export class NGramModel {
   }
 
   /** The model of counts `c` at `order` (≤ c.maxOrder), pruned to at most `maxEntries` entries. */
+  /** The model of `order` from counts, pruned to at most `maxEntries` entries: its counts, discounts, pruning, nodes renumbered and packed. */
   static fromCounts(c: NGramCounts, order: number, maxEntries = Infinity): NGramModel {
     if (order < 1 || order > c.maxOrder) throw new RnnlmError(`n-gram order ${order} is outside 1..${c.maxOrder}`);
-    const V = c.vocabSize;
-    const depthOf = c.nodeDepth.data;
-    const top = order - 1;
-    const E = c.entNode.length;
-    // The count each entry has in this model: raw at the highest order, continuation below.
-    const count = new Int32Array(E);
-    const cc = Array.from({ length: order }, () => [0, 0, 0, 0]); // counts of counts 1..4 per depth
-    const nodeTotal = new Float64Array(c.nodes);
-    let selected = 0;
-    for (let e = 0; e < E; e++) {
-      const node = c.entNode.data[e]!;
-      const d = depthOf[node]!;
-      if (d > top) continue;
-      const k = d === top ? c.raw.data[e]! : c.cont.data[e]!;
-      count[e] = k;
-      nodeTotal[node]! += k;
-      if (k <= 4) cc[d]![k - 1]!++;
-      selected++;
-    }
-    const discounts = cc.map(([n1, n2, n3, n4]) => modifiedDiscounts(n1!, n2!, n3!, n4!));
-    // Pruning: drop the rarest entries of the longest contexts first, until the model fits.
-    let threshold = 0;
-    let pruneFrom = top + 1; // entries at depth ≥ pruneFrom with count ≤ threshold are dropped
-    const keptAfter = () => {
-      let n = 0;
-      for (let e = 0; e < E; e++) {
-        const d = depthOf[c.entNode.data[e]!]!;
-        if (d <= top && !(d >= pruneFrom && count[e]! <= threshold) && count[e]! > 0) n++;
-      }
-      return n;
-    };
-    if (selected > maxEntries) {
-      outer: for (threshold = 1; ; threshold++) {
-        for (pruneFrom = top; pruneFrom >= 1; pruneFrom--) if (keptAfter() <= maxEntries) break outer;
-        if (threshold > 1e6) break;
-      }
-    }
-    const keep = (e: number) => {
-      const d = depthOf[c.entNode.data[e]!]!;
-      return d <= top && count[e]! > 0 && !(d >= pruneFrom && count[e]! <= threshold);
-    };
-    // Nodes kept: those with a kept entry, and their ancestors.
-    const keepNode = new Uint8Array(c.nodes);
-    keepNode[0] = 1;
-    for (let e = 0; e < E; e++) if (keep(e)) keepNode[c.entNode.data[e]!] = 1;
-    for (let n = c.nodes - 1; n > 0; n--) if (keepNode[n] && depthOf[n]! <= top) keepNode[c.nodeParent.data[n]!] = 1;
-    // Breadth-first numbering: by depth, then parent's new number, then token.
-    const old: number[] = [];
-    for (let n = 0; n < c.nodes; n++) if (keepNode[n] && depthOf[n]! <= top) old.push(n);
-    const renum = new Int32Array(c.nodes).fill(-1);
-    const byDepth: number[][] = Array.from({ length: order }, () => []);
-    for (const n of old) byDepth[depthOf[n]!]!.push(n);
-    const order2: number[] = [];
-    for (const level of byDepth) {
-      level.sort((x, y) => renum[c.nodeParent.data[x]!]! - renum[c.nodeParent.data[y]!]! || c.nodeToken.data[x]! - c.nodeToken.data[y]!);
-      for (const n of level) {
-        renum[n] = order2.length;
-        order2.push(n);
-      }
-    }
-    const N = order2.length;
-    const perNode: number[][] = Array.from({ length: N }, () => []);
-    for (let e = 0; e < E; e++) if (keep(e)) perNode[renum[c.entNode.data[e]!]!]!.push(e);
-    const nodeFirst = new Int32Array(N + 1);
-    let total = 0;
-    for (let i = 0; i < N; i++) {
-      nodeFirst[i] = total;
-      total += perNode[i]!.length;
-    }
-    nodeFirst[N] = total;
-    const entToken = new Int32Array(total);
-    const entCount = new Int32Array(total);
-    const nodeParent = new Int32Array(N);
-    const nodeToken = new Int32Array(N);
-    const totals = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      const n = order2[i]!;
-      nodeParent[i] = i === 0 ? -1 : renum[c.nodeParent.data[n]!]!;
-      nodeToken[i] = i === 0 ? -1 : c.nodeToken.data[n]!;
-      totals[i] = nodeTotal[n]!;
-      const list = perNode[i]!.sort((x, y) => c.entToken.data[x]! - c.entToken.data[y]!);
-      list.forEach((e, j) => {
-        entToken[nodeFirst[i]! + j] = c.entToken.data[e]!;
-        entCount[nodeFirst[i]! + j] = count[e]!;
-      });
-    }
-    return new NGramModel({ order, vocabSize: V, discounts, nodeParent, nodeToken, nodeTotal: totals, nodeFirst, entToken, entCount });
+    const sel = selectCounts(c, order);
+    const discounts = sel.countsOfCounts.map(([n1, n2, n3, n4]) => modifiedDiscounts(n1!, n2!, n3!, n4!));
+    const keep = pruning(c, order, sel, maxEntries);
+    const nodes = breadthFirst(c, order, keptNodes(c, order, keep));
+    return new NGramModel({ order, vocabSize: c.vocabSize, discounts, ...pack(c, sel, keep, nodes) });
   }
 }
 
@@ -333,4 +252,127 @@ export function modifiedDiscounts(n1: number, n2: number, n3: number, n4: number
   const Y = n1 / (n1 + 2 * n2);
   const clamp = (d: number, hi: number) => Math.min(hi, Math.max(0, d));
   return [clamp(1 - (2 * Y * n2) / n1, 1), clamp(2 - (3 * Y * n3) / n2, 2), clamp(3 - (4 * Y * n4) / n3, 3)];
+}
+
+/** What each entry counts in a model of `order`: raw at the highest order, continuation below; each context's total; counts of counts 1–4 per depth. */
+interface Selected {
+  count: Int32Array;
+  nodeTotal: Float64Array;
+  countsOfCounts: number[][];
+  selected: number;
+}
+
+function selectCounts(c: NGramCounts, order: number): Selected {
+  const depthOf = c.nodeDepth.data;
+  const top = order - 1;
+  const E = c.entNode.length;
+  const count = new Int32Array(E);
+  const countsOfCounts = Array.from({ length: order }, () => [0, 0, 0, 0]); // counts of counts 1..4 per depth
+  const nodeTotal = new Float64Array(c.nodes);
+  let selected = 0;
+  for (let e = 0; e < E; e++) {
+    const node = c.entNode.data[e]!;
+    const d = depthOf[node]!;
+    if (d > top) continue;
+    const k = d === top ? c.raw.data[e]! : c.cont.data[e]!;
+    count[e] = k;
+    nodeTotal[node]! += k;
+    if (k <= 4) countsOfCounts[d]![k - 1]!++;
+    selected++;
+  }
+  return { count, nodeTotal, countsOfCounts, selected };
+}
+
+/** Which entries stay: pruning drops the rarest entries of the longest contexts first, until the model fits `maxEntries`. */
+function pruning(c: NGramCounts, order: number, sel: Selected, maxEntries: number): (e: number) => boolean {
+  const depthOf = c.nodeDepth.data;
+  const { count } = sel;
+  const top = order - 1;
+  const E = c.entNode.length;
+  let threshold = 0;
+  let pruneFrom = top + 1; // entries at depth ≥ pruneFrom with count ≤ threshold are dropped
+  const keptAfter = () => {
+    let n = 0;
+    for (let e = 0; e < E; e++) {
+      const d = depthOf[c.entNode.data[e]!]!;
+      if (d <= top && !(d >= pruneFrom && count[e]! <= threshold) && count[e]! > 0) n++;
+    }
+    return n;
+  };
+  if (sel.selected > maxEntries) {
+    outer: for (threshold = 1; ; threshold++) {
+      for (pruneFrom = top; pruneFrom >= 1; pruneFrom--) if (keptAfter() <= maxEntries) break outer;
+      if (threshold > 1e6) break;
+    }
+  }
+  return (e: number) => {
+    const d = depthOf[c.entNode.data[e]!]!;
+    return d <= top && count[e]! > 0 && !(d >= pruneFrom && count[e]! <= threshold);
+  };
+}
+
+/** The context nodes kept: those with a kept entry, and their ancestors. */
+function keptNodes(c: NGramCounts, order: number, keep: (e: number) => boolean): Uint8Array {
+  const depthOf = c.nodeDepth.data;
+  const top = order - 1;
+  const keepNode = new Uint8Array(c.nodes);
+  keepNode[0] = 1;
+  for (let e = 0; e < c.entNode.length; e++) if (keep(e)) keepNode[c.entNode.data[e]!] = 1;
+  for (let n = c.nodes - 1; n > 0; n--) if (keepNode[n] && depthOf[n]! <= top) keepNode[c.nodeParent.data[n]!] = 1;
+  return keepNode;
+}
+
+/** The kept nodes numbered breadth first: by depth, then the parent's new number, then token. `order[i]` is new node i's old number. */
+function breadthFirst(c: NGramCounts, order: number, keepNode: Uint8Array): { order: number[]; renum: Int32Array } {
+  const depthOf = c.nodeDepth.data;
+  const top = order - 1;
+  const renum = new Int32Array(c.nodes).fill(-1);
+  const byDepth: number[][] = Array.from({ length: order }, () => []);
+  for (let n = 0; n < c.nodes; n++) if (keepNode[n] && depthOf[n]! <= top) byDepth[depthOf[n]!]!.push(n);
+  const out: number[] = [];
+  for (const level of byDepth) {
+    level.sort((x, y) => renum[c.nodeParent.data[x]!]! - renum[c.nodeParent.data[y]!]! || c.nodeToken.data[x]! - c.nodeToken.data[y]!);
+    for (const n of level) {
+      renum[n] = out.length;
+      out.push(n);
+    }
+  }
+  return { order: out, renum };
+}
+
+/** The model's arrays: nodes in their new order, each one's kept entries sorted by token. */
+function pack(
+  c: NGramCounts,
+  sel: Selected,
+  keep: (e: number) => boolean,
+  nodes: { order: number[]; renum: Int32Array },
+): Omit<NGramArrays, 'order' | 'vocabSize' | 'discounts'> {
+  const { order: old, renum } = nodes;
+  const N = old.length;
+  const perNode: number[][] = Array.from({ length: N }, () => []);
+  for (let e = 0; e < c.entNode.length; e++) if (keep(e)) perNode[renum[c.entNode.data[e]!]!]!.push(e);
+  const nodeFirst = new Int32Array(N + 1);
+  let total = 0;
+  for (let i = 0; i < N; i++) {
+    nodeFirst[i] = total;
+    total += perNode[i]!.length;
+  }
+  nodeFirst[N] = total;
+  const entToken = new Int32Array(total);
+  const entCount = new Int32Array(total);
+  const nodeParent = new Int32Array(N);
+  const nodeToken = new Int32Array(N);
+  const nodeTotal = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const n = old[i]!;
+    nodeParent[i] = i === 0 ? -1 : renum[c.nodeParent.data[n]!]!;
+    nodeToken[i] = i === 0 ? -1 : c.nodeToken.data[n]!;
+    nodeTotal[i] = sel.nodeTotal[n]!;
+    const list = perNode[i]!.sort((x, y) => c.entToken.data[x]! - c.entToken.data[y]!);
+    list.forEach((e, j) => {
+      entToken[nodeFirst[i]! + j] = c.entToken.data[e]!;
+      entCount[nodeFirst[i]! + j] = sel.count[e]!;
+    });
+  }
+  return { nodeParent, nodeToken, nodeTotal, nodeFirst, entToken, entCount };
 }
