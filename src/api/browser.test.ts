@@ -3,22 +3,18 @@
 // plain static server: a checkpoint folder opened by URL scores as `rnnlm score` (1e-6), and a
 // model trained in the page downloads as a zip that `rnnlm score` reads to the page's numbers.
 
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { BIN, HAVE_CHROMIUM, launch, startStatic, warnNoChromium } from '../testing/browser.js';
-import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+import { HAVE_CHROMIUM, launch, startStatic, warnNoChromium } from '../testing/browser.js';
+import { BIN } from '../testing/fixtures.js';
+import { rnnlmOut, syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 import { readmeBlock } from '../testing/readme.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout;
-};
+const cli = rnnlmOut;
 const TEXTS = ['ka ti mo', 'zzq', 'lo'];
 
 warnNoChromium();

@@ -3,20 +3,14 @@
 // `rnnlm score`, `sample` and `eval` print it, a run is cancelled by an AbortSignal and
 // resumed to the uninterrupted run's losses, and errors are RnnlmError with a code.
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+import { rnnlmOut, syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
 import { openModel, RnnlmError, train, useBackend, type TrainEvent, type TrainOptions } from '../index.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout;
-};
+const cli = rnnlmOut;
 const jsonLines = (s: string) =>
   s
     .trim()

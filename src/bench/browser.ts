@@ -13,7 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BIN, CHROMIUM, HAVE_CHROMIUM, launch, startServe } from '../testing/browser.js';
+import { CHROMIUM, HAVE_CHROMIUM, launch, startServe } from '../testing/browser.js';
+import { BIN } from '../testing/fixtures.js';
 import { tempDir } from '../testing/fixtures.js';
 import { sotuText } from './text.js';
 

@@ -3,7 +3,6 @@
 // the file read back by rnnlm scores as the original's network alone (`--no-mix`), through
 // the API and through `rnnlm export` and `rnnlm score`; a factored model too.
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,15 +10,10 @@ import { Model } from '../api/model.js';
 import { initBackend } from '../node/backend.js';
 import { loadCheckpoint } from '../node/checkpoint-files.js';
 import { train } from '../node/training-run.js';
-import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
+import { rnnlmOut, syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout;
-};
+const cli = rnnlmOut;
 
 /** The tensors of a safetensors file, read as the format says (not by rnnlm's decoder). */
 function readSafetensors(bytes: Buffer): { meta: Record<string, string>; tensors: Map<string, { shape: number[]; values: number[] }> } {

@@ -9,9 +9,7 @@ import { loadCheckpoint } from '../node/checkpoint-files.js';
 import { MixedPredictor } from '../ngram/mixture.js';
 import { Stepper } from '../model/stepper.js';
 import { scoreSentence } from '../inference/sentence.js';
-import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
+import { syllableText, tempDir, writeCorpus, BIN } from '../testing/fixtures.js';
 
 function run(args: string[], cwd: string, input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });

@@ -9,9 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../node/backend.js';
 import { loadCheckpoint, loadResume } from '../node/checkpoint-files.js';
 import { Rng } from '../common/rng.js';
-import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+import { syllableText, tempDir, writeCorpus, BIN } from '../testing/fixtures.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 const COMMON = ['--backend', 'wasm', '--workers', '1', '--quiet'];
 
 function start(args: string[], cwd: string, env: Record<string, string> = {}) {

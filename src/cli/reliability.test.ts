@@ -6,10 +6,9 @@ import { cpSync, existsSync, readFileSync, readdirSync, truncateSync, writeFileS
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { syllableText, tempDir, writeCorpus } from '../testing/fixtures.js';
+import { syllableText, tempDir, writeCorpus, BIN } from '../testing/fixtures.js';
 import { Rng } from '../common/rng.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 const TINY = ['--hidden', '8', '--batch-size', '8', '--seq-len', '16', '--epochs', '1', '--warmup', '1', '--backend', 'cpu', '--workers', '1', '--quiet'];
 
 function run(args: string[], cwd: string) {

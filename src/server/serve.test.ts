@@ -10,10 +10,9 @@ import { exportSite } from './export.js';
 import { serve, type RunningServer } from './serve.js';
 import { MODEL_FILES, OPTIONAL_MODEL_FILES, PAGE_FILES, publicMeta, siteFiles } from './site.js';
 import { startServe } from '../testing/browser.js';
-import { syllableText, tempDir, tinyRequest, writeCorpus } from '../testing/fixtures.js';
+import { syllableText, tempDir, tinyRequest, writeCorpus, BIN } from '../testing/fixtures.js';
 import { train } from '../node/training-run.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 const root = tempDir('rnnlm-serve-');
 const ck = join(root, 'ck');
 const page = join(root, 'page');

@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { contentType } from '../server/site.js';
+import { BIN } from './fixtures.js';
 
 export const CHROMIUM = process.env.RNNLM_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
 
 export function warnNoChromium(): void {
   if (!HAVE_CHROMIUM)

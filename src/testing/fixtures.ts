@@ -1,6 +1,7 @@
 // Test fixtures: small corpora generated here (no copied text) and tiny training runs in
 // temporary folders, fast enough for unit tests.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,16 @@ import type { ModelRequest } from '../training/auto.js';
 import { Rng } from '../common/rng.js';
 import { train, type TrainEvents, type TrainRequest } from '../node/training-run.js';
 import { type TrainResult } from '../training/trainer.js';
+
+/** The built command (npm test builds first). */
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rnnlm.js');
+
+/** `rnnlm ARGS`, its stdout; a failure throws with its stderr. */
+export function rnnlmOut(args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) throw new Error(`rnnlm ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
 
 export function tempDir(prefix = 'rnnlm-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
