@@ -70,6 +70,10 @@ describe('Markdown links', () => {
     expect(relativeLinks('[x](docs/a.md#b) [y](https://e.com) `[z](no.md)`')).toEqual(['docs/a.md#b']);
   });
 
+  it('the README stays short enough to read in five minutes (≤ 250 lines; the rest is in docs/)', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(250);
+  });
+
   it('every relative link in README.md and docs/ resolves, anchors included', () => {
     const broken: string[] = [];
     for (const file of markdownFiles()) {
