@@ -34,10 +34,10 @@ function missing(): string | null {
 
 // Run in a child: the Vulkan loader is found through LD_LIBRARY_PATH, read at process start.
 const CHILD = (dist: string) => `
-import { initBackend } from '${pathToFileURL(join(dist, 'backend.js')).href}';
+import { initBackend } from '${pathToFileURL(join(dist, 'node', 'backend.js')).href}';
 import { runWindow, setLstmKernels, zeroState } from '${pathToFileURL(join(dist, 'model', 'lm.js')).href}';
 import { Params } from '${pathToFileURL(join(dist, 'model', 'params.js')).href}';
-import { Rng } from '${pathToFileURL(join(dist, 'rng.js')).href}';
+import { Rng } from '${pathToFileURL(join(dist, 'common', 'rng.js')).href}';
 import { randomWindow } from '${pathToFileURL(join(dist, 'bench', 'text.js')).href}';
 const out = [];
 // The last case: a factored output layer (its sums in JS on any backend) above the kernels.
