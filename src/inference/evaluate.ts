@@ -101,7 +101,10 @@ export async function streamLossStepper(
   stream: Tokens,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; perPosition?: Float64Array; ngramInput?: NGramModel | null } = {},
 ): Promise<StreamLoss> {
-  const stepper: Predictor = opts.ngramInput ? new NGramInputPredictor(new Stepper(params), opts.ngramInput) : new Stepper(params);
+  const plain = opts.ngramInput ? null : new Stepper(params);
+  const stepper: Predictor = plain ?? new NGramInputPredictor(new Stepper(params), opts.ngramInput!);
+  // A factored model scores the target alone, (C + |class|)·H a position instead of V·H.
+  const targetOnly = plain && params.config.classOf ? plain : null;
   const n = stream.length - 1; // predicted positions
   let nats = 0;
   let unkNats = 0;
@@ -116,7 +119,7 @@ export async function streamLossStepper(
       }
       const input = stream[p]!;
       if (input === EOS_ID) stepper.reset();
-      const lp = stepper.step(input)[stream[p + 1]!]!;
+      const lp = targetOnly ? targetOnly.logProbOf(input, stream[p + 1]!) : stepper.step(input)[stream[p + 1]!]!;
       nats -= lp;
       if (opts.perPosition) opts.perPosition[p] = lp;
       if (stream[p + 1] === UNK_ID) {

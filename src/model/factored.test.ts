@@ -84,4 +84,18 @@ describe.each(['cpu', 'wasm'] as const)('factored output layer on %s', (backend)
     }
     s.dispose();
   });
+
+  it('the stepper’s log P of the target alone equals its full distribution’s, flat and factored', () => {
+    for (const c of [factoredConfig('gru', 2, 6, 13, 4), { ...factoredConfig('lstm', 1, 5, 9, 3), classOf: undefined }]) {
+      const p = randomParams(c, 37);
+      const full = new Stepper(p, 'js');
+      const one = new Stepper(p, 'js');
+      const ids = [EOS_ID, 3, 7, 2, 2, 5, EOS_ID, 8, 1, 4, 6, 0];
+      for (let t = 0; t + 1 < ids.length; t++) {
+        if (ids[t] === EOS_ID) [full, one].forEach((s) => s.reset());
+        const want = full.step(ids[t]!)[ids[t + 1]!]!;
+        expect(Math.abs(one.logProbOf(ids[t]!, ids[t + 1]!) - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
 });

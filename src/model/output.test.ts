@@ -15,6 +15,7 @@ import { outputClasses } from './config.js';
 import { runWindow, zeroState } from './lm.js';
 import { Stepper } from './stepper.js';
 import { scoreSentence } from '../inference/sentence.js';
+import { scoreText } from '../inference/score.js';
 import { skewedLines, tempDir, tinyRequest, trainRecording, writeCorpus } from '../testing/fixtures.js';
 import { EOS_ID } from '../text/tokenizer.js';
 
@@ -51,6 +52,16 @@ describe('a factored model trained by train', () => {
     const scored = scoreSentence(new Stepper(ck.params), ck.vocab, line);
     expect(trained.count).toBe(line.length + 1);
     expect(Math.abs(trained.loss + scored.logprob) / trained.loss).toBeLessThan(1e-6);
+  });
+
+  it('a one-document file is scored by the stepper target by target, with the batched result', async () => {
+    const ck = loadCheckpoint(join(dir, 'whole'));
+    const doc = skewedLines(9, 200, ALPHABET).join(' ');
+    const fast = await scoreText(ck.params, ck.vocab, doc, 'document', { path: 'stepper' });
+    const batched = await scoreText(ck.params, ck.vocab, doc, 'document', { path: 'batched' });
+    expect(fast.tokens).toBe(batched.tokens);
+    expect(fast.tokens).toBeGreaterThan(1000);
+    expect(Math.abs(fast.logprob - batched.logprob) / Math.abs(batched.logprob)).toBeLessThan(1e-6);
   });
 
   it('model.json: tfl.loadLayersModel reads two heads, which combined as its metadata says give the stepper’s probabilities', async () => {

@@ -4,7 +4,8 @@
 // the TF.js backend when it is a fast one (wasm, tensorflow: ~30 µs for 256×1024, SIMD),
 // else to plain JS loops. Nonlinearities and the softmax are JS, in float64. Checked
 // against the batched TF.js path (lm.ts) in tests. A factored output layer (factored.ts)
-// costs the same here as a flat one: sampling and the inside view need every probability.
+// costs the same here as a flat one when every probability is wanted (sampling, the inside
+// view); `logProbOf` gives one target's at the factored cost, (C + |class|)·H (scoring).
 
 import * as tf from '@tensorflow/tfjs-core';
 import { GATES, type ModelConfig } from './config.js';
@@ -120,7 +121,44 @@ export class Stepper {
 
   /** Feed token `id`; afterwards `logProbs` holds log P(next | everything fed since reset). */
   step(id: number): Float64Array {
-    const { cell, hidden: H, vocabSize: V } = this.config;
+    return this.output(this.advance(id));
+  }
+
+  /**
+   * Feed token `id` and return ln P(target | everything fed since reset) alone. For a factored
+   * model only the class layer and the target's class are computed, and `logProbs` is left
+   * as it was; for a flat one it is `step(id)[target]`.
+   */
+  logProbOf(id: number, target: number): number {
+    const x = this.advance(id);
+    if (!this.cls) return this.output(x)[target]!;
+    const { w, bias, k, logits } = this.cls;
+    logits.set(bias);
+    addVecMat(logits, 0, x, w);
+    const c = k.classOf[target]!;
+    const members = k.members[c]!;
+    // The class's members' logits: x·W_out[:, m] + b_out[m], only for m in the class.
+    const V = this.config.vocabSize;
+    const W = this.out.data;
+    let mx = -Infinity;
+    let own = 0;
+    const z = new Float64Array(members.length);
+    for (let j = 0; j < members.length; j++) {
+      const m = members[j]!;
+      let s = this.outBias[m]!;
+      for (let h = 0; h < x.length; h++) s += x[h]! * W[h * V + m]!;
+      z[j] = s;
+      if (s > mx) mx = s;
+      if (m === target) own = s;
+    }
+    let sum = 0;
+    for (let j = 0; j < z.length; j++) sum += Math.exp(z[j]! - mx);
+    return logits[c]! - logSumExp(logits) + own - (mx + Math.log(sum));
+  }
+
+  /** The recurrent layers for one input token; returns the top layer's output (a live view). */
+  private advance(id: number): Float64Array {
+    const { cell, hidden: H } = this.config;
     const pre = this.pre;
     let x: Float64Array | null = null; // input of layers above the first
     this.layers.forEach((L, l) => {
@@ -158,15 +196,20 @@ export class Stepper {
       }
       x = h;
     });
-    // logits = x·W_out + b_out, then log-softmax
+    return x!;
+  }
+
+  /** logits = x·W_out + b_out, then the log-softmax (flat or factored) into `logProbs`. */
+  private output(x: Float64Array): Float64Array {
+    const V = this.config.vocabSize;
     const lp = this.logProbs;
     for (let v = 0; v < V; v++) lp[v] = this.outBias[v]!;
-    addVecMat(lp, 0, x!, this.out);
+    addVecMat(lp, 0, x, this.out);
     if (this.cls) {
       // Factored: each class's softmax over its members, times the class's probability.
       const { w, bias, k, logits } = this.cls;
       logits.set(bias);
-      addVecMat(logits, 0, x!, w);
+      addVecMat(logits, 0, x, w);
       factoredLogProbs(lp, logits, k);
       return lp;
     }
@@ -178,6 +221,14 @@ export class Stepper {
     for (let v = 0; v < V; v++) lp[v]! -= lse;
     return lp;
   }
+}
+
+function logSumExp(v: Float64Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! > max) max = v[i]!;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += Math.exp(v[i]! - max);
+  return max + Math.log(sum);
 }
 
 function sigmoid(x: number): number {
