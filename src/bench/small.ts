@@ -1,6 +1,7 @@
 // `npm run bench:small`: what starting from a base model gives small texts of the kinds people
 // bring (issue 31). The texts come from npm data packages that are not among the base's
-// sources (scripts/small-texts.mjs: names, quotes, haiku, fiction, 37–121 KB). For each, 10%
+// sources (scripts/small-texts.mjs: names, quotes, haiku, fiction, 37–121 KB; and by --only
+// larger prose, stories-300k and stories-1m). For each, 10%
 // is held out (a seeded random choice of lines for lists; the tail, cut at a blank line, for
 // verse and prose), then the real CLI runs for each budget: `rnnlm train train.txt --time B
 // --from none` (random weights) and `--from BASE`, each followed by `rnnlm eval held.txt
@@ -22,16 +23,21 @@ const TEXTS = [
   { name: 'quotes', kind: 'list' },
   { name: 'haiku', kind: 'verse' },
   { name: 'fiction', kind: 'prose' },
+  // Larger prose, run when named in --only: where starting from the base stops helping.
+  { name: 'stories-300k', kind: 'prose' },
+  { name: 'stories-1m', kind: 'prose' },
 ] as const;
+const DEFAULT_TEXTS = 'names,quotes,haiku,fiction';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('npm run bench:small --')
   .option('base', { type: 'string', default: 'en', describe: 'The model to start from: a shipped name or a checkpoint path' })
   .option('times', { type: 'string', default: '1m,3m', describe: 'Comma-separated budgets' })
-  .option('only', { type: 'string', describe: `Comma-separated texts (${TEXTS.map((t) => t.name).join(', ')})` })
+  .option('only', { type: 'string', default: DEFAULT_TEXTS, describe: `Comma-separated texts (${TEXTS.map((t) => t.name).join(', ')})` })
   .option('keep', { type: 'string', describe: 'Keep the texts, splits and checkpoints in this folder' })
   .option('json', { type: 'boolean', describe: 'Print one JSON object' })
   .example('$0 --times 1m --only names,haiku', 'two texts, one minute each way')
+  .example('$0 --times 1m,3m --only fiction,stories-300k,stories-1m', 'the same kind of prose at 121K, 300K and 1M characters')
   .strict()
   .parseSync();
 
@@ -55,7 +61,9 @@ const rows: Row[] = [];
 try {
   const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'small-texts.mjs'), work], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`scripts/small-texts.mjs failed:\n${made.stderr}`);
-  const only = new Set((argv.only ?? TEXTS.map((t) => t.name).join(',')).split(','));
+  const only = new Set(argv.only.split(','));
+  const unknown = [...only].filter((n) => !TEXTS.some((t) => t.name === n));
+  if (unknown.length) throw new Error(`--only: no text ${unknown.join(', ')} (${TEXTS.map((t) => t.name).join(', ')})`);
   for (const t of TEXTS.filter((t) => only.has(t.name))) {
     const text = readFileSync(join(work, `${t.name}.txt`), 'utf8');
     const [train, held] = holdOut(text, t.kind);
