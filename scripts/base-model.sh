@@ -53,11 +53,13 @@ fi
 run="$run2"
 mkdir -p models/en
 cp "$run/model.json" "$run/weights.bin" models/en/
-# rnnlm.json names the text by its file name only: no path of this machine in the package.
+# rnnlm.json names the text and the first stage by file name only: no path of this machine
+# in the package.
 node -e '
   const fs = require("fs");
   const m = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
   m.corpus.path = require("path").basename(m.corpus.path);
+  if (m.from) m.from.name = require("path").basename(m.from.name);
   fs.writeFileSync(process.argv[2], JSON.stringify(m, null, 1));
 ' "$run/rnnlm.json" models/en/rnnlm.json
 echo "base-model: copied the best model of $run into models/en ($(du -sh models/en | cut -f1))" >&2

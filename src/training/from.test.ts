@@ -231,7 +231,8 @@ describe('--from auto', () => {
   it.each([
     ['a small English text', 'The cat sat on the mat.\n'.repeat(100), true, /a small text \(2K characters\), 100% of its characters are the base's/],
     ['a text in another script', '床前明月光，疑是地上霜。\n'.repeat(100), false, /only 0\.0% of its characters are the base's/],
-    ['a large text', 'the cat sat on the mat\n'.repeat(30_000), false, /0\.7M characters: enough text to learn from itself/],
+    ['a text of 0.66M characters', 'the cat sat on the mat\n'.repeat(30_000), true, /a small text \(660K characters\)/],
+    ['a large text', 'the cat sat on the mat\n'.repeat(50_000), false, /1\.1M characters: enough text to learn from itself/],
   ])('%s', (_, text, use, reason) => {
     const c = chooseStart(text, 'char', base);
     expect(c.use).toBe(use);

@@ -197,12 +197,13 @@ export async function resolveRun(
  * `--from auto` (the default) starts from the shipped base model when the text is small (under
  * AUTO_FROM_MAX_CHARS characters) and written mostly in the base's characters (at least
  * AUTO_FROM_COVERAGE of its characters, counted with repeats, line breaks aside), for character
- * models. Measured (docs/starting-from-a-model.md, npm run bench:small, 1 minute): from the base
- * quotes −0.28 bits/char, fiction −0.19, names −0.002, haiku +0.024; the size threshold is
- * not measured beyond 121 KB.
+ * models. Measured (docs/starting-from-a-model.md, npm run bench:small, 2026-12-05): from the
+ * base at 1 minute quotes −0.33 bits/char, fiction −0.20, names +0.002, haiku +0.06; prose of
+ * 0.27M and 0.91M training characters −0.17 and −0.11 at 1 minute, −0.14 and −0.10 at 3.
+ * Not measured beyond 0.91M: above 1M characters, from zero.
  * Example: 40 KB of English → the base; 40 KB of Chinese (few characters in the base) → zero.
  */
-export const AUTO_FROM_MAX_CHARS = 500_000;
+export const AUTO_FROM_MAX_CHARS = 1_000_000;
 export const AUTO_FROM_COVERAGE = 0.95;
 
 export function chooseStart(text: string, unit: 'char' | 'word', base: StartFrom | null): { use: boolean; reason: string } {
