@@ -20,7 +20,12 @@ run2="$work/run2"
 [ -f "$text" ] || node scripts/base-text.mjs "$text"
 [ -f "$text2" ] || node scripts/base-text.mjs "$text2" --stage 2
 # Whether a run has ended (reached its budget) rather than been stopped part way.
-ended() { [ -f "$1/rnnlm.json" ] && node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).progress.stopped && JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).progress.stopped !== "interrupted" ? 0 : 1)' "$1/rnnlm.json"; }
+ended() {
+  [ -f "$1/rnnlm.json" ] && node -e '
+    const stopped = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).progress.stopped;
+    process.exit(stopped && stopped !== "interrupted" ? 0 : 1);
+  ' "$1/rnnlm.json"
+}
 # The characters English text uses beyond ASCII: Latin-1 letters and signs, typographic
 # quotes, dashes and the ellipsis, so that a text using them starts with ids the base knows.
 charset="$(node -e '

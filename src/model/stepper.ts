@@ -9,7 +9,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { GATES, type ModelConfig } from './config.js';
-import type { Classes } from './classes.js';
+import { classLogProb, type Classes } from './classes.js';
 import { classesOf, factoredLogProbs } from './factored.js';
 import type { Params } from './params.js';
 
@@ -34,10 +34,12 @@ interface Layer {
 export class Stepper {
   readonly config: ModelConfig;
   private readonly layers: Layer[];
+  /** The output layer [H + 1, V] (bias row last), and as a matrix [H, V] and its bias (views of it). */
+  private readonly outRows: Float32Array;
   private readonly out: Mat;
   private readonly outBias: Float32Array;
-  /** A factored model's class layer [H, C], its bias, its classes, and the class logits [C]. */
-  private readonly cls: { w: Mat; bias: Float32Array; k: Classes; logits: Float64Array } | null;
+  /** A factored model's class layer [H + 1, C], as a matrix [H, C] and its bias, its classes, and the class logits [C]. */
+  private readonly cls: { rows: Float32Array; w: Mat; bias: Float32Array; k: Classes; logits: Float64Array } | null;
   private readonly h: Float64Array[];
   private readonly c: Float64Array[];
   private readonly pre: Float64Array;
@@ -86,12 +88,13 @@ export class Stepper {
       }
       this.layers.push(layer);
     }
-    this.out = mat(params.view('out', 0, H).slice(), H, c.vocabSize);
-    this.outBias = params.view('out', H).slice();
+    this.outRows = params.view('out').slice();
+    this.out = mat(this.outRows.subarray(0, H * c.vocabSize), H, c.vocabSize);
+    this.outBias = this.outRows.subarray(H * c.vocabSize);
     const k = classesOf(c);
-    this.cls = k
-      ? { w: mat(params.view('cls', 0, H).slice(), H, k.members.length), bias: params.view('cls', H).slice(), k, logits: new Float64Array(k.members.length) }
-      : null;
+    const C = k?.members.length ?? 0;
+    const rows = k ? params.view('cls').slice() : null;
+    this.cls = k && rows ? { rows, w: mat(rows.subarray(0, H * C), H, C), bias: rows.subarray(H * C), k, logits: new Float64Array(C) } : null;
     this.h = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.c = Array.from({ length: c.layers }, () => new Float64Array(H));
     this.pre = new Float64Array(G * H);
@@ -132,28 +135,7 @@ export class Stepper {
   logProbOf(id: number, target: number): number {
     const x = this.advance(id);
     if (!this.cls) return this.output(x)[target]!;
-    const { w, bias, k, logits } = this.cls;
-    logits.set(bias);
-    addVecMat(logits, 0, x, w);
-    const c = k.classOf[target]!;
-    const members = k.members[c]!;
-    // The class's members' logits: x·W_out[:, m] + b_out[m], only for m in the class.
-    const V = this.config.vocabSize;
-    const W = this.out.data;
-    let mx = -Infinity;
-    let own = 0;
-    const z = new Float64Array(members.length);
-    for (let j = 0; j < members.length; j++) {
-      const m = members[j]!;
-      let s = this.outBias[m]!;
-      for (let h = 0; h < x.length; h++) s += x[h]! * W[h * V + m]!;
-      z[j] = s;
-      if (s > mx) mx = s;
-      if (m === target) own = s;
-    }
-    let sum = 0;
-    for (let j = 0; j < z.length; j++) sum += Math.exp(z[j]! - mx);
-    return logits[c]! - logSumExp(logits) + own - (mx + Math.log(sum));
+    return classLogProb(x, this.outRows, this.cls.rows, this.cls.k, target);
   }
 
   /** The recurrent layers for one input token; returns the top layer's output (a live view). */
@@ -221,14 +203,6 @@ export class Stepper {
     for (let v = 0; v < V; v++) lp[v]! -= lse;
     return lp;
   }
-}
-
-function logSumExp(v: Float64Array): number {
-  let max = -Infinity;
-  for (let i = 0; i < v.length; i++) if (v[i]! > max) max = v[i]!;
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += Math.exp(v[i]! - max);
-  return max + Math.log(sum);
 }
 
 function sigmoid(x: number): number {
