@@ -164,6 +164,29 @@ describe('train --from', () => {
     expect(auto.choices.map((c) => c.what)).toEqual(expect.arrayContaining(['start', 'learning rate']));
   });
 
+  it('--hidden larger than the base grows it: at step 0 the base’s predictions, then the new units learn; fewer units are refused', async () => {
+    const dir = tempDir();
+    const baseDir = await trainBase(dir);
+    const base = loadCheckpoint(baseDir); // 1 × 12
+    const text = newText();
+    const grown = await resolveRun(tinyRequest('new.txt', dir, {}, {}, { layers: 'auto', hidden: 20 }), text, async () => async () => 1, {
+      name: 'base',
+      ...base,
+    });
+    expect(grown.model).toMatchObject({ layers: 1, hidden: 20 });
+    expect(grown.choices.find((c) => c.what === 'model')?.reason).toMatch(/grown from base's 1 × 12 as asked: the 8 new units/);
+    const ids = Array.from(buildCorpus(syllableText(20, 4), 'x', { segmentation: 'line', minCount: 1, valFraction: 0, base: base.vocab }).train);
+    expect(compareSteps(base.params, grown.start!.params, ids)).toBeLessThan(1e-6);
+    // Trained a few steps, the new units' output rows (zero at the start) have moved.
+    const corpus = writeCorpus(dir, text, 'new.txt');
+    await trainRecording(tinyRequest(corpus, join(dir, 'grown'), { from: baseDir, maxSteps: 4 }, {}, { layers: 'auto', hidden: 20 }));
+    const out = loadCheckpoint(join(dir, 'grown')).params.view('out', 12, 20);
+    expect(Math.max(...Array.from(out).map(Math.abs))).toBeGreaterThan(1e-4);
+    await expect(
+      resolveRun(tinyRequest('new.txt', dir, {}, {}, { layers: 'auto', hidden: 8 }), text, async () => async () => 1, { name: 'base', ...base }),
+    ).rejects.toThrow(/ask for at least 12 units with --hidden/);
+  });
+
   it('a run from a model stopped and resumed takes exactly the unstopped run’s steps', async () => {
     const dir = tempDir();
     const baseDir = await trainBase(dir);
@@ -219,8 +242,8 @@ describe('train --from', () => {
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'y'), { from: join(dir, 'nope') }))).rejects.toThrow(
       /no such checkpoint folder or zip, and no model of that name/,
     );
-    await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 64, layers: 'auto' }))).rejects.toThrow(
-      /comes from .*1 × 12/,
+    await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 'auto', layers: 2 }))).rejects.toThrow(
+      /comes from .*1 × 12.*leave out --layers/,
     );
   });
 });

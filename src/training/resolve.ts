@@ -13,6 +13,7 @@ import { Rng } from '../common/rng.js';
 import type { Meta, Origin, TrainConfig } from '../checkpoint/types.js';
 import type { Vocab } from '../text/tokenizer.js';
 import { widenVocab } from '../model/widen.js';
+import { growHidden } from '../model/grow.js';
 import { streamClasses } from '../model/factored.js';
 import type { ModelConfig } from '../model/config.js';
 import type { ScheduleKind } from './schedule.js';
@@ -106,16 +107,25 @@ export async function resolveRun(
   const widened = from ? widenVocab(from.params, V) : null;
   if (from) {
     const f = from.meta.model;
-    if ((layers !== 'auto' && layers !== f.layers) || (hidden !== 'auto' && hidden !== f.hidden)) {
+    if ((layers !== 'auto' && layers !== f.layers) || (hidden !== 'auto' && hidden < f.hidden)) {
       throw inputError(
-        `the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers and --hidden, or start from random weights with --from none`,
+        `the model's shape comes from ${from.name} (${f.layers} × ${f.hidden}): leave out --layers, ask for at least ${f.hidden} units with --hidden (more grows it), or start from random weights with --from none`,
       );
     }
     if (output !== 'auto' && output !== (f.classOf ? 'factored' : 'flat'))
       throw inputError(
         `the output layer comes from ${from.name} (${f.classOf ? 'factored' : 'flat'}): leave out --output, or start from random weights with --from none`,
       );
+    const grownTo = hidden !== 'auto' && hidden > f.hidden ? hidden : null;
     ({ layers, hidden, cell } = f);
+    if (grownTo !== null) {
+      choices.push({
+        what: 'model',
+        value: `${layers} × ${grownTo}`,
+        reason: `grown from ${from.name}'s ${f.layers} × ${f.hidden} as asked: the ${grownTo - f.hidden} new units per layer start silent (the model predicts as ${from.name} did) and learn`,
+      });
+      hidden = grownTo;
+    }
     classOf = widened!.config.classOf;
     const added = V - from.vocab.size;
     choices.push({
@@ -189,7 +199,8 @@ export async function resolveRun(
     patience: t.patience === 'auto' ? (t.time !== null ? 0 : 3) : t.patience,
   };
   const model: ModelConfig = { cell, layers, hidden, dropout, vocabSize: V, ...(classOf ? { classOf } : {}) };
-  const weights = from ? { params: new Params(model, widened!.data), origin: originOf(from) } : undefined;
+  // The starting model's weights for the union vocabulary, grown to `hidden` units where asked.
+  const weights = from ? { params: new Params(model, growHidden(widened!, hidden, new Rng(t.seed)).data), origin: originOf(from) } : undefined;
   return { kind: 'fresh', corpus, segmentation: r.segmentation, model, training, choices, ...(weights ? { start: weights } : {}) };
 }
 

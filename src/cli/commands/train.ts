@@ -90,7 +90,7 @@ export const trainCommand: CommandModule<object, Args> = {
         type: 'string',
         default: 'auto',
         describe:
-          "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept, the n-gram is counted on this text. none: from random weights; auto: the shipped English base for a small text mostly in its characters",
+          "Start from another model's weights: a checkpoint folder or zip (yours, or the page's), or the name of a model shipped with rnnlm; its tokens keep their ids, the text's new ones are added, its shape is kept (a larger --hidden grows it: the new units start silent), the n-gram is counted on this text. none: from random weights; auto: the shipped English base for a small text mostly in its characters",
       })
       .option('charset', {
         type: 'string',
