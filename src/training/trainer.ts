@@ -24,7 +24,7 @@ import {
 } from '../text/corpus.js';
 import { inputError, RnnlmError } from '../common/errors.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, LEGACY_TRAINING } from '../checkpoint/types.js';
-import { streamLoss } from '../inference/evaluate.js';
+import { streamLoss, validationRows } from '../inference/evaluate.js';
 import { fitMixture, mixtureNats } from '../ngram/mixture.js';
 import type { NGramModel, StreamScore } from '../ngram/model.js';
 import { adamState, adamStep, clipByGlobalNorm, type AdamState } from '../model/adam.js';
@@ -420,7 +420,14 @@ export class Trainer {
     const trainLoss = p.pending.tokens > 0 ? p.pending.nats / p.pending.tokens : NaN;
     const nv = this.ngramVal;
     const perPosition = nv ? new Float64Array(nv.logProbs.length) : undefined;
-    const val = corpus.val ? await streamLoss(this.params, corpus.val, { pool: this.opts.runner ?? null, perPosition, ngramInput: this.ngramIn }) : null;
+    const val = corpus.val
+      ? await streamLoss(this.params, corpus.val, {
+          batch: validationRows(corpus.val.length),
+          pool: this.opts.runner ?? null,
+          perPosition,
+          ngramInput: this.ngramIn,
+        })
+      : null;
     const valLoss = val ? val.nats / val.tokens : null;
     // The mixture with the n-gram, its weights fit on this validation run.
     const mixture = nv && perPosition && val ? fitMixture(perPosition, nv.logProbs, nv.buckets) : null;
