@@ -44,7 +44,13 @@ describe('validation during training', () => {
     await trainRecording(tinyRequest(corpus, out, { segmentation: 'document', maxSteps: 6 }, { evalEvery: 6, epochs: null }));
     const ck = loadCheckpoint(out);
     const t = ck.meta.training;
-    const c = buildCorpus(readFileSync(corpus, 'utf8'), corpus, { segmentation: 'document', minCount: t.minCount, valFraction: t.valFraction, split: t.split, seed: t.seed });
+    const c = buildCorpus(readFileSync(corpus, 'utf8'), corpus, {
+      segmentation: 'document',
+      minCount: t.minCount,
+      valFraction: t.valFraction,
+      split: t.split,
+      seed: t.seed,
+    });
     const n = c.val!.length;
     expect(validationRows(n)).toBeGreaterThan(1);
     expect(validationRows(n)).toBeLessThan(EVAL_BATCH);
