@@ -26,7 +26,7 @@ describe('validationRows', () => {
 
   it('every row of a validation stream but the last is at least VAL_ROW_TOKENS long (one long document)', () => {
     for (const n of [600, 5_000, 16_706, 131_100, 200_000]) {
-      const stream = new Uint32Array(n + 1).fill(3);
+      const stream = new Int32Array(n + 1).fill(3);
       stream[0] = 0;
       const rows = rowBounds(stream, validationRows(n + 1));
       expect(rows.length).toBe(validationRows(n + 1));
