@@ -26,25 +26,20 @@ export function growHidden(base: Params, hidden: number, rng: Rng): Params {
     const to = p.view(s.name);
     const cols0 = s.cols; // H0 for a gate matrix, V or C for the output layers
     const cols = p.spec(s.name).cols;
-    const layer = /^l(\d+)\./.exec(s.name);
-    // Row r of the old matrix → row newRow(r) of the new one; rows from new units lie between.
-    const I0 = layer ? (Number(layer[1]) === 0 ? c.vocabSize : H0) : H0; // rows fed by the layer's input
-    const I = layer ? (Number(layer[1]) === 0 ? c.vocabSize : hidden) : hidden;
-    const newRow = (r: number): number => {
-      if (!layer) return r < H0 ? r : hidden; // [H, bias]
-      if (r < I0) return r; // input
-      if (r === I0) return I; // bias
-      return I + 1 + (r - I0 - 1); // state of old unit r − I0 − 1
-    };
+    // Every matrix is [input rows, bias, state rows]: layer 0's input is the vocabulary, a
+    // higher layer's and the output layers' the units below (H0 → hidden); only a recurrent
+    // layer has state rows (its own units, H0 → hidden).
+    const recurrent = /^l\d+\./.test(s.name);
+    const I0 = s.name.startsWith('l0.') ? c.vocabSize : H0;
+    const I = s.name.startsWith('l0.') ? c.vocabSize : hidden;
+    // Row r of the old matrix → its row in the new one; rows from new units lie between.
+    const newRow = (r: number): number => (r < I0 ? r : r === I0 ? I : I + 1 + (r - I0 - 1));
     for (let r = 0; r < s.rows; r++) to.set(from.subarray(r * cols0, (r + 1) * cols0), newRow(r) * cols);
-    // Rows from new units are zero where they feed an old unit or the output: the layer
-    // above's input rows and this layer's recurrent rows in the old columns, the output rows.
+    // Rows from new units are zero where they feed an old unit or the output: input rows
+    // from the layer below's new units and this layer's new state rows, in the old columns.
     const silent = (r: number) => to.fill(0, r * cols, r * cols + cols0);
-    if (!layer) for (let r = H0; r < hidden; r++) silent(r);
-    else {
-      if (I !== I0) for (let r = I0; r < I; r++) silent(r);
-      for (let r = I + 1 + H0; r < I + 1 + hidden; r++) silent(r);
-    }
+    for (let r = I0; r < I; r++) silent(r);
+    if (recurrent) for (let r = I + 1 + H0; r < I + 1 + hidden; r++) silent(r);
   }
   return p;
 }
