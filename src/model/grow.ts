@@ -30,8 +30,9 @@ export function growHidden(base: Params, hidden: number, rng: Rng): Params {
     // higher layer's and the output layers' the units below (H0 → hidden); only a recurrent
     // layer has state rows (its own units, H0 → hidden).
     const recurrent = /^l\d+\./.test(s.name);
-    const I0 = s.name.startsWith('l0.') ? c.vocabSize : H0;
-    const I = s.name.startsWith('l0.') ? c.vocabSize : hidden;
+    const readsTokens = s.name.startsWith('l0.');
+    const I0 = readsTokens ? c.vocabSize : H0;
+    const I = readsTokens ? c.vocabSize : hidden;
     // Row r of the old matrix → its row in the new one; rows from new units lie between.
     const newRow = (r: number): number => (r < I0 ? r : r === I0 ? I : I + 1 + (r - I0 - 1));
     for (let r = 0; r < s.rows; r++) to.set(from.subarray(r * cols0, (r + 1) * cols0), newRow(r) * cols);
