@@ -6,7 +6,7 @@
 # goes on from it (--from) on mail people wrote, a novel and a quarter of the first text
 # (WORK_DIR/run2), the third grows the second to 1 × 384 (--hidden) and trains it on the same
 # mail and novel and half the first text (WORK_DIR/run3); the third is what ships (measured
-# better at one minute of fine-tuning on all four small texts: docs/starting-from-a-model.md).
+# better at one minute of fine-tuning on three small texts of four, level on the fourth: docs/starting-from-a-model.md).
 #   scripts/base-model.sh [WORK_DIR]     default WORK_DIR: ../base (outside the repository)
 #   BASE_TIME=2h scripts/base-model.sh   the first stage's budget (the learning rate decays to
 #                                        it; a resumed run keeps its own); BASE_TIME2, BASE_TIME3
