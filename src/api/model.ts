@@ -5,7 +5,7 @@
 
 import type { Loaded, Meta } from '../checkpoint/types.js';
 import { inputError } from '../common/errors.js';
-import { sentencesAdaptive, type Adaptation } from '../inference/dynamic.js';
+import { adaptationOf, rateText, sentencesAdaptive, type Adaptation } from '../inference/dynamic.js';
 import { inside as insideOf, type Inside } from '../inference/inside.js';
 import { MixedPredictor, type Predictor } from '../ngram/mixture.js';
 import type { WindowRunner } from '../model/lm.js';
@@ -111,8 +111,7 @@ export class Model implements Loaded {
 
   /** Dynamic evaluation as training chose it, when `adapt` is on and it helped on validation (rate > 0). */
   adaptation(adapt = true): Adaptation | null {
-    const a = this.meta.adapt;
-    return adapt && a && a.lr > 0 ? { lr: a.lr, segment: a.segment, clip: a.clip } : null;
+    return adapt ? adaptationOf(this.meta.adapt) : null;
   }
 
   /** The n-gram the network takes as input, when it was trained so (training.ngramInput). */
@@ -134,7 +133,7 @@ export class Model implements Loaded {
   /** "network + 6-gram mixture, …" or "network alone": what the numbers are of. */
   describe(mix = true, adapt = false): string {
     const m = this.mixture(mix);
-    const a = adapt && this.adaptation() ? `, the network learning as it reads (rate ${this.meta.adapt!.lr})` : '';
+    const a = adapt && this.adaptation() ? `, the network learning as it reads (${rateText(this.meta.adapt!)})` : '';
     if (m) return `network + ${this.ngram!.order}-gram mixture${m.adapts ? ', the n-gram counting what it reads' : ''}${a}`;
     return (this.ngram && !mix ? 'network alone (--no-mix)' : 'network alone') + a;
   }

@@ -76,6 +76,8 @@ export interface AdaptMeta {
   lr: number;
   segment: number;
   clip: number;
+  /** The update rule (dynamic.ts): 'rms'; absent in checkpoints before 2026-12-06, whose rule is 'sgd'. */
+  rule?: 'sgd' | 'rms';
   /** Validation tokens it was chosen on (the first part of the split). */
   tokens: number;
   /** What the choice minimised there, nats/token: the mixture (with an n-gram) or the network. */

@@ -6,6 +6,7 @@ import { outputClasses, parameterCount } from '../model/config.js';
 import type { SentenceScore } from '../inference/sentence.js';
 import type { Vocab } from '../text/tokenizer.js';
 import { LN2 } from '../inference/sentence.js';
+import { rateText } from '../inference/dynamic.js';
 import { duration, int, lossText, probText } from './units.js';
 
 export type Line = [label: string, value: string];
@@ -76,7 +77,7 @@ function ngramLines(meta: Meta): Line[] {
     lines.push([
       'adapting',
       a.lr > 0
-        ? `eval learns as it reads at rate ${a.lr} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s`
+        ? `eval learns as it reads at ${rateText(a)} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s`
         : `off: learning as it reads did not help on ${int(a.tokens)} validation tokens`,
     ]);
   }

@@ -5,7 +5,9 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../node/backend.js';
-import { chooseAdaptation, sentencesAdaptive, streamLossAdaptive } from './dynamic.js';
+import { adaptationOf, ADAPT_BETA, chooseAdaptation, sentencesAdaptive, streamLossAdaptive, type Adaptation } from './dynamic.js';
+import { rowBounds, windowAt } from '../text/corpus.js';
+import { runWindow, zeroState, type State } from '../model/lm.js';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../node/checkpoint-files.js';
 import { scoreSentence } from './sentence.js';
@@ -32,7 +34,8 @@ function stream(seed: number, n = 40): Int32Array {
   out.push(0);
   return Int32Array.from(out);
 }
-const adapt = { lr: 0.5, segment: 4, clip: 1 };
+const adapt: Adaptation = { lr: 0.5, segment: 4, clip: 1 }; // SGD, as checkpoints before the RMS rule
+const rms: Adaptation = { lr: 0.02, segment: 4, clip: 0, rule: 'rms' };
 
 async function perPosition(p: Params, s: Int32Array, a = adapt): Promise<Float64Array> {
   const out = new Float64Array(s.length - 1);
@@ -40,11 +43,14 @@ async function perPosition(p: Params, s: Int32Array, a = adapt): Promise<Float64
   return out;
 }
 
-describe('dynamic evaluation', () => {
+describe.each([
+  ['SGD', adapt],
+  ['RMS', rms],
+])('dynamic evaluation, %s steps', (_, adapt) => {
   it('the first segment scores as the static model; later ones differ (it learned)', async () => {
     const p = params();
     const s = stream(1);
-    const dyn = await perPosition(p, s);
+    const dyn = await perPosition(p, s, adapt);
     const fixed = new Float64Array(s.length - 1);
     const st = await streamLossStepper(new Params({ ...p.config, dropout: 0 }, p.data), s, { perPosition: fixed });
     for (let t = 0; t < adapt.segment; t++) expect(dyn[t]).toBeCloseTo(fixed[t]!, 5);
@@ -60,11 +66,11 @@ describe('dynamic evaluation', () => {
   it('a prediction depends on nothing at or after its target (the segment is scored before it is learned from)', async () => {
     const p = params('gru');
     const s = stream(2);
-    const base = await perPosition(p, s);
+    const base = await perPosition(p, s, adapt);
     for (const q of [1, 3, 6, 9, 14]) {
       const changed = s.slice();
       for (let i = q + 1; i < changed.length - 1; i++) if (changed[i] !== 0) changed[i] = 2 + ((changed[i]! - 1) % (V - 2));
-      const other = await perPosition(p, changed);
+      const other = await perPosition(p, changed, adapt);
       for (let t = 0; t < q; t++) expect(other[t]).toBe(base[t]); // targets up to position q are the same text
     }
   });
@@ -78,7 +84,7 @@ describe('dynamic evaluation', () => {
       for (let v = 0; v < V; v++) {
         const t = s.slice(0, q + 2);
         t[q + 1] = v;
-        sum += Math.exp((await perPosition(p, t))[q]!);
+        sum += Math.exp((await perPosition(p, t, adapt))[q]!);
       }
       expect(sum).toBeCloseTo(1, 6);
     }
@@ -87,16 +93,73 @@ describe('dynamic evaluation', () => {
   it('the model itself is not changed', async () => {
     const p = params();
     const before = p.data.slice();
-    await perPosition(p, stream(4));
+    await perPosition(p, stream(4), adapt);
     expect(p.data).toEqual(before);
   });
+});
 
+describe('the RMS rule', () => {
+  /** One segment's gradient and the state after it, at weights w (dropout off). */
+  async function segmentAt(p: Params, w: Float32Array, s: Int32Array, k: number, state: State) {
+    const win = windowAt(s, rowBounds(s, 1, true), rms.segment, k);
+    const r = await runWindow(new Params({ ...p.config, dropout: 0 }, w), win, state, { train: true, lossScale: 1, wantLogProbs: true, dropoutSeed: 0 });
+    return { grads: r.grads!, state: r.state, logProbs: r.logProbs!.slice(0, rms.segment) };
+  }
+
+  it('steps each weight by lr · g / √(bias-corrected mean square of its gradients): by lr · sign(g) first, then as the formula says', async () => {
+    const p = params();
+    const s = stream(6);
+    const dyn = await perPosition(p, s, rms);
+    // By hand, in float64: m1 = (1 − β) g1², corrected by 1 − β; m2 = β m1 + (1 − β) g2², by 1 − β².
+    const b = ADAPT_BETA;
+    const w0 = new Params({ ...p.config, dropout: 0 }, p.data.slice()).data;
+    const s1 = await segmentAt(p, w0, s, 0, zeroState(p.config, 1));
+    const w1 = w0.map((w, i) => w - (rms.lr * s1.grads[i]!) / (Math.abs(s1.grads[i]!) + 1e-8));
+    const moved = w1.reduce((n, w, i) => n + (w !== w0[i] ? 1 : 0), 0);
+    expect(moved).toBeGreaterThan(w0.length / 2); // most weights had a gradient, and each moved by lr
+    const s2 = await segmentAt(p, w1, s, 1, s1.state);
+    for (let t = 0; t < rms.segment; t++) expect(dyn[rms.segment + t]).toBeCloseTo(s2.logProbs[t]!, 5);
+    const w2 = w1.map((w, i) => {
+      const m = (b * (1 - b) * s1.grads[i]! ** 2 + (1 - b) * s2.grads[i]! ** 2) / (1 - b * b);
+      return w - (rms.lr * s2.grads[i]!) / (Math.sqrt(m) + 1e-8);
+    });
+    const s3 = await segmentAt(p, w2, s, 2, s2.state);
+    for (let t = 0; t < rms.segment; t++) expect(dyn[2 * rms.segment + t]).toBeCloseTo(s3.logProbs[t]!, 5);
+    // Plain SGD at the same rate reads the third segment otherwise.
+    const sgd = await perPosition(p, s, { ...rms, rule: 'sgd' });
+    expect(Math.max(...[0, 1, 2, 3].map((t) => Math.abs(sgd[2 * rms.segment + t]! - s3.logProbs[t]!)))).toBeGreaterThan(1e-4);
+  });
+
+  it("a checkpoint's adaptation: the RMS rule as saved, SGD where rnnlm.json predates rules, none at rate 0", () => {
+    const meta = {
+      lr: 0.001,
+      segment: 32,
+      clip: 0,
+      rule: 'rms' as const,
+      tokens: 1,
+      by: 'network' as const,
+      static: 1,
+      adapted: 1,
+      network: { static: 1, adapted: 1 },
+      tried: [],
+      tokensPerSec: 1,
+    };
+    expect(adaptationOf(meta)).toEqual({ lr: 0.001, segment: 32, clip: 0, rule: 'rms' });
+    const { rule: _, ...old } = { ...meta, lr: 0.3, clip: 1 };
+    expect(adaptationOf(old)).toEqual({ lr: 0.3, segment: 32, clip: 1, rule: 'sgd' });
+    expect(adaptationOf({ ...meta, lr: 0 })).toBeNull();
+    expect(adaptationOf(undefined)).toBeNull();
+  });
+});
+
+describe('choosing the rate', () => {
   it('the rate chosen on validation: 0 when no rate beats the static model, else the best rate tried', async () => {
     const p = params();
     const s = stream(5, 60);
     const now = () => 0;
-    const a = await chooseAdaptation(p, s, null, now, [0.1, 1]);
-    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.1, 1]);
+    const a = await chooseAdaptation(p, s, null, now, [0.01, 0.1]);
+    expect(a.tried.map((t) => t.lr)).toEqual([0, 0.01, 0.1]);
+    expect(a.rule).toBe('rms');
     const best = a.tried.reduce((x, y) => (y.nats < x.nats ? y : x));
     expect(a.lr).toBe(best.lr);
     expect(a.static).toBe(a.tried[0]!.nats);

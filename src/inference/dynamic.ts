@@ -1,9 +1,11 @@
 // Dynamic evaluation (the RNNLM toolkit's -dynamic; Krause et al. 2018): the network keeps
 // learning from a text while it reads it. The text is read in segments of `segment` tokens;
-// each segment is scored with the weights as they are, then the weights take one SGD step on
-// that segment's summed loss (gradient clipped to norm `clip`). So every probability is still
-// a prediction of text the network has not learned from, as the n-gram that counts what it
-// reads. It works on a copy (dropout off): the model itself does not change. No Node.
+// each segment is scored with the weights as they are, then the weights take one step on that
+// segment's summed loss: RMS-normalised (each weight's step divided by the root of its recent
+// mean square gradient, as Krause et al.'s RMS rule and RMSprop), or plain SGD with the
+// gradient clipped to norm `clip` (checkpoints before 2026-12-06). So every probability is
+// still a prediction of text the network has not learned from, as the n-gram that counts what
+// it reads. It works on a copy (dropout off): the model itself does not change. No Node.
 
 import { rowBounds, windowAt, windowCount } from '../text/corpus.js';
 import type { StreamLoss } from './evaluate.js';
@@ -16,16 +18,60 @@ import type { AdaptMeta } from '../checkpoint/types.js';
 import type { NGramModel } from '../ngram/model.js';
 import { ReadingNGram } from '../ngram/reading.js';
 
-/** How the network adapts: SGD rate per summed segment loss; segment length; gradient clip. */
+/** How the network adapts: the rate per summed segment loss; segment length; gradient clip (0: none); the update rule. */
 export interface Adaptation {
   lr: number;
   segment: number;
   clip: number;
+  /**
+   * 'rms': w ← w − lr · g / (√(m / (1 − β^k)) + ε), m ← β m + (1 − β) g² over the k segments
+   * learned from (ADAPT_BETA, ADAPT_EPS); 'sgd' (absent: checkpoints before it): w ← w − lr · g.
+   */
+  rule?: AdaptRule;
 }
+
+export type AdaptRule = 'sgd' | 'rms';
 
 /** Tokens per segment (Krause et al. used 5–20 for characters; 32 keeps the cost per token low). */
 export const ADAPT_SEGMENT = 32;
-export const ADAPT_CLIP = 1;
+/** The RMS rule needs no clip (its steps are normalised); SGD's was 1. */
+export const ADAPT_CLIP = 0;
+/** How fast the RMS rule's mean square gradient forgets: about the last 100 segments. */
+export const ADAPT_BETA = 0.99;
+export const ADAPT_EPS = 1e-8;
+
+/** How a checkpoint's network adapts (rnnlm.json `adapt`), or null where training chose not to (rate 0) or never chose. */
+export function adaptationOf(meta: AdaptMeta | undefined): Adaptation | null {
+  return meta && meta.lr > 0 ? { lr: meta.lr, segment: meta.segment, clip: meta.clip, rule: meta.rule ?? 'sgd' } : null;
+}
+
+/** "rate 0.001, RMS-normalised steps" or "rate 0.3, SGD steps": how a checkpoint's network learns as it reads. */
+export function rateText(a: { lr: number; rule?: AdaptRule }): string {
+  return `rate ${a.lr}, ${(a.rule ?? 'sgd') === 'rms' ? 'RMS-normalised' : 'SGD'} steps`;
+}
+
+/** The weights' steps as a text is read: one per segment, by the adaptation's rule (the RMS rule keeps each weight's mean square gradient). */
+class Learner {
+  private ms: Float32Array | null = null;
+  private k = 0;
+  constructor(private readonly a: Adaptation) {}
+
+  step(w: Float32Array, g: Float32Array): void {
+    const { lr, clip } = this.a;
+    if (clip > 0) clipByGlobalNorm(g, clip);
+    if ((this.a.rule ?? 'sgd') === 'sgd') {
+      for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
+      return;
+    }
+    const ms = (this.ms ??= new Float32Array(w.length));
+    this.k++;
+    const correct = 1 / (1 - Math.pow(ADAPT_BETA, this.k));
+    for (let i = 0; i < w.length; i++) {
+      ms[i] = ADAPT_BETA * ms[i]! + (1 - ADAPT_BETA) * g[i]! * g[i]!;
+      w[i]! -= (lr * g[i]!) / (Math.sqrt(ms[i]! * correct) + ADAPT_EPS);
+    }
+  }
+}
 
 /**
  * Σ −log P over the stream as streamLoss counts it (exact: the state resets at each <EOS>),
@@ -42,6 +88,7 @@ export async function streamLossAdaptive(
   const bounds = rowBounds(stream, 1, true); // one row: every segment after the one before it
   const n = windowCount(bounds, a.segment);
   let state = zeroState(p.config, 1);
+  const learner = new Learner(a);
   let nats = 0;
   let tokens = 0;
   let unkNats = 0;
@@ -67,11 +114,7 @@ export async function streamLossAdaptive(
     }
     nats += r.loss;
     tokens += r.count;
-    // Learn from the segment just scored.
-    clipByGlobalNorm(r.grads!, a.clip);
-    const w = p.data;
-    const g = r.grads!;
-    for (let i = 0; i < w.length; i++) w[i]! -= a.lr * g[i]!;
+    learner.step(p.data, r.grads!); // learn from the segment just scored
     state = r.state;
     opts.onProgress?.(k + 1, n);
   }
@@ -79,11 +122,12 @@ export async function streamLossAdaptive(
 }
 
 /**
- * Rates tried at the end of training (with ADAPT_CLIP = 1 a clipped step moves the weights by
- * lr in norm), the likeliest first (0.3 won on tiny-shakespeare and sotu), so that a choice cut
- * short by its time budget has tried those.
+ * Rates of the RMS rule tried at the end of training (a first step moves each weight by lr),
+ * the likeliest first (0.001–0.0015 read fiction and tiny-shakespeare best), so that a choice
+ * cut short by its time budget has tried those.
  */
-export const ADAPT_RATES = [0.3, 0.1, 1, 0.03, 0.01];
+export const ADAPT_RATES = [0.001, 0.002, 0.0005, 0.004, 0.00025];
+export const ADAPT_RULE: AdaptRule = 'rms';
 /** Validation tokens the rate is chosen on (the first of the split): seconds at a few thousand tokens/s. */
 export const ADAPT_TOKENS = 12_000;
 
@@ -102,6 +146,7 @@ export async function chooseAdaptation(
   rates: readonly number[] = ADAPT_RATES,
   limit = ADAPT_TOKENS,
   budgetSeconds = Infinity,
+  rule: AdaptRule = ADAPT_RULE,
 ): Promise<AdaptMeta> {
   const stream = val.subarray(0, Math.min(val.length, limit + 1));
   const n = stream.length - 1;
@@ -114,7 +159,7 @@ export async function chooseAdaptation(
     if (tried.length >= 2 && (now() - start) / 1000 > budgetSeconds) break;
     const perPosition = new Float64Array(n);
     const t0 = now();
-    const r = await streamLossAdaptive(params, stream, { lr, segment: ADAPT_SEGMENT, clip: ADAPT_CLIP }, { perPosition });
+    const r = await streamLossAdaptive(params, stream, { lr, segment: ADAPT_SEGMENT, clip: ADAPT_CLIP, rule }, { perPosition });
     if (lr > 0) seconds += (now() - t0) / 1000;
     const net = r.nats / Math.max(1, r.tokens);
     if (ng) {
@@ -128,6 +173,7 @@ export async function chooseAdaptation(
     lr: best.lr,
     segment: ADAPT_SEGMENT,
     clip: ADAPT_CLIP,
+    rule,
     tokens: n,
     by: ng ? 'mixture' : 'network',
     static: at0.nats,

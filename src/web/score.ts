@@ -5,7 +5,7 @@
 
 import { linesText, sentenceLines } from '../display/lines.js';
 import { scoreSentence, sentenceFromLogProbs, type CharScore, type SentenceScore } from '../inference/sentence.js';
-import { sentencesAdaptive } from '../inference/dynamic.js';
+import { adaptationOf, sentencesAdaptive } from '../inference/dynamic.js';
 import { surprise } from '../display/surprise.js';
 import { arrowNavigation, byId, el } from './dom.js';
 import { shown } from '../display/glyph.js';
@@ -36,7 +36,7 @@ export function setupScore(m: PageModel, onText: (text: string) => void, signal:
   };
 
   // Learning as it reads, where training chose a rate for it (rnnlm.json adapt): off until asked.
-  const a = m.meta.adapt && m.meta.adapt.lr > 0 ? { lr: m.meta.adapt.lr, segment: m.meta.adapt.segment, clip: m.meta.adapt.clip } : null;
+  const a = adaptationOf(m.meta.adapt);
   const adapt = byId<HTMLInputElement>('score-adapt');
   byId('score-adapt-label').hidden = a === null;
   const mix =
