@@ -32,7 +32,7 @@ async function network(model, a) {
   const { ids } = streamOf(model.vocab, segment(model.vocab.normalized(text), ck.meta.segmentation));
   const lp = new Float64Array(ids.length - 1);
   await streamLossAdaptive(model.params, ids, { segment: 32, ...a }, { perPosition: lp });
-  return { ids, lp };
+  return lp;
 }
 
 const bits = (nats, n) => (nats / n / LN2).toFixed(4);
@@ -45,7 +45,7 @@ const rules = {
 };
 let adapted = null;
 for (const [name, a] of Object.entries(rules)) {
-  const { lp } = await network(ck, a);
+  const lp = await network(ck, a);
   const n = lp.length;
   const mix = mixtureNats(lp, ng.logProbs, ng.buckets, fitMixture(lp, ng.logProbs, ng.buckets));
   console.log(`${name.padEnd(12)} network ${bits(-lp.reduce((x, y) => x + y, 0), n)}  mixture (λ fit on the text) ${bits(mix, n)} bits/char over ${n} tokens`);
@@ -54,7 +54,7 @@ for (const [name, a] of Object.entries(rules)) {
 
 if (o.base) {
   const base = loadCheckpoint(shippedModel(o.base) ?? o.base);
-  const b = (await network(base, { lr: 0, clip: 0 })).lp;
+  const b = await network(base, { lr: 0, clip: 0 });
   if (b.length !== adapted.length) throw new Error(`${o.base} reads the text in ${b.length} tokens, the checkpoint in ${adapted.length}`);
   // EM on the weights of the three: each one's share of each token's probability, averaged.
   const parts = [adapted, ng.logProbs, b];

@@ -68,6 +68,9 @@ export interface TrainConfig {
   charset?: string;
 }
 
+/** How the network's weights step as it reads (dynamic.ts Adaptation). */
+export type AdaptRule = 'sgd' | 'rms';
+
 /**
  * How the network adapts to a text as it reads it (dynamic evaluation, dynamic.ts), chosen on
  * validation at the end of training: the rate (0: it does not help here), and what it gave.
@@ -77,7 +80,7 @@ export interface AdaptMeta {
   segment: number;
   clip: number;
   /** The update rule (dynamic.ts): 'rms'; absent in checkpoints before 2026-12-06, whose rule is 'sgd'. */
-  rule?: 'sgd' | 'rms';
+  rule?: AdaptRule;
   /** Validation tokens it was chosen on (the first part of the split). */
   tokens: number;
   /** What the choice minimised there, nats/token: the mixture (with an n-gram) or the network. */

@@ -14,7 +14,7 @@ import { runWindow, zeroState } from '../model/lm.js';
 import { Params } from '../model/params.js';
 import { streamOf, UNK_ID, type Tokens, type Vocab } from '../text/tokenizer.js';
 import { fitMixture, mixLog, mixtureNats, type MixtureWeights } from '../ngram/mixture.js';
-import type { AdaptMeta } from '../checkpoint/types.js';
+import type { AdaptMeta, AdaptRule } from '../checkpoint/types.js';
 import type { NGramModel } from '../ngram/model.js';
 import { ReadingNGram } from '../ngram/reading.js';
 
@@ -30,7 +30,8 @@ export interface Adaptation {
   rule?: AdaptRule;
 }
 
-export type AdaptRule = 'sgd' | 'rms';
+/** The rule a checkpoint's adaptation takes: SGD where it names none (saved before rules). */
+const ruleOf = (a: { rule?: AdaptRule }): AdaptRule => a.rule ?? 'sgd';
 
 /** Tokens per segment (Krause et al. used 5–20 for characters; 32 keeps the cost per token low). */
 export const ADAPT_SEGMENT = 32;
@@ -42,12 +43,12 @@ export const ADAPT_EPS = 1e-8;
 
 /** How a checkpoint's network adapts (rnnlm.json `adapt`), or null where training chose not to (rate 0) or never chose. */
 export function adaptationOf(meta: AdaptMeta | undefined): Adaptation | null {
-  return meta && meta.lr > 0 ? { lr: meta.lr, segment: meta.segment, clip: meta.clip, rule: meta.rule ?? 'sgd' } : null;
+  return meta && meta.lr > 0 ? { lr: meta.lr, segment: meta.segment, clip: meta.clip, rule: ruleOf(meta) } : null;
 }
 
 /** "rate 0.001, RMS-normalised steps" or "rate 0.3, SGD steps": how a checkpoint's network learns as it reads. */
 export function rateText(a: { lr: number; rule?: AdaptRule }): string {
-  return `rate ${a.lr}, ${(a.rule ?? 'sgd') === 'rms' ? 'RMS-normalised' : 'SGD'} steps`;
+  return `rate ${a.lr}, ${ruleOf(a) === 'rms' ? 'RMS-normalised' : 'SGD'} steps`;
 }
 
 /** The weights' steps as a text is read: one per segment, by the adaptation's rule (the RMS rule keeps each weight's mean square gradient). */
@@ -59,7 +60,7 @@ class Learner {
   step(w: Float32Array, g: Float32Array): void {
     const { lr, clip } = this.a;
     if (clip > 0) clipByGlobalNorm(g, clip);
-    if ((this.a.rule ?? 'sgd') === 'sgd') {
+    if (ruleOf(this.a) === 'sgd') {
       for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
       return;
     }
@@ -146,7 +147,6 @@ export async function chooseAdaptation(
   rates: readonly number[] = ADAPT_RATES,
   limit = ADAPT_TOKENS,
   budgetSeconds = Infinity,
-  rule: AdaptRule = ADAPT_RULE,
 ): Promise<AdaptMeta> {
   const stream = val.subarray(0, Math.min(val.length, limit + 1));
   const n = stream.length - 1;
@@ -159,7 +159,7 @@ export async function chooseAdaptation(
     if (tried.length >= 2 && (now() - start) / 1000 > budgetSeconds) break;
     const perPosition = new Float64Array(n);
     const t0 = now();
-    const r = await streamLossAdaptive(params, stream, { lr, segment: ADAPT_SEGMENT, clip: ADAPT_CLIP, rule }, { perPosition });
+    const r = await streamLossAdaptive(params, stream, { lr, segment: ADAPT_SEGMENT, clip: ADAPT_CLIP, rule: ADAPT_RULE }, { perPosition });
     if (lr > 0) seconds += (now() - t0) / 1000;
     const net = r.nats / Math.max(1, r.tokens);
     if (ng) {
@@ -173,7 +173,7 @@ export async function chooseAdaptation(
     lr: best.lr,
     segment: ADAPT_SEGMENT,
     clip: ADAPT_CLIP,
-    rule,
+    rule: ADAPT_RULE,
     tokens: n,
     by: ng ? 'mixture' : 'network',
     static: at0.nats,
