@@ -13,7 +13,8 @@ import { MODEL_DEFAULTS, TRAINING_DEFAULTS, type TrainSettings } from './trainin
 import { inputError, RnnlmError } from './common/errors.js';
 import { sha256 } from './node/files.js';
 import type { Segmentation } from './text/tokenizer.js';
-import { shippedModel, train as trainRun, type NGramInfo } from './node/training-run.js';
+import { train as trainRun, type NGramInfo } from './node/training-run.js';
+import { modelPath } from './node/models.js';
 import type { EvalInfo, StartInfo, StepInfo, StopReason } from './training/trainer.js';
 import type { Auto } from './training/auto.js';
 import { parseDuration } from './display/units.js';
@@ -53,7 +54,7 @@ export async function openModel(source: string | Uint8Array): Promise<Model> {
     }
     return new Model(decodeCheckpoint(memorySource('checkpoint.zip', checkpointFiles(Object.entries(entries), 'checkpoint.zip')), sha256));
   }
-  return new Model(loadCheckpoint(shippedModel(source) ?? source));
+  return new Model(loadCheckpoint(modelPath(source)));
 }
 
 export interface TrainOptions {

@@ -1,6 +1,6 @@
 // Smoke tests of the built binary (npm test builds first): what a person sees.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, truncateSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { Stepper } from '../model/stepper.js';
 import { scoreSentence } from '../inference/sentence.js';
 import { syllableText, tempDir, writeCorpus, BIN } from '../testing/fixtures.js';
 
-function run(args: string[], cwd: string, input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+function run(args: string[], cwd: string, input?: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -317,6 +317,29 @@ describe('train → sample → score → eval → info', () => {
     chmodSync(join(dir, 'locked.txt'), 0o000);
     const r = run(['score', '--file', 'locked.txt'], dir);
     if (process.getuid?.() !== 0) expectOneLineError(r, 2, /locked\.txt: cannot read/);
+  });
+
+  it('--model and info take a shipped model by name (models/NAME; here $RNNLM_MODELS/NAME); a folder of that name comes first', () => {
+    const models = join(dir, 'shipped');
+    cpSync(join(dir, 'checkpoints', 'words'), join(models, 'tiny'), { recursive: true });
+    const env = { RNNLM_MODELS: models };
+    const byPath = run(['sample', '-n', '2', '--seed', '3', '--model', 'checkpoints/words'], dir);
+    const byName = run(['sample', '-n', '2', '--seed', '3', '--model', 'tiny'], dir, undefined, env);
+    expect(byName.code, byName.err).toBe(0);
+    expect(byName.out).toBe(byPath.out);
+    expect(byName.err).toContain(`using ${join(models, 'tiny')}`);
+    const info = run(['info', 'tiny'], dir, undefined, env).out.split('\n');
+    expect(info[0]).toBe(join(models, 'tiny'));
+    expect(info.slice(1)).toEqual(run(['info', 'checkpoints/words'], dir).out.split('\n').slice(1));
+    // Without it among the shipped models: one line that says both were looked for.
+    expectOneLineError(
+      run(['score', 'Kelmo', '--model', 'tiny'], dir),
+      2,
+      /tiny: no such checkpoint folder or zip, and no model of that name ships with rnnlm/,
+    );
+    // A folder of the same name where the command runs is the one meant.
+    cpSync(join(dir, 'checkpoints', 'words'), join(dir, 'tiny'), { recursive: true });
+    expect(run(['sample', '-n', '2', '--seed', '3', '--model', 'tiny'], dir, undefined, env).err).toMatch(/using tiny \(/);
   });
 
   it('a damaged checkpoint: one line naming the file, exit 2', () => {

@@ -1,13 +1,14 @@
-// Finds the checkpoint a command should use: --model if given, else the most recently
-// saved checkpoint folder under ./checkpoints/.
+// Finds the checkpoint a command should use: --model if given (a folder, a zip, or a shipped
+// model's name: `--model en`), else the most recently saved checkpoint folder under ./checkpoints/.
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../checkpoint/codec.js';
 import { inputError } from '../common/errors.js';
+import { modelPath } from '../node/models.js';
 
 export function findCheckpoint(model: string | undefined, root = 'checkpoints'): string {
-  if (model) return model;
+  if (model) return modelPath(model);
   let best: { dir: string; mtime: number } | null = null;
   let entries: string[] = [];
   try {
@@ -24,6 +25,9 @@ export function findCheckpoint(model: string | undefined, root = 'checkpoints'):
       /* not a checkpoint */
     }
   }
-  if (!best) throw inputError(`no checkpoint found under ./${root}/ — train one first (rnnlm train corpus.txt) or pass --model <folder>`);
+  if (!best)
+    throw inputError(
+      `no checkpoint found under ./${root}/ — train one first (rnnlm train corpus.txt) or pass --model <folder> (or --model en, the English base model)`,
+    );
   return best.dir;
 }

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend.js';
 import type { Segmentation } from '../text/tokenizer.js';
 import { resolveRun, speedMeter, type StartFrom } from '../training/resolve.js';
-import { fileURLToPath } from 'node:url';
+import { modelPath, shippedModel } from './models.js';
 import {
   startingPoint,
   Trainer,
@@ -157,17 +157,6 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
   }
 }
 
-/**
- * The models shipped with rnnlm, by name: folders under models/ in the package, or under
- * $RNNLM_MODELS when it is set (the tests point it at nothing).
- */
-export function shippedModel(name: string): string | null {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return null;
-  const root = process.env.RNNLM_MODELS ?? fileURLToPath(new URL('../../models', import.meta.url));
-  const dir = join(root, name);
-  return existsSync(join(dir, FILES.meta)) ? dir : null;
-}
-
 /** The base model `--from auto` may start from (README "The English base model"), when this install has it. */
 export const BASE_MODEL = 'en';
 
@@ -178,9 +167,7 @@ function shippedBase(): StartFrom | null {
 
 /** `--from`: a checkpoint folder or zip by path, else a shipped model by name; checked whole. */
 function startingModel(from: string): StartFrom {
-  const path = existsSync(from) ? from : shippedModel(from);
-  if (path === null) throw inputError(`--from ${from}: no such checkpoint folder or zip, and no model of that name ships with rnnlm`);
-  const { meta, vocab, params } = loadCheckpoint(path);
+  const { meta, vocab, params } = loadCheckpoint(modelPath(from, '--from'));
   return { name: from, meta, vocab, params };
 }
 

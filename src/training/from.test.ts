@@ -17,7 +17,7 @@ import { chooseStart, resolveRun } from './resolve.js';
 import { Rng } from '../common/rng.js';
 import { UNK_ID, Vocab } from '../text/tokenizer.js';
 import { tempDir, tinyRequest, trainRecording, syllableText, writeCorpus } from '../testing/fixtures.js';
-import { shippedModel } from '../node/training-run.js';
+import { shippedModel } from '../node/models.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -19,7 +19,7 @@ export const infoCommand: CommandModule<object, Args> = {
   describe: 'Show a checkpoint: model, vocabulary, training progress and loss chart',
   builder: (y: Argv) =>
     y
-      .positional('checkpoint', { type: 'string', describe: 'Checkpoint folder or .zip [default: the most recently trained]' })
+      .positional('checkpoint', { type: 'string', describe: 'Checkpoint folder or .zip, or a shipped model (en) [default: the most recently trained]' })
       .option('model', { type: 'string', describe: 'The checkpoint, as every other command names it (the same as the positional)' })
       .option('json', { type: 'boolean', describe: 'Print rnnlm.json' })
       .example('$0 info', 'the latest checkpoint')

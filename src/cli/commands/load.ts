@@ -37,5 +37,5 @@ export function announce(ctx: Context, ck: Model, backend: string, mix = true, w
 export const modelOption = {
   alias: 'm',
   type: 'string' as const,
-  describe: 'Checkpoint folder, or a checkpoint .zip downloaded from the page [default: the most recently trained under ./checkpoints]',
+  describe: 'Checkpoint folder, a checkpoint .zip downloaded from the page, or a shipped model (en) [default: the most recently trained under ./checkpoints]',
 };

@@ -73,6 +73,7 @@ export const sampleCommand: CommandModule<object, Args> = {
       .option('mix', mixOption)
       .example('$0 sample --temp 0.8 -n 5', 'five samples, a little conservative')
       .example('$0 sample --prime "The " --length 300 --top-p 0.9', 'continue a prompt with nucleus sampling')
+      .example('$0 sample --model en --prime "Once "', 'the English base model that ships with rnnlm')
       .example('$0 sample --seed 7 --json', 'reproducible, machine-readable') as unknown as Argv<Args>,
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const ctx = makeContext(argv);

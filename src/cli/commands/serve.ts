@@ -58,7 +58,7 @@ export const serveCommand: CommandModule<object, Args> = {
 
 /** The checkpoint to serve; with none under ./checkpoints and no --model, the page alone (it can train one). */
 function pageOnly(ctx: Context, model: string | undefined): string | null {
-  if (model) return model;
+  if (model) return findCheckpoint(model);
   try {
     return findCheckpoint(undefined);
   } catch {
