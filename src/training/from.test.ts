@@ -253,6 +253,7 @@ describe('--from auto', () => {
   const base = { name: 'en', meta: {} as never, vocab: latin, params: {} as never };
   it.each([
     ['a small English text', 'The cat sat on the mat.\n'.repeat(100), true, /a small text \(2K characters\), 100% of its characters are the base's/],
+    ['a few words', 'apple\nbanana\nfig\n', true, /a small text \(14 characters\), 100%/],
     ['a text in another script', '床前明月光，疑是地上霜。\n'.repeat(100), false, /only 0\.0% of its characters are the base's/],
     ['a text of 0.66M characters', 'the cat sat on the mat\n'.repeat(30_000), true, /a small text \(660K characters\)/],
     ['a large text', 'the cat sat on the mat\n'.repeat(50_000), false, /1\.1M characters: enough text to learn from itself/],

@@ -231,7 +231,8 @@ export function chooseStart(text: string, unit: 'char' | 'word', base: StartFrom
   const pc = `${(100 * coverage).toFixed(coverage < 0.995 ? 1 : 0)}% of its characters are the base's`;
   if (coverage < AUTO_FROM_COVERAGE) return { use: false, reason: `only ${pc} (${base.name} knows English text; this one is mostly in other characters)` };
   if (n > AUTO_FROM_MAX_CHARS) return { use: false, reason: `${(n / 1e6).toFixed(1)}M characters: enough text to learn from itself` };
-  return { use: true, reason: `a small text (${Math.round(n / 1000)}K characters), ${pc}` };
+  const size = n < 1000 ? `${n} characters` : `${Math.round(n / 1000)}K characters`;
+  return { use: true, reason: `a small text (${size}), ${pc}` };
 }
 
 /** What rnnlm.json records of the model a run started from. */

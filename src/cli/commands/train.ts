@@ -375,7 +375,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       const steps = s.totalSteps === null ? '' : `, ${s.totalSteps} steps`;
       const sched = t.schedule === 'cosine' ? `cosine to ${t.time ? 'the deadline' : 'the last epoch'}` : `×${t.lrDecay} on a plateau`;
       progress.log(
-        `  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} windows/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`,
+        `  training  batch ${t.batchSize} × ${t.seqLen} steps, ${s.windowsPerEpoch} window${s.windowsPerEpoch === 1 ? '' : 's'}/epoch${steps}, Adam lr ${t.lr} (${sched})${t.time ? `, budget ${duration(t.time)}` : ''}`,
       );
       const order = !t.shuffle
         ? 'in file order'
