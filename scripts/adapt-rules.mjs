@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../dist/node/backend.js';
 import { loadCheckpoint } from '../dist/node/checkpoint-files.js';
-import { shippedModel } from '../dist/node/training-run.js';
+import { modelPath } from '../dist/node/models.js';
 import { segment, streamOf } from '../dist/text/tokenizer.js';
 import { streamLossAdaptive } from '../dist/inference/dynamic.js';
 import { ReadingNGram } from '../dist/ngram/reading.js';
@@ -53,7 +53,7 @@ for (const [name, a] of Object.entries(rules)) {
 }
 
 if (o.base) {
-  const base = loadCheckpoint(shippedModel(o.base) ?? o.base);
+  const base = loadCheckpoint(modelPath(o.base));
   const b = await network(base, { lr: 0, clip: 0 });
   if (b.length !== adapted.length) throw new Error(`${o.base} reads the text in ${b.length} tokens, the checkpoint in ${adapted.length}`);
   // EM on the weights of the three: each one's share of each token's probability, averaged.
