@@ -93,6 +93,12 @@ export interface AdaptMeta {
   lambdas?: number[];
   /** Each rate tried and its loss (nats/token). */
   tried: Array<{ lr: number; nats: number }>;
+  /**
+   * The standard error of the best rate's gain over static (nats/token, dynamic.ts
+   * gainOverNoise): a gain under ADAPT_Z of them is not taken. Absent when no rate gained, and
+   * in checkpoints before 2026-12-06, which took any gain.
+   */
+  se?: number;
   /** Validation tokens per second of the adapting network when it was chosen. */
   tokensPerSec: number;
 }

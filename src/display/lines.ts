@@ -78,7 +78,7 @@ function ngramLines(meta: Meta): Line[] {
       'adapting',
       a.lr > 0
         ? `eval learns as it reads at ${rateText(a)} (segments of ${a.segment}): on ${int(a.tokens)} validation tokens the ${a.by} ${b(a.static)} → ${b(a.adapted)} bits/${u}, ${int(a.tokensPerSec)} ${u}s/s`
-        : `off: learning as it reads did not help on ${int(a.tokens)} validation tokens`,
+        : `off: learning as it reads did not help${a.se === undefined ? '' : ' beyond noise'} on ${int(a.tokens)} validation tokens`,
     ]);
   }
   if (x)

@@ -5,7 +5,17 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../node/backend.js';
-import { adaptationOf, ADAPT_BETA, chooseAdaptation, sentencesAdaptive, streamLossAdaptive, type Adaptation } from './dynamic.js';
+import {
+  adaptationOf,
+  ADAPT_BETA,
+  ADAPT_Z,
+  chooseAdaptation,
+  gainOverNoise,
+  pickRate,
+  sentencesAdaptive,
+  streamLossAdaptive,
+  type Adaptation,
+} from './dynamic.js';
 import { rowBounds, windowAt } from '../text/corpus.js';
 import { runWindow, zeroState, type State } from '../model/lm.js';
 import { join } from 'node:path';
@@ -153,7 +163,28 @@ describe('the RMS rule', () => {
 });
 
 describe('choosing the rate', () => {
-  it('the rate chosen on validation: 0 when no rate beats the static model, else the best rate tried', async () => {
+  it('gainOverNoise: the gain per token and its standard error over blocks, worked by hand', () => {
+    expect(gainOverNoise([0, 0, 0, 0], [1, 0, 1, 2], 2)).toEqual({ gain: 1, se: 0.5 }); // blocks 0.5, 1.5: sd 1/√2, se 1/2
+    expect(gainOverNoise([0, 0, 0], [1, 0, 1], 2).se).toBe(Infinity); // one whole block: too little to tell
+  });
+
+  it('a rate is taken only when its gain is beyond noise (ADAPT_Z standard errors), even when it reads validation better', () => {
+    const flat = (v: number, n = 64) => new Array<number>(n).fill(v);
+    const mean = (lp: number[]) => -lp.reduce((x, y) => x + y, 0) / lp.length;
+    const at0 = { lr: 0, lp: flat(-1) };
+    // Better by 0.025 nats/token on the whole, but +0.5 on one half and −0.45 on the other.
+    const noisy = { lr: 0.001, lp: [...flat(-0.5, 32), ...flat(-1.45, 32)] };
+    const steady = { lr: 0.002, lp: flat(-0.99) }; // better by 0.01 everywhere: se 0
+    const cases = [at0, noisy, steady].map((t) => ({ ...t, nats: mean(t.lp) }));
+    const one = pickRate([cases[0]!, cases[1]!]);
+    expect(one.top.lr).toBe(0.001);
+    expect(one.se).toBeCloseTo(0.475 / Math.sqrt(7), 9); // 8 blocks of 8, gains ±0.475 about 0.025: sd 0.475·√(8/7), se sd/√8
+    expect(one.best.lr).toBe(0);
+    expect(pickRate([cases[0]!, cases[2]!]).best.lr).toBe(0.002);
+    expect(ADAPT_Z).toBe(2);
+  });
+
+  it('the rate chosen on validation: 0 when no rate beats the static model, else the best rate tried (its gain beyond noise)', async () => {
     const p = params();
     const s = stream(5, 60);
     const now = () => 0;
@@ -162,6 +193,8 @@ describe('choosing the rate', () => {
     expect(a.rule).toBe('rms');
     const best = a.tried.reduce((x, y) => (y.nats < x.nats ? y : x));
     expect(a.lr).toBe(best.lr);
+    expect(a.lr).toBeGreaterThan(0); // an untrained network gains much from reading: beyond noise
+    expect(a.static - a.adapted).toBeGreaterThan(ADAPT_Z * a.se!);
     expect(a.static).toBe(a.tried[0]!.nats);
     expect(a.by).toBe('network');
     // A rate that only hurts (huge steps against an unclipped gradient) is not chosen.

@@ -20,7 +20,7 @@ import { EPOCH_CAP } from '../../training/resolve.js';
 import { train, type NGramInfo, type TrainEvents } from '../../node/training-run.js';
 import { makeContext, type Context, type GlobalArgs } from '../context.js';
 import { Model } from '../../api/model.js';
-import { ADAPT_RATES, rateText } from '../../inference/dynamic.js';
+import { ADAPT_RATES, ADAPT_Z, rateText } from '../../inference/dynamic.js';
 import { duration, int, lossText } from '../../display/units.js';
 import { lossChart } from '../format.js';
 import { LN2 } from '../../inference/sentence.js';
@@ -406,7 +406,7 @@ function events(ctx: Context, progress: ReturnType<typeof makeProgress>, backend
       progress.log(
         a.lr > 0
           ? `  adapting ${rateText(a)} chosen on ${int(a.tokens)} validation tokens (${seconds.toFixed(0)} s${a.tried.length - 1 < ADAPT_RATES.length ? `, ${a.tried.length - 1} of ${ADAPT_RATES.length} rates in the time` : ''}): ${what} ${b(a.static)} → ${b(a.adapted)} bits/${per} (network ${b(a.network.static)} → ${b(a.network.adapted)}); eval learns as it reads, at ${int(a.tokensPerSec)} ${per}s/s (--no-adapt: not)`
-          : `  adapting none: learning as it reads did not help on ${int(a.tokens)} validation tokens (${what} ${b(a.static)}; best rate tried ${a.tried.slice(1).reduce((x, y) => (y.nats < x.nats ? y : x)).lr} → ${b(Math.min(...a.tried.slice(1).map((t) => t.nats)))})`,
+          : `  adapting none: learning as it reads did not help on ${int(a.tokens)} validation tokens (${what} ${b(a.static)}; best rate tried ${a.tried.slice(1).reduce((x, y) => (y.nats < x.nats ? y : x)).lr} → ${b(Math.min(...a.tried.slice(1).map((t) => t.nats)))}${a.se === undefined ? '' : `, within noise: ±${b(ADAPT_Z * a.se)}`})`,
       );
     },
     onEval: (e: EvalInfo) => {
