@@ -135,7 +135,7 @@ export const ADAPT_TOKENS = 12_000;
 /**
  * Adapting is chosen only when it beats the static model on validation by more than this many
  * standard errors of its gain: a rate that wins by noise would cost eval most of its speed for
- * nothing (a list of names read 0.002 bits/char worse held out at a rate that had won by 0.0011).
+ * nothing (a list of names read 0.0003 bits/char worse held out at a rate that had won by 0.0011).
  */
 export const ADAPT_Z = 2;
 
