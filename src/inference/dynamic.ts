@@ -13,7 +13,7 @@ import { clipByGlobalNorm } from '../model/adam.js';
 import { runWindow, zeroState } from '../model/lm.js';
 import { Params } from '../model/params.js';
 import { streamOf, UNK_ID, type Tokens, type Vocab } from '../text/tokenizer.js';
-import { fitMixture, mixLog, mixtureNats, type MixtureWeights } from '../ngram/mixture.js';
+import { fitMixture, mixLog, type MixtureWeights } from '../ngram/mixture.js';
 import type { AdaptMeta, AdaptRule } from '../checkpoint/types.js';
 import type { NGramModel } from '../ngram/model.js';
 import { ReadingNGram } from '../ngram/reading.js';
@@ -211,7 +211,7 @@ export async function chooseAdaptation(
     if (ng) {
       const w = fitMixture(perPosition, ng.logProbs, ng.buckets);
       const mixed = perPosition.map((x, i) => mixLog(x, ng.logProbs[i]!, w.lambdas[ng.buckets[i]!]!));
-      tried.push({ lr, nats: mixtureNats(perPosition, ng.logProbs, ng.buckets, w) / Math.max(1, n), net, lambdas: w.lambdas, lp: mixed });
+      tried.push({ lr, nats: -mixed.reduce((x, y) => x + y, 0) / Math.max(1, n), net, lambdas: w.lambdas, lp: mixed });
     } else tried.push({ lr, nats: net, net, lp: perPosition });
   }
   const at0 = tried[0]!;
