@@ -234,7 +234,7 @@ describe('train --from', () => {
     expect(result.meta.training.unit).toBe('word');
   });
 
-  it('says what is wrong: --from with --resume, a missing model, a shape the model does not have', async () => {
+  it('says what is wrong: --from with --resume, a missing model, a shape or a unit the model does not have', async () => {
     const dir = tempDir();
     const baseDir = await trainBase(dir);
     const corpus = writeCorpus(dir, newText(), 'new.txt');
@@ -244,6 +244,10 @@ describe('train --from', () => {
     );
     await expect(trainRecording(tinyRequest(corpus, join(dir, 'z'), { from: baseDir }, {}, { hidden: 'auto', layers: 2 }))).rejects.toThrow(
       /comes from .*1 × 12.*leave out --layers/,
+    );
+    // A character model does not start a word model (the unit comes from the model; asked for otherwise, it is said).
+    await expect(trainRecording(tinyRequest(corpus, join(dir, 'w'), { from: baseDir }, { unit: 'word' }, fromModel))).rejects.toThrow(
+      /is a character model, and a run started from it reads characters: leave out --unit word/,
     );
   });
 });

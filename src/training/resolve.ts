@@ -71,6 +71,10 @@ export async function resolveRun(
       why = `${c.reason}: `;
     } else choices.push({ what: 'start', value: 'random weights', reason: c.reason });
   } else from = start;
+  if (from && t.unit === 'word' && from.vocab.unit !== 'word')
+    throw inputError(
+      `${from.name} is a character model, and a run started from it reads characters: leave out --unit word, or start from random weights with --from none`,
+    );
   // A run from another model reads tokens as that model does (its unit and case), its tokens first.
   const unit = from ? from.vocab.unit : t.unit;
   const lowercase = from ? from.vocab.lowercase : t.lowercase;
