@@ -337,6 +337,15 @@ describe('train → sample → score → eval → info', () => {
       2,
       /tiny: no such checkpoint folder or zip, and no model of that name ships with rnnlm/,
     );
+    // With no checkpoint of one's own, the error names the base model where the install has one.
+    cpSync(join(dir, 'checkpoints', 'words'), join(dir, 'with-base', 'en'), { recursive: true });
+    const empty = tempDir();
+    expectOneLineError(
+      run(['sample'], empty, undefined, { RNNLM_MODELS: join(dir, 'with-base') }),
+      2,
+      /or pass --model <folder> \(or --model en, the English base model\)$/,
+    );
+    expectOneLineError(run(['sample'], empty), 2, /or pass --model <folder>$/);
     // A folder of the same name where the command runs is the one meant.
     cpSync(join(dir, 'checkpoints', 'words'), join(dir, 'tiny'), { recursive: true });
     expect(run(['sample', '-n', '2', '--seed', '3', '--model', 'tiny'], dir, undefined, env).err).toMatch(/using tiny \(/);

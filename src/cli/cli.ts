@@ -75,6 +75,7 @@ export function buildCli(args: string[]) {
     .example('$0 inside "The cats were full."', 'gates, and what each prediction looked back at')
     .example('$0 info', 'what the latest checkpoint is and how it trained')
     .example('$0 serve --open', 'play with the latest model in the browser')
+    .example('$0 sample --model en', 'no training yet: the English base model that ships with rnnlm')
     .demandCommand(1, 'Give a command: train, sample, score, eval, inside, info, serve or export-web.')
     .recommendCommands()
     .strict()

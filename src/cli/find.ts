@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../checkpoint/codec.js';
 import { inputError } from '../common/errors.js';
-import { modelPath } from '../node/models.js';
+import { BASE_MODEL, modelPath, shippedModel } from '../node/models.js';
 
 export function findCheckpoint(model: string | undefined, root = 'checkpoints'): string {
   if (model) return modelPath(model);
@@ -25,9 +25,7 @@ export function findCheckpoint(model: string | undefined, root = 'checkpoints'):
       /* not a checkpoint */
     }
   }
-  if (!best)
-    throw inputError(
-      `no checkpoint found under ./${root}/ — train one first (rnnlm train corpus.txt) or pass --model <folder> (or --model en, the English base model)`,
-    );
+  const base = shippedModel(BASE_MODEL) ? ` (or --model ${BASE_MODEL}, the English base model)` : '';
+  if (!best) throw inputError(`no checkpoint found under ./${root}/ — train one first (rnnlm train corpus.txt) or pass --model <folder>${base}`);
   return best.dir;
 }

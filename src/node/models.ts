@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { FILES } from '../checkpoint/codec.js';
 import { inputError } from '../common/errors.js';
 
+/** The base model `--from auto` may start from (docs/starting-from-a-model.md), when this install has it. */
+export const BASE_MODEL = 'en';
+
 /** The folder of the shipped model `name` ('en'), or null when this install has none of that name. */
 export function shippedModel(name: string): string | null {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return null;

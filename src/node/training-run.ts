@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend.js';
 import type { Segmentation } from '../text/tokenizer.js';
 import { resolveRun, speedMeter, type StartFrom } from '../training/resolve.js';
-import { modelPath, shippedModel } from './models.js';
+import { BASE_MODEL, modelPath, shippedModel } from './models.js';
 import {
   startingPoint,
   Trainer,
@@ -156,9 +156,6 @@ export async function train(req: TrainRequest, ev: TrainEvents = {}): Promise<Tr
     await pool?.close();
   }
 }
-
-/** The base model `--from auto` may start from (README "The English base model"), when this install has it. */
-export const BASE_MODEL = 'en';
 
 function shippedBase(): StartFrom | null {
   const dir = shippedModel(BASE_MODEL);
